@@ -1,0 +1,41 @@
+// Bundles the extension. Two entries: what activation loads, and what loads on first use.
+import * as esbuild from 'esbuild';
+import { writeFileSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** `src/lazy.ts` requires './net' at run time; keep it a separate file in dist/ instead of inlining it. */
+const keepNetSeparate = {
+  name: 'keep-net-separate',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/net$/ }, () => ({ path: './net.js', external: true }));
+  },
+};
+
+const options = {
+  entryPoints: { extension: 'src/extension.ts', net: 'src/net.ts' },
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  outdir: 'dist',
+  external: ['vscode'],
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+  metafile: true,
+  logLevel: 'info',
+  plugins: [keepNetSeparate],
+};
+
+if (watch) {
+  const context = await esbuild.context(options);
+  await context.watch();
+} else {
+  const result = await esbuild.build(options);
+  writeFileSync('dist/meta.json', JSON.stringify(result.metafile));
+  for (const [file, output] of Object.entries(result.metafile.outputs)) {
+    if (file.endsWith('.js')) console.log(`${file}\t${(output.bytes / 1024).toFixed(1)} KB`);
+  }
+}
