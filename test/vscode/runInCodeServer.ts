@@ -1,0 +1,202 @@
+// Runs the extension-host suite (out/test/suite) inside code-server 4.100.3 (VS Code 1.100.3), driven by Debian's Chromium.
+// Expects dist/ and out/ to be built already (npm test does that first).
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { format } from 'node:util';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM_PATH, CODE_SERVER_VERSION, ensureCodeServer, requireChromium, startCodeServer, VSCODE_VERSION, type RunningCodeServer } from './codeServer';
+
+const repoRoot = path.resolve(__dirname, '..', '..', '..');
+const suiteIndex = path.join(repoRoot, 'out', 'test', 'suite', 'index');
+const outputDir = path.join(repoRoot, 'test-output');
+const screenshotsDir = path.join(outputDir, 'screenshots');
+const timeoutMs = Number(process.env.WAN_TEST_TIMEOUT_MS) || 10 * 60_000;
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const SCREENSHOT_REQUEST = /^WAN_SCREENSHOT ([A-Za-z0-9._-]+)$/m;
+const SUITE_START = /^Running in /m;
+const SUMMARY = /^extension host: (\d+) passed, (\d+) failed$/m;
+
+let browser: Browser | undefined;
+let page: Page | undefined;
+let server: RunningCodeServer | undefined;
+let runDir: string | undefined;
+let cleaning: Promise<void> | undefined;
+
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    await withTimeout(browser?.close(), 10_000).catch(() => undefined);
+    if (server) {
+      copyQuietly(server.logFile, path.join(outputDir, 'code-server.log'));
+      await server.stop().catch((error) => console.error(`Could not stop code-server: ${error}`));
+    }
+    if (runDir) fs.rmSync(runDir, { recursive: true, force: true });
+  })();
+  return cleaning;
+}
+
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  process.on(signal, () => {
+    console.error(`\n${signal}: stopping Chromium and code-server…`);
+    void cleanup().finally(() => process.exit(code));
+  });
+}
+
+async function main(): Promise<number> {
+  for (const built of [path.join(repoRoot, 'dist', 'extension.js'), `${suiteIndex}.js`]) {
+    if (!fs.existsSync(built)) throw new Error(`${path.relative(repoRoot, built)} is missing: run \`npm run build && npm run compile-tests\` first.`);
+  }
+  requireChromium();
+  await ensureCodeServer();
+
+  fs.rmSync(screenshotsDir, { recursive: true, force: true });
+  fs.mkdirSync(screenshotsDir, { recursive: true });
+  runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wan-test-'));
+  const workspace = path.join(runDir, 'workspace');
+  fs.mkdirSync(workspace);
+
+  const started = Date.now();
+  server = await startCodeServer({
+    workspaceFolder: workspace,
+    runDir: path.join(runDir, 'cs'),
+    // Reaches the extension host, where test/suite/screenshot.ts reads it.
+    env: {
+      WAN_TEST_SCREENSHOT_DIR: runDir,
+      // No extension gallery: the workbench would query open-vsx.org and log the failure on an offline machine.
+      EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: '' }),
+    },
+  });
+  console.log(`code-server ${CODE_SERVER_VERSION} (VS Code ${VSCODE_VERSION}) at ${server.url}, log ${server.logFile}`);
+
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  const activePage = (page = await browser.newPage({ viewport: { width: 1600, height: 1000 } }));
+  const browserLog = fs.createWriteStream(path.join(outputDir, 'browser-console.log'));
+  activePage.on('console', (message) => browserLog.write(`[${message.type()}] ${message.text()}\n`));
+  activePage.on('pageerror', (error) => browserLog.write(`[pageerror] ${error.stack ?? error.message}\n`));
+
+  let summary: { passed: number; failed: number } | undefined;
+  // Screenshots are taken one after the other, in the order the suite asks for them.
+  let screenshots = Promise.resolve();
+  const requestScreenshot = (name: string): void => {
+    screenshots = screenshots.then(async () => {
+      let outcome = 'ok';
+      try {
+        await activePage.screenshot({ path: path.join(screenshotsDir, `${name}.png`) });
+      } catch (error) {
+        outcome = `page.screenshot failed: ${error instanceof Error ? error.message : String(error)}`;
+        console.error(outcome);
+      }
+      fs.writeFileSync(path.join(runDir!, `screenshot-${name}.done`), outcome);
+    });
+  };
+
+  let resolveExit!: (code: number) => void;
+  const exited = new Promise<number>((resolve) => (resolveExit = resolve));
+  const workbenchLog = fs.createWriteStream(path.join(outputDir, 'workbench.log'));
+  let suiteStarted = false;
+  await activePage.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
+    const text = formatLog(args);
+    workbenchLog.write(`[${type}] ${text}\n`);
+    suiteStarted ||= SUITE_START.test(text);
+    // Before the suite starts, only the workbench's own start-up chatter arrives: keep it in the log file unless it is a problem.
+    if (suiteStarted || type === 'error' || type === 'warn') (type === 'error' ? console.error : console.log)(text);
+    const request = SCREENSHOT_REQUEST.exec(text);
+    if (request) requestScreenshot(request[1]);
+    const counts = SUMMARY.exec(text);
+    if (counts) summary = { passed: Number(counts[1]), failed: Number(counts[2]) };
+  });
+  await activePage.exposeFunction('codeAutomationExit', (code: number) => resolveExit(code));
+
+  const payload = [
+    ['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${server.port}${repoRoot}`],
+    ['extensionTestsPath', `vscode-remote://127.0.0.1:${server.port}${suiteIndex}`],
+  ];
+  const query = new URLSearchParams({ folder: workspace, payload: JSON.stringify(payload) });
+  await activePage.goto(`${server.url}/?${query}`);
+
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+  const outcome = await Promise.race([exited, timedOut]);
+  clearTimeout(timer);
+  await screenshots;
+  browserLog.end();
+  workbenchLog.end();
+
+  if (outcome === 'timeout') {
+    console.error(`Timed out: the suite did not finish within ${timeoutMs / 60_000} min (WAN_TEST_TIMEOUT_MS overrides). Logs: test-output/workbench.log, test-output/browser-console.log, test-output/code-server.log`);
+    return 1;
+  }
+  console.log(`Suite finished in ${((Date.now() - started) / 1000).toFixed(1)} s (code-server start included), exit code ${outcome}.`);
+  if (outcome === 0 && !summary) {
+    console.error('The suite reported success but printed no "extension host: N passed, N failed" line: did it run at all?');
+    return 1;
+  }
+  if (outcome === 0 && summary && summary.passed + summary.failed === 0) {
+    console.error('The suite ran no test.');
+    return 1;
+  }
+  return outcome;
+}
+
+/** The extension host's console arguments arrive unformatted (mocha's reporter passes printf-style '%s' templates). */
+function formatLog(args: unknown[]): string {
+  return format(...(Array.isArray(args) ? args : [args]));
+}
+
+async function saveFailureScreenshot(): Promise<void> {
+  if (!page || page.isClosed()) return;
+  const file = path.join(screenshotsDir, 'failure.png');
+  fs.mkdirSync(screenshotsDir, { recursive: true });
+  await withTimeout(page.screenshot({ path: file }), 15_000)
+    .then(() => console.error(`Failure screenshot: ${path.relative(repoRoot, file)}`))
+    .catch((error) => console.error(`Could not take the failure screenshot: ${error}`));
+}
+
+function withTimeout<T>(promise: Promise<T> | undefined, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    Promise.resolve(promise),
+    new Promise<undefined>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms))),
+  ]).finally(() => clearTimeout(timer));
+}
+
+function copyQuietly(from: string, to: string): void {
+  try {
+    fs.copyFileSync(from, to);
+  } catch {
+    // Nothing to keep.
+  }
+}
+
+function listScreenshots(): string[] {
+  try {
+    return fs.readdirSync(screenshotsDir).filter((file) => file.endsWith('.png'));
+  } catch {
+    return [];
+  }
+}
+
+void (async () => {
+  let code: number;
+  try {
+    code = await main();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    code = 1;
+  }
+  if (code !== 0) await saveFailureScreenshot();
+  await cleanup();
+  const shots = listScreenshots();
+  if (shots.length > 0) console.log(`Screenshots (${shots.length}) in ${path.relative(process.cwd(), screenshotsDir) || '.'}/: ${shots.join(', ')}`);
+  process.exit(code);
+})();
