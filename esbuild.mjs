@@ -5,16 +5,16 @@ import { writeFileSync } from 'node:fs';
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-/** `src/lazy.ts` requires './net' at run time; keep it a separate file in dist/ instead of inlining it. */
-const keepNetSeparate = {
-  name: 'keep-net-separate',
+/** `src/lazy.ts` requires these at run time: keep each a separate file in dist/ instead of inlining it. */
+const keepLazyBundlesSeparate = {
+  name: 'keep-lazy-bundles-separate',
   setup(build) {
-    build.onResolve({ filter: /^\.\/net$/ }, () => ({ path: './net.js', external: true }));
+    build.onResolve({ filter: /^\.\/(net|promptParser)$/ }, (args) => ({ path: `${args.path}.js`, external: true }));
   },
 };
 
 const options = {
-  entryPoints: { extension: 'src/extension.ts', net: 'src/net.ts' },
+  entryPoints: { extension: 'src/extension.ts', net: 'src/net.ts', promptParser: 'src/promptParser.ts' },
   bundle: true,
   format: 'cjs',
   platform: 'node',
@@ -26,7 +26,7 @@ const options = {
   sourcesContent: false,
   metafile: true,
   logLevel: 'info',
-  plugins: [keepNetSeparate],
+  plugins: [keepLazyBundlesSeparate],
 };
 
 if (watch) {

@@ -1,5 +1,71 @@
+// Wires the extension together; each feature lives in its own module and owns its disposables.
 import * as vscode from 'vscode';
+import { ApiKeys } from './apiKeys';
+import { Generator } from './generate';
+import { PromptDiagnostics } from './promptDiagnostics';
+import { readEndpoint } from './settings';
+import { registerTaskCommands } from './taskCommands';
+import { TaskTracking } from './taskTracking';
+import { TaskTreeProvider } from './taskTree';
+import type { TaskRecord } from './tasks/taskRecord';
+import { TaskStore } from './tasks/taskStore';
+import { VideoPreviews, type VideoState } from './videoPreview';
+import { WanAccess } from './wanAccess';
 
-export function activate(_context: vscode.ExtensionContext): void {}
+/** What activate() returns: read-only views for tests and other extensions. */
+export interface WanVideoApi {
+  tasks(): readonly TaskRecord[];
+  videoState(taskId: string): VideoState | undefined;
+  isPreviewOpen(taskId: string): boolean;
+}
+
+export function activate(context: vscode.ExtensionContext): WanVideoApi {
+  const own = <T extends vscode.Disposable>(disposable: T): T => {
+    context.subscriptions.push(disposable);
+    return disposable;
+  };
+  const log = own(vscode.window.createOutputChannel('Wan Video', { log: true }));
+  const store = new TaskStore(context.globalState);
+  own({ dispose: () => store.dispose() });
+  const keys = own(new ApiKeys(context.secrets));
+  const access = new WanAccess(keys, log);
+  const previews = own(new VideoPreviews(context.extensionUri, store, log));
+  const tracking = own(new TaskTracking(store, access, previews, log, context.globalStorageUri));
+  const generator = new Generator({ store, poller: tracking.poller, keys, access, log });
+  own(new PromptDiagnostics());
+
+  const tree = own(new TaskTreeProvider(store));
+  const view = own(vscode.window.createTreeView('wan.tasks', { treeDataProvider: tree, showCollapseAll: false }));
+  const updateBadge = () => {
+    const active = tracking.activeCount();
+    view.badge = active > 0 ? { value: active, tooltip: vscode.l10n.t('{0} active video tasks', active) } : undefined;
+  };
+  own(store.onDidChange(updateBadge));
+  updateBadge();
+
+  for (const command of [...generator.registerCommands(), ...registerTaskCommands({ store, tracking, previews, access, keys, log })]) own(command);
+
+  const updateKeyContext = async () => {
+    let hasKey = false;
+    try {
+      hasKey = Boolean(await keys.get(readEndpoint()));
+    } catch {
+      // A bad endpoint setting or an unusable keyring: the welcome view offers to set the key.
+    }
+    await vscode.commands.executeCommand('setContext', 'wan.hasApiKey', hasKey);
+  };
+  own(keys.onDidChange(updateKeyContext));
+  own(vscode.workspace.onDidChangeConfiguration((e) => {
+    if (e.affectsConfiguration('wan.endpoint') || e.affectsConfiguration('wan.baseUrl')) void updateKeyContext();
+  }));
+  void updateKeyContext();
+  void tracking.resume();
+
+  return {
+    tasks: () => store.all(),
+    videoState: (taskId) => previews.videoState(taskId),
+    isPreviewOpen: (taskId) => previews.isOpen(taskId),
+  };
+}
 
 export function deactivate(): void {}

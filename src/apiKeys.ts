@@ -1,0 +1,83 @@
+// The API keys, one per endpoint, in VS Code's SecretStorage: never in settings, never logged.
+import * as vscode from 'vscode';
+import type { Endpoint } from './settings';
+
+const ENV_FALLBACK = 'DASHSCOPE_API_KEY';
+
+export class KeyringError extends Error {}
+
+export class ApiKeys implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly subscription: vscode.Disposable;
+  /** Fires when a key changes here or in another window. */
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly secrets: vscode.SecretStorage) {
+    this.subscription = secrets.onDidChange((e) => {
+      if (e.key.startsWith('wan.apiKey.')) this.changed.fire();
+    });
+  }
+
+  /** The stored key, or for the DashScope endpoints the DASHSCOPE_API_KEY environment variable. */
+  async get(endpoint: Endpoint): Promise<string | undefined> {
+    const stored = await this.guard(() => this.secrets.get(secretName(endpoint)));
+    if (stored) return stored;
+    if (endpoint.id === 'dashscope' || endpoint.id === 'dashscope-intl') return process.env[ENV_FALLBACK] || undefined;
+    return undefined;
+  }
+
+  async set(endpoint: Endpoint, key: string): Promise<void> {
+    await this.guard(() => this.secrets.store(secretName(endpoint), key));
+  }
+
+  async delete(endpoint: Endpoint): Promise<void> {
+    await this.guard(() => this.secrets.delete(secretName(endpoint)));
+  }
+
+  /** Asks for the key in a password box; undefined when the user pressed Escape. */
+  async ask(endpoint: Endpoint): Promise<string | undefined> {
+    const key = await vscode.window.showInputBox({
+      title: vscode.l10n.t('Wan API key for {0}', describeEndpoint(endpoint)),
+      prompt: vscode.l10n.t('The key is kept in VS Code\'s secret storage and sent only to {0}.', new URL(endpoint.baseUrl).host),
+      placeHolder: 'sk-…',
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (value) => (value.trim() ? undefined : vscode.l10n.t('Enter the API key, or press Escape to cancel.')),
+    });
+    const trimmed = key?.trim();
+    if (!trimmed) return undefined;
+    await this.set(endpoint, trimmed);
+    return trimmed;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+
+  private async guard<T>(action: () => Thenable<T>): Promise<T> {
+    try {
+      return await action();
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error);
+      throw new KeyringError(vscode.l10n.t(
+        'VS Code could not use the system keyring to keep the API key ({0}). On Linux, install and unlock a keyring such as gnome-keyring, or start VS Code with --password-store=basic (see "Troubleshooting" in the README).',
+        detail,
+      ));
+    }
+  }
+}
+
+/** Keys are kept apart per endpoint, and per base URL for custom ones, so a key never reaches another service. */
+function secretName(endpoint: Endpoint): string {
+  return endpoint.id === 'custom' ? `wan.apiKey.custom:${new URL(endpoint.baseUrl).origin}` : `wan.apiKey.${endpoint.id}`;
+}
+
+export function describeEndpoint(endpoint: Endpoint): string {
+  switch (endpoint.id) {
+    case 'apiyi': return 'APIYI';
+    case 'dashscope': return vscode.l10n.t('DashScope (Beijing)');
+    case 'dashscope-intl': return vscode.l10n.t('DashScope (Singapore)');
+    case 'custom': return new URL(endpoint.baseUrl).host;
+  }
+}

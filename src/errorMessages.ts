@@ -1,0 +1,50 @@
+// Turns any failure into a message that says what to do, with a button where one fits.
+import * as vscode from 'vscode';
+import { KeyringError } from './apiKeys';
+import { SettingsError } from './settings';
+import { WanError } from './wan/errors';
+
+export interface ErrorContext {
+  /** The prompt file or document the request came from, for an "Edit Prompt" button. */
+  promptUri?: vscode.Uri;
+  /** Words before the message, e.g. "Could not submit the task". */
+  action: string;
+}
+
+const SET_KEY = vscode.l10n.t('Set API Key');
+const OPEN_SETTINGS = vscode.l10n.t('Open Settings');
+const EDIT_PROMPT = vscode.l10n.t('Edit Prompt');
+const SHOW_LOG = vscode.l10n.t('Show Log');
+
+export async function showError(error: unknown, context: ErrorContext): Promise<void> {
+  const { text, buttons, setting } = describe(error, context);
+  const choice = await vscode.window.showErrorMessage(`${context.action}: ${text}`, ...buttons);
+  if (choice === SET_KEY) await vscode.commands.executeCommand('wan.setApiKey');
+  else if (choice === OPEN_SETTINGS) await vscode.commands.executeCommand('workbench.action.openSettings', setting ?? 'wan.');
+  else if (choice === EDIT_PROMPT && context.promptUri) await vscode.window.showTextDocument(context.promptUri);
+  else if (choice === SHOW_LOG) await vscode.commands.executeCommand('wan.showLog');
+}
+
+/** Message text without the action, for the tree's tooltip and tests. */
+export function errorText(error: unknown): string {
+  if (error instanceof WanError) return error.advice ? `${error.message} ${error.advice}` : error.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function describe(error: unknown, context: ErrorContext): { text: string; buttons: string[]; setting?: string } {
+  const text = errorText(error);
+  if (error instanceof SettingsError) return { text, buttons: [OPEN_SETTINGS], setting: error.setting };
+  if (error instanceof KeyringError) return { text, buttons: [SHOW_LOG] };
+  if (!(error instanceof WanError)) return { text, buttons: [SHOW_LOG] };
+  const edit = context.promptUri ? [EDIT_PROMPT] : [];
+  switch (error.kind) {
+    case 'auth': return { text, buttons: [SET_KEY, OPEN_SETTINGS], setting: 'wan.endpoint' };
+    case 'access':
+    case 'model-not-found': return { text, buttons: [OPEN_SETTINGS], setting: 'wan.model' };
+    case 'moderation': return { text, buttons: edit };
+    case 'invalid-request': return { text, buttons: [...edit, OPEN_SETTINGS], setting: 'wan.defaults' };
+    case 'insecure-url':
+    case 'bad-response': return { text, buttons: [OPEN_SETTINGS], setting: 'wan.baseUrl' };
+    default: return { text, buttons: [SHOW_LOG] };
+  }
+}

@@ -1,0 +1,221 @@
+// The commands that create tasks: from a selection, a prompt file, or again from an earlier task.
+import { randomInt } from 'node:crypto';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ApiKeys } from './apiKeys';
+import { showError } from './errorMessages';
+import { loadPromptParser } from './lazy';
+import { readDefaults, readEndpoint, type Endpoint } from './settings';
+import { recordFromArg } from './taskTree';
+import type { TaskPoller } from './tasks/taskPoller';
+import type { TaskRecord, TaskSource } from './tasks/taskRecord';
+import type { TaskStore } from './tasks/taskStore';
+import type { WanAccess } from './wanAccess';
+import type { WanClient } from './wan/client';
+import { WanError } from './wan/errors';
+import { LIMITS, validateParams, type GenerationParams, type ParamField } from './wan/params';
+import type { WanTask } from './wan/task';
+
+/** The service seldom finishes a task in under a few seconds: the first query waits that long. */
+const FIRST_POLL_MS = 4000;
+const CREATE_ATTEMPTS = 3;
+
+export class PromptError extends Error {}
+
+export interface GeneratorDeps {
+  store: TaskStore;
+  poller: TaskPoller;
+  keys: ApiKeys;
+  access: WanAccess;
+  log: vscode.LogOutputChannel;
+}
+
+export class Generator {
+  constructor(private readonly deps: GeneratorDeps) {}
+
+  registerCommands(): vscode.Disposable[] {
+    return [
+      vscode.commands.registerCommand('wan.generateFromSelection', () => this.fromSelection()),
+      vscode.commands.registerCommand('wan.generateFromFile', (uri?: vscode.Uri) => this.fromFile(uri)),
+      vscode.commands.registerCommand('wan.regenerate', (arg: unknown) => this.againFromArg(arg, false)),
+      vscode.commands.registerCommand('wan.generateVariation', (arg: unknown) => this.againFromArg(arg, true)),
+    ];
+  }
+
+  /** The selection is the prompt and the settings give the parameters; submits at once. */
+  async fromSelection(): Promise<TaskRecord | undefined> {
+    const editor = vscode.window.activeTextEditor;
+    const selected = editor?.document.getText(editor.selection).trim();
+    if (!editor || !selected) {
+      if (editor?.document.languageId === 'wanprompt') return this.fromFile(editor.document.uri);
+      return this.fromInputBox();
+    }
+    const source = sourceFor(editor.document.uri, firstWords(selected));
+    return this.submitPrompt({}, selected, source, editor.document.uri);
+  }
+
+  async fromFile(uri?: vscode.Uri): Promise<TaskRecord | undefined> {
+    const target = uri ?? (await pickPromptFile());
+    if (!target) return undefined;
+    const document = await vscode.workspace.openTextDocument(target);
+    const parsed = loadPromptParser().parsePromptFile(document.getText());
+    if (parsed.problems.length > 0) {
+      const first = parsed.problems[0];
+      const line = document.positionAt(first.start).line + 1;
+      const more = parsed.problems.length > 1 ? vscode.l10n.t(' ({0} more problems in the Problems panel)', parsed.problems.length - 1) : '';
+      await showError(new PromptError(vscode.l10n.t('{0}, line {1}: {2}{3} Nothing was submitted.', path.basename(target.fsPath), line, first.message, more)), {
+        action: vscode.l10n.t('The prompt file cannot be submitted'),
+        promptUri: target,
+      });
+      return undefined;
+    }
+    const source = sourceFor(target, path.basename(target.fsPath, '.wanprompt'));
+    return this.submitPrompt(parsed.overrides, parsed.prompt, source, target);
+  }
+
+  private againFromArg(arg: unknown, newSeed: boolean): Promise<TaskRecord | undefined> | undefined {
+    const record = recordFromArg(this.deps.store, arg);
+    return record && this.again(record, newSeed);
+  }
+
+  /** Regenerate repeats the task with its parameters and seed; a variation takes a new seed. */
+  async again(record: TaskRecord, newSeed: boolean): Promise<TaskRecord | undefined> {
+    const params = newSeed ? { ...record.params, seed: randomSeed() } : record.params;
+    const uri = record.source.uri ? vscode.Uri.parse(record.source.uri) : undefined;
+    return this.run(() => this.submitParams(params, record.source), uri);
+  }
+
+  private async fromInputBox(): Promise<TaskRecord | undefined> {
+    const prompt = await vscode.window.showInputBox({
+      title: vscode.l10n.t('Generate a video'),
+      prompt: vscode.l10n.t('Describe the video (no text is selected in an editor). The settings give the parameters.'),
+      ignoreFocusOut: true,
+      validateInput: (value) => (value.length > LIMITS.promptMax ? vscode.l10n.t('At most {0} characters.', LIMITS.promptMax) : undefined),
+    });
+    if (!prompt?.trim()) return undefined;
+    return this.submitPrompt({}, prompt.trim(), { kind: 'input', label: firstWords(prompt) }, undefined);
+  }
+
+  private submitPrompt(
+    overrides: Partial<Record<ParamField, unknown>>,
+    prompt: string,
+    source: TaskSource,
+    promptUri: vscode.Uri | undefined,
+  ): Promise<TaskRecord | undefined> {
+    return this.run(() => {
+      const fields: Partial<Record<ParamField, unknown>> = { ...readDefaults(), ...overrides, prompt };
+      fields.seed ??= randomSeed(); // always send a seed, so Regenerate can repeat the task exactly
+      const result = validateParams(fields);
+      if (!result.params) {
+        throw new PromptError(vscode.l10n.t('{0} Nothing was submitted.', result.problems.map((p) => p.message).join(' ')));
+      }
+      return this.submitParams(result.params, source);
+    }, promptUri);
+  }
+
+  private async run(submit: () => Promise<TaskRecord | undefined>, promptUri: vscode.Uri | undefined): Promise<TaskRecord | undefined> {
+    try {
+      return await submit();
+    } catch (error) {
+      if (error instanceof WanError && error.requestMayHaveBeenSent) return this.offerResubmit(error, submit);
+      await showError(error, { action: vscode.l10n.t('The video was not submitted'), promptUri });
+      return undefined;
+    }
+  }
+
+  /** The request left but no answer came: the task may exist and be billed, so never repeat it blindly. */
+  private async offerResubmit(error: WanError, submit: () => Promise<TaskRecord | undefined>): Promise<TaskRecord | undefined> {
+    this.deps.log.warn(`create: no answer after the request was sent (${error.message}); not repeated`);
+    const again = vscode.l10n.t('Submit Again');
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t('The service did not answer after receiving the request, so the task may have been created (and billed) even though it is not listed here. Check the provider\'s console before submitting again.'),
+      again,
+      vscode.l10n.t('Show Log'),
+    );
+    if (choice === again) return this.run(submit, undefined);
+    if (choice) await vscode.commands.executeCommand('wan.showLog');
+    return undefined;
+  }
+
+  private async submitParams(params: GenerationParams, source: TaskSource): Promise<TaskRecord | undefined> {
+    const endpoint = readEndpoint();
+    const key = (await this.deps.keys.get(endpoint)) ?? (await this.deps.keys.ask(endpoint));
+    if (!key) {
+      this.deps.log.info('no API key given; nothing submitted');
+      return undefined;
+    }
+    const client = this.deps.access.client(endpoint, key);
+    const task = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Submitting video task…') },
+      () => createWithRetry(client, params, this.deps.log),
+    );
+    const record = newRecord(task, endpoint, params, source);
+    await this.deps.store.add(record); // persisted before anything else can fail
+    this.deps.log.info(`task ${task.taskId} created on ${new URL(endpoint.baseUrl).host} (request ${task.requestId ?? '-'}), seed ${params.seed}`);
+    this.deps.poller.pollSoon(task.taskId, FIRST_POLL_MS);
+    return record;
+  }
+}
+
+/** Retries only when the request surely did not start a task: refused connection, 429 or 5xx. */
+async function createWithRetry(client: WanClient, params: GenerationParams, log: vscode.LogOutputChannel): Promise<WanTask> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await client.createTask(params);
+    } catch (error) {
+      const canRetry = error instanceof WanError && error.retryable && !error.requestMayHaveBeenSent && attempt < CREATE_ATTEMPTS;
+      if (!canRetry) throw error;
+      const delay = Math.max(error.retryAfterMs ?? 0, 1000 * 2 ** (attempt - 1));
+      log.info(`create: ${error.message}; retrying in ${delay} ms (attempt ${attempt + 1} of ${CREATE_ATTEMPTS})`);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+function newRecord(task: WanTask, endpoint: Endpoint, params: GenerationParams, source: TaskSource): TaskRecord {
+  return {
+    taskId: task.taskId,
+    endpoint: endpoint.id,
+    baseUrl: endpoint.baseUrl,
+    params,
+    source,
+    status: task.status,
+    createdAt: Date.now(),
+    requestId: task.requestId,
+    submitTime: task.submitTime,
+    download: { state: 'none' },
+  };
+}
+
+function sourceFor(uri: vscode.Uri, label: string): TaskSource {
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  const kind = uri.fsPath.endsWith('.wanprompt') ? 'file' : 'selection';
+  return { kind, label, uri: uri.toString(), workspaceFolder: folder?.uri.toString() };
+}
+
+async function pickPromptFile(): Promise<vscode.Uri | undefined> {
+  const active = vscode.window.activeTextEditor?.document;
+  if (active?.languageId === 'wanprompt') return active.uri;
+  const files = await vscode.workspace.findFiles('**/*.wanprompt', '**/node_modules/**', 200);
+  if (files.length === 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('No .wanprompt file is open or in the workspace. Create one (for example hello.wanprompt) with the prompt text in it.'));
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    files.map((uri) => ({ label: path.basename(uri.fsPath), description: vscode.workspace.asRelativePath(uri), uri })),
+    { title: vscode.l10n.t('Generate Video from Prompt File'), placeHolder: vscode.l10n.t('Choose a prompt file') },
+  );
+  return picked?.uri;
+}
+
+export function randomSeed(): number {
+  return randomInt(0, LIMITS.seedMax);
+}
+
+export function firstWords(text: string, max = 48): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat.length <= max) return flat;
+  const cut = flat.slice(0, max);
+  const space = cut.lastIndexOf(' ');
+  return `${space > max / 2 ? cut.slice(0, space) : cut}…`;
+}

@@ -1,0 +1,137 @@
+// Commands on tasks from the tree, the palette and the preview: cancel, preview, reveal, remove, keys.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { describeEndpoint, type ApiKeys } from './apiKeys';
+import { showError } from './errorMessages';
+import { readEndpoint } from './settings';
+import type { TaskTracking } from './taskTracking';
+import { recordFromArg } from './taskTree';
+import { isActive, isFinished, type TaskRecord } from './tasks/taskRecord';
+import type { TaskStore } from './tasks/taskStore';
+import type { VideoPreviews } from './videoPreview';
+import type { WanAccess } from './wanAccess';
+import { WanError } from './wan/errors';
+
+export interface TaskCommandDeps {
+  store: TaskStore;
+  tracking: TaskTracking;
+  previews: VideoPreviews;
+  access: WanAccess;
+  keys: ApiKeys;
+  log: vscode.LogOutputChannel;
+}
+
+export function registerTaskCommands(deps: TaskCommandDeps): vscode.Disposable[] {
+  const { store, tracking, previews, keys, log } = deps;
+  const withRecord = (action: (record: TaskRecord) => unknown) => (arg: unknown) => {
+    const record = recordFromArg(store, arg);
+    return record ? action(record) : undefined;
+  };
+  return [
+    vscode.commands.registerCommand('wan.cancelTask', withRecord((record) => cancelTask(deps, record))),
+    vscode.commands.registerCommand('wan.openPreview', async (arg?: unknown) => {
+      const record = arg === undefined ? await pickDownloaded(store) : recordFromArg(store, arg);
+      if (record) await previews.show(record);
+    }),
+    vscode.commands.registerCommand('wan.downloadVideo', withRecord((record) => tracking.keeper.keep(record.taskId))),
+    vscode.commands.registerCommand('wan.revealVideo', withRecord(revealVideo)),
+    vscode.commands.registerCommand('wan.copyTaskId', withRecord(async (record) => {
+      await vscode.env.clipboard.writeText(record.taskId);
+      void vscode.window.setStatusBarMessage(vscode.l10n.t('Task ID copied: {0}', record.taskId), 3000);
+    })),
+    vscode.commands.registerCommand('wan.removeTask', withRecord((record) => removeTasks(deps, [record]))),
+    vscode.commands.registerCommand('wan.clearFinished', () => removeTasks(deps, store.all().filter(isFinished))),
+    vscode.commands.registerCommand('wan.refreshTasks', () => tracking.poller.refreshAll()),
+    vscode.commands.registerCommand('wan.setApiKey', async () => {
+      try {
+        const endpoint = readEndpoint();
+        if (await keys.ask(endpoint)) {
+          log.info(`API key set for ${describeEndpoint(endpoint)}`);
+          void vscode.window.showInformationMessage(vscode.l10n.t('API key saved for {0}.', describeEndpoint(endpoint)));
+          return true;
+        }
+        return false;
+      } catch (error) {
+        await showError(error, { action: vscode.l10n.t('The API key was not saved') });
+        return false;
+      }
+    }),
+    vscode.commands.registerCommand('wan.clearApiKey', async () => {
+      try {
+        const endpoint = readEndpoint();
+        await keys.delete(endpoint);
+        log.info(`API key cleared for ${describeEndpoint(endpoint)}`);
+        void vscode.window.showInformationMessage(vscode.l10n.t('API key removed for {0}.', describeEndpoint(endpoint)));
+      } catch (error) {
+        await showError(error, { action: vscode.l10n.t('The API key was not removed') });
+      }
+    }),
+    vscode.commands.registerCommand('wan.showLog', () => log.show()),
+  ];
+}
+
+async function cancelTask(deps: TaskCommandDeps, record: TaskRecord): Promise<boolean> {
+  if (record.status === 'RUNNING') {
+    void vscode.window.showWarningMessage(vscode.l10n.t('The service can cancel only queued tasks: "{0}" is already running and will finish (and be billed).', record.source.label));
+    return false;
+  }
+  if (record.status !== 'PENDING') return false;
+  try {
+    const client = await deps.access.clientForRecord(record);
+    await client.cancelTask(record.taskId);
+    deps.log.info(`task ${record.taskId}: cancel accepted`);
+    await deps.store.update(record.taskId, { status: 'CANCELED', finishedAt: Date.now() });
+    return true;
+  } catch (error) {
+    if (error instanceof WanError && error.status === 400) {
+      // UnsupportedOperation: it started running in the meantime.
+      void vscode.window.showWarningMessage(vscode.l10n.t('The task "{0}" could not be cancelled: it has already started running.', record.source.label));
+      deps.tracking.poller.pollSoon(record.taskId);
+      return false;
+    }
+    await showError(error, { action: vscode.l10n.t('The task was not cancelled') });
+    return false;
+  }
+}
+
+async function revealVideo(record: TaskRecord): Promise<void> {
+  if (record.download.state !== 'done') return;
+  const uri = vscode.Uri.file(record.download.path);
+  // The OS file manager exists only where VS Code runs on the desktop.
+  if (vscode.env.uiKind === vscode.UIKind.Desktop) await vscode.commands.executeCommand('revealFileInOS', uri);
+  else await vscode.commands.executeCommand('revealInExplorer', uri);
+}
+
+async function removeTasks(deps: TaskCommandDeps, records: TaskRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  const active = records.filter(isActive);
+  if (active.length > 0) {
+    const remove = vscode.l10n.t('Remove');
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t('"{0}" is still queued or running on the service. Removing it stops tracking here: its video will not be saved.', active[0].source.label),
+      { modal: true },
+      remove,
+    );
+    if (choice !== remove) return;
+  }
+  for (const record of records) deps.tracking.poller.forget(record.taskId);
+  await deps.store.remove(records.map((r) => r.taskId));
+  deps.log.info(`removed ${records.length} task(s) from the list; video files are kept`);
+}
+
+async function pickDownloaded(store: TaskStore): Promise<TaskRecord | undefined> {
+  const downloaded = store.all().filter((r) => r.download.state === 'done');
+  if (downloaded.length === 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('No video has been downloaded yet.'));
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    downloaded.map((record) => ({
+      label: record.source.label,
+      description: record.download.state === 'done' ? path.basename(record.download.path) : '',
+      record,
+    })),
+    { title: vscode.l10n.t('Open Video Preview') },
+  );
+  return picked?.record;
+}

@@ -1,0 +1,114 @@
+// Follows every task to its end: one poller, a download at once on success, and word to the user.
+import * as vscode from 'vscode';
+import { showError } from './errorMessages';
+import { loadNet } from './lazy';
+import { openPreviewOnSuccess, outputFolderFor } from './settings';
+import { TaskPoller } from './tasks/taskPoller';
+import { isActive, type TaskRecord } from './tasks/taskRecord';
+import type { TaskStore } from './tasks/taskStore';
+import { VideoKeeper } from './tasks/videoKeeper';
+import type { VideoPreviews } from './videoPreview';
+import type { WanAccess } from './wanAccess';
+import { classifyServiceCode, WanError } from './wan/errors';
+import { failureReason } from './wan/task';
+
+export class TaskTracking implements vscode.Disposable {
+  readonly poller: TaskPoller;
+  readonly keeper: VideoKeeper;
+  private readonly statusBar = vscode.window.createStatusBarItem('wan.activeTasks', vscode.StatusBarAlignment.Left, 50);
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly store: TaskStore,
+    access: WanAccess,
+    private readonly previews: VideoPreviews,
+    log: vscode.LogOutputChannel,
+    globalStorage: vscode.Uri,
+  ) {
+    this.poller = new TaskPoller({
+      store,
+      queryTask: async (record, signal) => (await access.clientForRecord(record)).getTask(record.taskId, signal),
+      onFinished: (record) => this.onFinished(record),
+      log: (message) => log.info(message),
+    });
+    this.keeper = new VideoKeeper({
+      store,
+      download: (url, target, signal) => loadNet().downloadVideo(url, target, { signal }),
+      requery: async (record, signal) => (await access.clientForRecord(record)).getTask(record.taskId, signal),
+      folderFor: (record) => outputFolderFor(record.source, globalStorage),
+      onSaved: (record) => void this.onSaved(record),
+      onFailed: (record, message) => void this.onDownloadFailed(record, message),
+      log: (message) => log.info(message),
+    });
+    this.statusBar.name = vscode.l10n.t('Wan Video tasks');
+    this.statusBar.command = 'wan.tasks.focus';
+    this.subscriptions.push(this.statusBar, store.onDidChange(() => this.updateStatusBar()));
+    this.updateStatusBar();
+  }
+
+  /** After activation: resume polling unfinished tasks and fetch videos left undownloaded. */
+  async resume(): Promise<void> {
+    await this.poller.resumeAll();
+    this.keeper.keepAllPending();
+  }
+
+  activeCount(): number {
+    return this.store.all().filter(isActive).length;
+  }
+
+  dispose(): void {
+    this.poller.dispose();
+    this.keeper.dispose();
+    for (const s of this.subscriptions) s.dispose();
+  }
+
+  private updateStatusBar(): void {
+    const active = this.activeCount();
+    if (active === 0) {
+      this.statusBar.hide();
+      return;
+    }
+    this.statusBar.text = `$(loading~spin) ${vscode.l10n.t('Wan: {0} active', active)}`;
+    this.statusBar.tooltip = vscode.l10n.t('{0} video tasks queued or running. Click to show them.', active);
+    this.statusBar.show();
+  }
+
+  private onFinished(record: TaskRecord): void {
+    switch (record.status) {
+      case 'SUCCEEDED':
+        void this.keeper.keep(record.taskId);
+        break;
+      case 'FAILED': {
+        const reason = failureReason({ taskId: record.taskId, status: 'FAILED', code: record.code, message: record.message, raw: undefined });
+        const classified = classifyServiceCode(record.code);
+        void showError(new WanError({ kind: classified.kind, message: reason, code: record.code, advice: classified.advice }), {
+          action: vscode.l10n.t('Video task "{0}" failed', record.source.label),
+          promptUri: record.source.uri ? vscode.Uri.parse(record.source.uri) : undefined,
+        });
+        break;
+      }
+      case 'UNKNOWN':
+        void vscode.window.showWarningMessage(vscode.l10n.t('The service no longer knows the task "{0}": it expired (tasks are kept 24 hours) or never existed.', record.source.label));
+        break;
+    }
+  }
+
+  private async onSaved(record: TaskRecord): Promise<void> {
+    if (record.download.state !== 'done') return;
+    if (openPreviewOnSuccess()) await this.previews.show(record);
+    const preview = vscode.l10n.t('Preview');
+    const reveal = vscode.l10n.t('Reveal');
+    const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Video ready: {0}', record.source.label), preview, reveal);
+    if (choice === preview) await this.previews.show(record);
+    else if (choice === reveal) await vscode.commands.executeCommand('wan.revealVideo', record.taskId);
+  }
+
+  private async onDownloadFailed(record: TaskRecord, message: string): Promise<void> {
+    const retry = vscode.l10n.t('Retry Download');
+    const choice = await vscode.window.showErrorMessage(
+      vscode.l10n.t('The video of "{0}" could not be saved: {1} The link stays valid for 24 hours; retry from the Tasks view.', record.source.label, message),
+      retry,
+    );
+    if (choice === retry) await this.keeper.keep(record.taskId);
+  }
+}

@@ -1,0 +1,161 @@
+// The "Tasks" view: one item per task, its status, and the actions that fit it.
+import * as vscode from 'vscode';
+import { isActive, type RecordStatus, type TaskRecord } from './tasks/taskRecord';
+import type { TaskStore } from './tasks/taskStore';
+
+/** Tree elements are task ids: items are rebuilt from the store, never stale. */
+type TaskId = string;
+
+/** Resolves a command argument (a tree element, or a task id given by a test or another command). */
+export function recordFromArg(store: TaskStore, arg: unknown): TaskRecord | undefined {
+  if (typeof arg === 'string') return store.get(arg);
+  if (arg && typeof arg === 'object' && 'taskId' in arg && typeof arg.taskId === 'string') return store.get(arg.taskId);
+  return undefined;
+}
+
+const ICONS: Record<RecordStatus, [string, string?]> = {
+  PENDING: ['clock'],
+  RUNNING: ['loading~spin'],
+  SUSPENDED: ['debug-pause'],
+  SUCCEEDED: ['pass-filled', 'testing.iconPassed'],
+  FAILED: ['error', 'testing.iconFailed'],
+  CANCELED: ['circle-slash'],
+  UNKNOWN: ['question'],
+  EXPIRED: ['history'],
+};
+
+export function statusLabel(record: TaskRecord): string {
+  if (record.status === 'SUCCEEDED') {
+    switch (record.download.state) {
+      case 'downloading': return vscode.l10n.t('downloading');
+      case 'failed': return vscode.l10n.t('download failed');
+      default: return vscode.l10n.t('succeeded');
+    }
+  }
+  const labels: Record<RecordStatus, string> = {
+    PENDING: vscode.l10n.t('queued'),
+    RUNNING: vscode.l10n.t('running'),
+    SUSPENDED: vscode.l10n.t('suspended'),
+    SUCCEEDED: vscode.l10n.t('succeeded'),
+    FAILED: vscode.l10n.t('failed'),
+    CANCELED: vscode.l10n.t('cancelled'),
+    UNKNOWN: vscode.l10n.t('unknown to the service'),
+    EXPIRED: vscode.l10n.t('expired'),
+  };
+  return labels[record.status];
+}
+
+/** `task:<status>[:downloaded|:downloadable]`, matched by the menus in package.json. */
+export function contextValueOf(record: TaskRecord): string {
+  let value = `task:${record.status.toLowerCase()}`;
+  if (record.download.state === 'done') value += ':downloaded';
+  else if (record.status === 'SUCCEEDED' && record.download.state !== 'downloading') value += ':downloadable';
+  return value;
+}
+
+export function formatElapsed(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m ${String(seconds % 60).padStart(2, '0')}s`;
+  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`;
+}
+
+export function elapsedOf(record: TaskRecord, now: number): number {
+  return (record.finishedAt ?? now) - record.createdAt;
+}
+
+export class TaskTreeProvider implements vscode.TreeDataProvider<TaskId>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TaskId | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+  /** Ticks only while some task is active, to keep elapsed times current. */
+  private ticker: NodeJS.Timeout | undefined;
+
+  constructor(private readonly store: TaskStore) {
+    this.subscription = store.onDidChange((record) => {
+      this.changed.fire(record?.taskId);
+      this.updateTicker();
+    });
+    this.updateTicker();
+  }
+
+  private updateTicker(): void {
+    const active = this.store.all().filter(isActive);
+    if (active.length > 0 && !this.ticker) {
+      this.ticker = setInterval(() => {
+        for (const record of this.store.all()) if (isActive(record)) this.changed.fire(record.taskId);
+      }, 10_000);
+    } else if (active.length === 0 && this.ticker) {
+      clearInterval(this.ticker);
+      this.ticker = undefined;
+    }
+  }
+
+  getChildren(element?: TaskId): TaskId[] {
+    return element ? [] : this.store.all().map((record) => record.taskId);
+  }
+
+  getTreeItem(taskId: TaskId): vscode.TreeItem {
+    const record = this.store.get(taskId);
+    if (!record) return new vscode.TreeItem(taskId);
+    const item = new vscode.TreeItem(firstLine(record.params.prompt));
+    item.id = taskId;
+    const { resolution, ratio, duration } = record.params;
+    item.description = `${statusLabel(record)} · ${formatElapsed(elapsedOf(record, Date.now()))} · ${resolution} · ${ratio} · ${duration}s`;
+    const [icon, color] = ICONS[record.status];
+    item.iconPath = new vscode.ThemeIcon(
+      record.status === 'SUCCEEDED' && record.download.state === 'downloading' ? 'sync~spin' : icon,
+      color ? new vscode.ThemeColor(color) : undefined,
+    );
+    item.tooltip = tooltipOf(record);
+    item.contextValue = contextValueOf(record);
+    if (record.download.state === 'done') {
+      item.command = { command: 'wan.openPreview', title: vscode.l10n.t('Open Video Preview'), arguments: [taskId] };
+    }
+    return item;
+  }
+
+  dispose(): void {
+    clearInterval(this.ticker);
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}
+
+/** Everything about the task; the prompt is appended as text, so markup in it is never rendered. */
+function tooltipOf(record: TaskRecord): vscode.MarkdownString {
+  const md = new vscode.MarkdownString();
+  md.appendText(record.params.prompt);
+  md.appendMarkdown('\n\n---\n\n');
+  const p = record.params;
+  const rows: [string, string | number | boolean | undefined][] = [
+    [vscode.l10n.t('Status'), statusLabel(record)],
+    [vscode.l10n.t('Model'), p.model],
+    [vscode.l10n.t('Parameters'), `${p.resolution} · ${p.ratio} · ${p.duration}s · prompt_extend ${p.promptExtend} · watermark ${p.watermark}`],
+    [vscode.l10n.t('Seed'), p.seed],
+    [vscode.l10n.t('Negative prompt'), p.negativePrompt],
+    [vscode.l10n.t('Task ID'), record.taskId],
+    [vscode.l10n.t('Request ID'), record.requestId],
+    [vscode.l10n.t('Endpoint'), new URL(record.baseUrl).host],
+    [vscode.l10n.t('Created'), new Date(record.createdAt).toLocaleString()],
+    [vscode.l10n.t('Finished'), record.finishedAt ? new Date(record.finishedAt).toLocaleString() : undefined],
+    [vscode.l10n.t('Error code'), record.code],
+    [vscode.l10n.t('Message'), record.message],
+    [vscode.l10n.t('Last problem'), record.lastError],
+    [vscode.l10n.t('Download'), record.download.state === 'failed' ? record.download.error : undefined],
+    [vscode.l10n.t('File'), record.download.state === 'done' ? record.download.path : undefined],
+  ];
+  for (const [name, value] of rows) {
+    if (value === undefined || value === '') continue;
+    md.appendMarkdown(`**${name}:** `);
+    md.appendText(String(value));
+    md.appendMarkdown('  \n');
+  }
+  return md;
+}
+
+function firstLine(prompt: string): string {
+  const flat = prompt.replace(/\s+/g, ' ').trim();
+  return flat.length > 60 ? `${flat.slice(0, 59)}…` : flat;
+}

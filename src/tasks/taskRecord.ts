@@ -1,0 +1,72 @@
+// What the extension remembers of one task: enough to poll it, show it, download it and repeat it.
+import type { EndpointId } from '../wan/endpoints';
+import type { GenerationParams } from '../wan/params';
+import type { TaskStatus, TaskUsage } from '../wan/task';
+
+/** The service's statuses, plus EXPIRED: older than the service keeps tasks (24 h) and never finished here. */
+export type RecordStatus = TaskStatus | 'EXPIRED';
+
+export type DownloadState =
+  | { state: 'none' }
+  | { state: 'downloading' }
+  | { state: 'done'; path: string; bytes: number; at: number }
+  | { state: 'failed'; error: string; at: number };
+
+export interface TaskSource {
+  kind: 'selection' | 'file' | 'input';
+  /** Short name for the tree and file names: the prompt file's name or the prompt's first words. */
+  label: string;
+  /** The document the prompt came from, as a URI string. */
+  uri?: string;
+  /** The workspace folder the prompt came from, as a URI string: its `wan-videos/` receives the video. */
+  workspaceFolder?: string;
+}
+
+export interface TaskRecord {
+  taskId: string;
+  endpoint: EndpointId;
+  baseUrl: string;
+  params: GenerationParams;
+  source: TaskSource;
+  status: RecordStatus;
+  /** Local clock, epoch ms, when the create call answered. */
+  createdAt: number;
+  requestId?: string;
+  submitTime?: number;
+  scheduledTime?: number;
+  endTime?: number;
+  /** When this extension first saw the task RUNNING (the service's own times may be absent). */
+  runningSeenAt?: number;
+  finishedAt?: number;
+  videoUrl?: string;
+  videoUrlReceivedAt?: number;
+  code?: string;
+  message?: string;
+  usage?: TaskUsage;
+  actualPrompt?: string;
+  /** The last query's full answer, kept for the sidecar file. */
+  finalResponse?: unknown;
+  /** A passing problem shown on the task (throttling, network), cleared by the next good answer. */
+  lastError?: string;
+  download: DownloadState;
+}
+
+export const SERVICE_RETENTION_MS = 24 * 60 * 60 * 1000;
+
+const FINISHED: ReadonlySet<RecordStatus> = new Set(['SUCCEEDED', 'FAILED', 'CANCELED', 'UNKNOWN', 'EXPIRED']);
+
+export function isFinished(record: TaskRecord): boolean {
+  return FINISHED.has(record.status);
+}
+
+export function isActive(record: TaskRecord): boolean {
+  return !isFinished(record);
+}
+
+/** A succeeded task whose video is not on disk yet, and whose link may still work. */
+export function needsDownload(record: TaskRecord, now: number): boolean {
+  return record.status === 'SUCCEEDED'
+    && record.download.state !== 'done'
+    && record.download.state !== 'downloading'
+    && now - record.createdAt < SERVICE_RETENTION_MS;
+}

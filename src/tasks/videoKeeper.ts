@@ -1,0 +1,159 @@
+// Saves each finished video at once: a unique name beside its sidecar JSON, never over an existing file.
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { WanError } from '../wan/errors';
+import { toCreateBody } from '../wan/params';
+import type { WanTask } from '../wan/task';
+import { patchFromTask } from './taskPoller';
+import { needsDownload, type TaskRecord } from './taskRecord';
+import type { TaskStore } from './taskStore';
+
+export interface VideoKeeperOptions {
+  store: TaskStore;
+  /** Streams `url` to `target` (complete or nothing); see src/wan/download.ts. */
+  download(url: string, target: string, signal: AbortSignal): Promise<{ path: string; bytes: number }>;
+  /** Asks the service again for the task, to get a fresh link when the old one expired. */
+  requery(record: TaskRecord, signal: AbortSignal): Promise<WanTask>;
+  folderFor(record: TaskRecord): string;
+  onSaved(record: TaskRecord): void;
+  onFailed(record: TaskRecord, message: string): void;
+  log?(message: string): void;
+  now?(): number;
+}
+
+export class VideoKeeper {
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly abort = new AbortController();
+  private readonly now: () => number;
+
+  constructor(private readonly options: VideoKeeperOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Downloads the task's video unless it is on disk already or being fetched. */
+  keep(taskId: string): Promise<void> {
+    const existing = this.running.get(taskId);
+    if (existing) return existing;
+    const job = this.run(taskId).finally(() => this.running.delete(taskId));
+    this.running.set(taskId, job);
+    return job;
+  }
+
+  /** Every succeeded task whose video is missing: after a restart, say. */
+  keepAllPending(): void {
+    const now = this.now();
+    for (const record of this.options.store.all()) {
+      if (needsDownload(record, now) || record.download.state === 'downloading') void this.keep(record.taskId);
+    }
+  }
+
+  dispose(): void {
+    this.abort.abort();
+  }
+
+  private async run(taskId: string): Promise<void> {
+    const { store } = this.options;
+    let record = store.get(taskId);
+    if (!record || record.status !== 'SUCCEEDED' || record.download.state === 'done') return;
+    await store.update(taskId, { download: { state: 'downloading' } });
+    try {
+      const folder = this.options.folderFor(record);
+      await fs.mkdir(folder, { recursive: true });
+      const saved = await this.downloadWithFreshLink(record, folder);
+      record = store.get(taskId) ?? record;
+      await writeSidecar(saved.path, record, this.now());
+      await store.update(taskId, { download: { state: 'done', path: saved.path, bytes: saved.bytes, at: this.now() } });
+      this.options.log?.(`task ${taskId}: video saved to ${saved.path} (${saved.bytes} bytes)`);
+      const done = store.get(taskId);
+      if (done) this.options.onSaved(done);
+    } catch (error) {
+      if (this.abort.signal.aborted) return;
+      const message = error instanceof Error ? error.message : String(error);
+      this.options.log?.(`task ${taskId}: download failed: ${message}`);
+      await store.update(taskId, { download: { state: 'failed', error: message, at: this.now() } });
+      const failed = store.get(taskId);
+      if (failed) this.options.onFailed(failed, message);
+    }
+  }
+
+  private async downloadWithFreshLink(record: TaskRecord, folder: string): Promise<{ path: string; bytes: number }> {
+    const signal = this.abort.signal;
+    let url = record.videoUrl;
+    if (!url) url = await this.refreshLink(record, signal);
+    try {
+      return await this.options.download(url, await uniqueVideoPath(folder, record, this.now()), signal);
+    } catch (error) {
+      if (!(error instanceof WanError && error.kind === 'link-expired')) throw error;
+      this.options.log?.(`task ${record.taskId}: the video link was refused; asking the service for a fresh one`);
+      const fresh = await this.refreshLink(record, signal);
+      return this.options.download(fresh, await uniqueVideoPath(folder, record, this.now()), signal);
+    }
+  }
+
+  private async refreshLink(record: TaskRecord, signal: AbortSignal): Promise<string> {
+    const task = await this.options.requery(record, signal);
+    await this.options.store.update(record.taskId, patchFromTask(task, this.now()));
+    if (!task.videoUrl) {
+      throw new Error('The service no longer gives a link for this video: it keeps results for 24 hours after the task ends.');
+    }
+    return task.videoUrl;
+  }
+}
+
+/** `<prompt file or first words>-<yyyymmdd-hhmmss>-seed<seed>.mp4`, with `-2`, `-3`… if taken. */
+export async function uniqueVideoPath(folder: string, record: TaskRecord, now: number): Promise<string> {
+  const base = `${slug(record.source.label)}-${timestamp(new Date(now))}-seed${record.params.seed ?? 'random'}`;
+  for (let n = 1; ; n++) {
+    const candidate = path.join(folder, `${base}${n === 1 ? '' : `-${n}`}.mp4`);
+    if (!(await exists(candidate)) && !(await exists(sidecarPath(candidate)))) return candidate;
+  }
+}
+
+export function sidecarPath(videoPath: string): string {
+  return videoPath.replace(/\.mp4$/i, '') + '.json';
+}
+
+/** Everything needed to reproduce the video; never the key. */
+export function sidecarContent(record: TaskRecord, videoPath: string, now: number): object {
+  return {
+    video: path.basename(videoPath),
+    taskId: record.taskId,
+    endpointHost: new URL(record.baseUrl).host,
+    request: toCreateBody(record.params),
+    response: record.finalResponse,
+    source: record.source,
+    createdAt: new Date(record.createdAt).toISOString(),
+    downloadedAt: new Date(now).toISOString(),
+  };
+}
+
+async function writeSidecar(videoPath: string, record: TaskRecord, now: number): Promise<void> {
+  const target = sidecarPath(videoPath);
+  const temporary = `${target}.part`;
+  await fs.writeFile(temporary, JSON.stringify(sidecarContent(record, videoPath, now), null, 2) + '\n');
+  await fs.rename(temporary, target);
+}
+
+export function slug(text: string): string {
+  const words = text
+    .normalize('NFKC')
+    .replace(/\.wanprompt$/i, '')
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-+|-+$/g, '')
+    .toLowerCase();
+  return (words.slice(0, 40).replace(/-+$/, '') || 'video');
+}
+
+function timestamp(date: Date): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}${two(date.getMonth() + 1)}${two(date.getDate())}-${two(date.getHours())}${two(date.getMinutes())}${two(date.getSeconds())}`;
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,175 @@
+// The video preview: a webview panel per video, restored after a reload by its serializer.
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { hasAacAudio } from './mp4';
+import type { TaskRecord } from './tasks/taskRecord';
+import type { TaskStore } from './tasks/taskStore';
+
+export const PREVIEW_VIEW_TYPE = 'wan.videoPreview';
+
+/** What the page last said about its video element. */
+export interface VideoState {
+  event: string;
+  readyState: number;
+  currentTime: number;
+  duration?: number;
+  error?: number;
+}
+
+type PageMessage =
+  | { type: 'ready' }
+  | ({ type: 'videoState' } & VideoState)
+  | { type: 'command'; command: 'regenerate' | 'variation' | 'reveal' | 'copyPrompt' | 'openExternal' };
+
+export class VideoPreviews implements vscode.Disposable {
+  private readonly panels = new Map<string, vscode.WebviewPanel>();
+  private readonly states = new Map<string, VideoState>();
+  private readonly registration: vscode.Disposable;
+
+  constructor(private readonly extensionUri: vscode.Uri, private readonly store: TaskStore, private readonly log: vscode.LogOutputChannel) {
+    this.registration = vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, state: unknown) => {
+        const taskId = state && typeof state === 'object' && 'taskId' in state ? String(state.taskId) : undefined;
+        const record = taskId ? store.get(taskId) : undefined;
+        if (!record || record.download.state !== 'done') {
+          panel.dispose(); // the task or its file is gone: nothing to restore
+          return;
+        }
+        await this.attach(panel, record);
+      },
+    });
+  }
+
+  /** Opens (or brings forward) the preview of a downloaded task. */
+  async show(record: TaskRecord): Promise<void> {
+    const existing = this.panels.get(record.taskId);
+    if (existing) {
+      existing.reveal();
+      return;
+    }
+    if (record.download.state !== 'done') return;
+    const panel = vscode.window.createWebviewPanel(PREVIEW_VIEW_TYPE, titleOf(record), vscode.ViewColumn.Active, {});
+    await this.attach(panel, record);
+  }
+
+  /** The page's last report on the video of this task, if a preview is open. */
+  videoState(taskId: string): VideoState | undefined {
+    return this.states.get(taskId);
+  }
+
+  isOpen(taskId: string): boolean {
+    return this.panels.has(taskId);
+  }
+
+  dispose(): void {
+    this.registration.dispose();
+    for (const panel of this.panels.values()) panel.dispose();
+  }
+
+  private async attach(panel: vscode.WebviewPanel, record: TaskRecord): Promise<void> {
+    if (record.download.state !== 'done') return;
+    const videoPath = record.download.path;
+    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
+    panel.title = titleOf(record);
+    panel.iconPath = vscode.Uri.joinPath(media, 'wan.svg');
+    panel.webview.options = {
+      enableScripts: true,
+      localResourceRoots: [media, vscode.Uri.file(path.dirname(videoPath))],
+    };
+    this.panels.set(record.taskId, panel);
+    const subscriptions = [
+      panel.webview.onDidReceiveMessage((message: PageMessage) => this.onMessage(record.taskId, message)),
+      panel.onDidDispose(() => {
+        this.panels.delete(record.taskId);
+        this.states.delete(record.taskId);
+        for (const s of subscriptions) s.dispose();
+      }),
+    ];
+    const aac = await hasAacAudio(videoPath).catch(() => false);
+    panel.webview.html = renderPage(panel.webview, media, record, videoPath, aac && vscode.env.uiKind === vscode.UIKind.Desktop);
+  }
+
+  private async onMessage(taskId: string, message: PageMessage): Promise<void> {
+    const record = this.store.get(taskId);
+    if (message.type === 'videoState') {
+      const { type: _type, ...state } = message;
+      this.states.set(taskId, state);
+      if (state.event === 'error') this.log.warn(`preview of task ${taskId}: the video cannot play (media error ${state.error})`);
+      return;
+    }
+    if (message.type !== 'command' || !record) return;
+    switch (message.command) {
+      case 'regenerate': await vscode.commands.executeCommand('wan.regenerate', taskId); break;
+      case 'variation': await vscode.commands.executeCommand('wan.generateVariation', taskId); break;
+      case 'reveal': await vscode.commands.executeCommand('wan.revealVideo', taskId); break;
+      case 'copyPrompt':
+        await vscode.env.clipboard.writeText(record.params.prompt);
+        void vscode.window.setStatusBarMessage(vscode.l10n.t('Prompt copied'), 3000);
+        break;
+      case 'openExternal':
+        if (record.download.state === 'done') await vscode.env.openExternal(vscode.Uri.file(record.download.path));
+        break;
+    }
+  }
+}
+
+function titleOf(record: TaskRecord): string {
+  return record.download.state === 'done' ? path.basename(record.download.path) : record.source.label;
+}
+
+function renderPage(webview: vscode.Webview, media: vscode.Uri, record: TaskRecord, videoPath: string, silentHere: boolean): string {
+  const nonce = randomBytes(16).toString('base64');
+  const videoUri = webview.asWebviewUri(vscode.Uri.file(videoPath));
+  const downloadedAt = record.download.state === 'done' ? record.download.at : 0;
+  const bytes = record.download.state === 'done' ? record.download.bytes : 0;
+  const p = record.params;
+  const rows: [string, string | number | undefined][] = [
+    [vscode.l10n.t('Model'), p.model],
+    [vscode.l10n.t('Resolution'), `${p.resolution} · ${p.ratio}`],
+    [vscode.l10n.t('Duration'), `${record.usage?.duration ?? p.duration} s`],
+    [vscode.l10n.t('Seed'), p.seed],
+    [vscode.l10n.t('Negative prompt'), p.negativePrompt],
+    [vscode.l10n.t('Rewritten prompt'), record.actualPrompt],
+    [vscode.l10n.t('Size'), `${(bytes / 1024 / 1024).toFixed(2)} MB`],
+    [vscode.l10n.t('File'), videoPath],
+    [vscode.l10n.t('Task ID'), record.taskId],
+  ];
+  const details = rows
+    .filter(([, value]) => value !== undefined && value !== '')
+    .map(([name, value]) => `<dt>${escapeHtml(name)}</dt><dd>${escapeHtml(String(value))}</dd>`)
+    .join('');
+  const button = (command: string, label: string, primary = false) =>
+    `<button data-command="${command}"${primary ? ' class="primary"' : ''}>${escapeHtml(label)}</button>`;
+  return `<!DOCTYPE html>
+<html lang="${escapeHtml(vscode.env.language)}">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; media-src ${webview.cspSource}; img-src ${webview.cspSource}; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${webview.asWebviewUri(vscode.Uri.joinPath(media, 'preview.css'))}">
+<title>${escapeHtml(titleOf(record))}</title>
+</head>
+<body data-task-id="${escapeHtml(record.taskId)}">
+<main>
+<video id="video" controls preload="auto" src="${videoUri}?v=${downloadedAt}"></video>
+<p id="playback-problem" class="notice" hidden>${escapeHtml(vscode.l10n.t('VS Code cannot play this video here. Open it in the system player instead.'))}</p>
+<p class="notice"${silentHere ? '' : ' hidden'}>${escapeHtml(vscode.l10n.t('The soundtrack is AAC, which desktop VS Code cannot decode: the video plays silently here. Open it in the system player to hear it.'))}</p>
+<p class="prompt">${escapeHtml(p.prompt)}</p>
+<dl>${details}</dl>
+<div class="actions">
+${button('regenerate', vscode.l10n.t('Regenerate'), true)}
+${button('variation', vscode.l10n.t('Variation (new seed)'))}
+${button('reveal', vscode.l10n.t('Reveal File'))}
+${button('copyPrompt', vscode.l10n.t('Copy Prompt'))}
+${button('openExternal', vscode.l10n.t('Open in System Player'))}
+</div>
+</main>
+<script nonce="${nonce}" src="${webview.asWebviewUri(vscode.Uri.joinPath(media, 'preview.js'))}"></script>
+</body>
+</html>`;
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}

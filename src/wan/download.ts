@@ -1,0 +1,212 @@
+// Saves a result video: streamed to <target>.part, resumed with Range after a broken connection, renamed when complete.
+import { promises as fs } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { checkDownloadUrl } from './endpoints';
+import { WanError, textSnippet } from './errors';
+import { abortedError, networkError, send, type Response, type Timeouts } from './http';
+
+export interface DownloadOptions {
+  signal?: AbortSignal;
+  /** default 5 */
+  maxAttempts?: number;
+  timeouts?: Timeouts;
+  onProgress?: (receivedBytes: number, totalBytes?: number) => void;
+  /** wait before the second attempt; grows linearly with each attempt (default 1000) */
+  retryDelayMs?: number;
+}
+
+const DEFAULT_TIMEOUTS: Required<Timeouts> = { connectMs: 15_000, headersMs: 30_000, bodyMs: 30_000 };
+const MAX_REDIRECTS = 5;
+
+interface Progress {
+  /** bytes in the .part file */
+  received: number;
+  /** full size of the video when the server said it */
+  total?: number;
+}
+
+interface Context {
+  partPath: string;
+  signal?: AbortSignal;
+  timeouts: Required<Timeouts>;
+  onProgress?: (receivedBytes: number, totalBytes?: number) => void;
+}
+
+function existsError(targetPath: string): WanError {
+  return new WanError({
+    kind: 'invalid-request',
+    message: `${targetPath} already exists; the download does not overwrite it.`,
+    advice: 'Choose another file name, or move the existing file away first.',
+  });
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await fs.lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function downloadVideo(url: string, targetPath: string, options: DownloadOptions = {}): Promise<{ path: string; bytes: number }> {
+  const checked = checkDownloadUrl(url);
+  if ('problem' in checked) throw new WanError({ kind: 'insecure-url', message: checked.problem });
+  if (await exists(targetPath)) throw existsError(targetPath);
+  if (options.signal?.aborted) throw abortedError();
+
+  const context: Context = {
+    partPath: `${targetPath}.part`,
+    signal: options.signal,
+    timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
+    onProgress: options.onProgress,
+  };
+  const maxAttempts = Math.max(1, options.maxAttempts ?? 5);
+  const retryDelayMs = options.retryDelayMs ?? 1000;
+  const progress: Progress = { received: 0 };
+  // Truncates a .part left by an earlier run: its origin is unknown, so it is not resumed.
+  await fs.writeFile(context.partPath, '');
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await fetchOnce(checked.url, progress, context);
+        break;
+      } catch (error) {
+        const failure = error instanceof WanError ? error : networkError(error, checked.url, context);
+        if (!failure.retryable || attempt >= maxAttempts) throw failure;
+        await pause(retryDelayMs * attempt, context.signal);
+      }
+    }
+    await moveIntoPlace(context.partPath, targetPath);
+    return { path: targetPath, bytes: progress.received };
+  } catch (error) {
+    await fs.rm(context.partPath, { force: true });
+    throw error;
+  }
+}
+
+async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await sleep(ms, undefined, { signal });
+  } catch {
+    throw abortedError();
+  }
+}
+
+/** Renames without ever replacing a file that appeared meanwhile: link() fails if the target exists. */
+async function moveIntoPlace(partPath: string, targetPath: string): Promise<void> {
+  try {
+    await fs.link(partPath, targetPath);
+    await fs.rm(partPath);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw existsError(targetPath);
+    // Some file systems have no hard links; fall back to check-then-rename.
+    if (await exists(targetPath)) throw existsError(targetPath);
+    await fs.rename(partPath, targetPath);
+  }
+}
+
+function header(response: Response, name: string): string | undefined {
+  const value = response.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function contentLength(response: Response): number | undefined {
+  const value = header(response, 'content-length');
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
+}
+
+/** "bytes 100-199/1000" -> start 100, total 1000 (total undefined for "*"). */
+function contentRange(response: Response): { start: number; total?: number } | undefined {
+  const match = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(header(response, 'content-range')?.trim() ?? '');
+  if (!match) return undefined;
+  return { start: Number(match[1]), total: match[3] === '*' ? undefined : Number(match[3]) };
+}
+
+async function readSnippet(response: Response): Promise<string> {
+  let text = '';
+  for await (const chunk of response.body) {
+    text += (chunk as Buffer).toString('utf8');
+    if (text.length > 16_384) break; // enough for a message; the rest is discarded
+  }
+  response.body.destroy();
+  return textSnippet(text);
+}
+
+/** One attempt: follows redirects, then writes the body after what is already in the .part file. */
+async function fetchOnce(start: URL, progress: Progress, context: Context): Promise<void> {
+  let url = start;
+  for (let hops = 0; ; hops++) {
+    const headers: Record<string, string> = { accept: '*/*', 'accept-encoding': 'identity' };
+    if (progress.received > 0) headers.range = `bytes=${progress.received}-`;
+    const response = await send(url, { method: 'GET', headers, signal: context.signal, timeouts: context.timeouts });
+    const status = response.statusCode;
+    const location = header(response, 'location');
+    if (status >= 300 && status < 400 && location) {
+      response.body.destroy();
+      if (hops >= MAX_REDIRECTS) {
+        throw new WanError({ kind: 'bad-response', status, message: `The result link redirected more than ${MAX_REDIRECTS} times.` });
+      }
+      const next = checkDownloadUrl(new URL(location, url).href);
+      if ('problem' in next) throw new WanError({ kind: 'insecure-url', message: `The result link redirected to an address that is not allowed. ${next.problem}` });
+      url = next.url;
+      continue;
+    }
+    if (status === 200) {
+      // A full answer to a ranged request: the server ignores Range, so the file starts over.
+      progress.received = 0;
+      progress.total = contentLength(response);
+    } else if (status === 206) {
+      const range = contentRange(response);
+      if (!range || range.start !== progress.received) {
+        response.body.destroy();
+        progress.received = 0;
+        throw new WanError({ kind: 'bad-response', status, retryable: true, message: 'The storage answered a different part of the file than asked; starting over.' });
+      }
+      progress.total = range.total ?? (contentLength(response) ?? 0) + range.start;
+    } else {
+      throw await statusError(response, url);
+    }
+    await writeBody(response, url, progress, context);
+    return;
+  }
+}
+
+async function statusError(response: Response, url: URL): Promise<WanError> {
+  const status = response.statusCode;
+  const snippet = await readSnippet(response).catch(() => '');
+  const said = snippet ? ` ("${snippet}")` : '';
+  if (status === 403 || status === 404 || status === 410) {
+    return new WanError({ kind: 'link-expired', status, message: `The result link answered HTTP ${status}${said}: it has expired or is not valid.` });
+  }
+  const retryable = status === 408 || status === 429 || status >= 500;
+  return new WanError({ kind: status === 429 ? 'throttled' : 'server', status, retryable, message: `The result storage at ${url.host} answered HTTP ${status}${said}.` });
+}
+
+async function writeBody(response: Response, url: URL, progress: Progress, context: Context): Promise<void> {
+  // 'w' when starting from zero (also discards a partial file after an ignored Range), 'a' to resume.
+  const file = await fs.open(context.partPath, progress.received === 0 ? 'w' : 'a');
+  try {
+    for await (const chunk of response.body) {
+      await file.write(chunk as Buffer);
+      progress.received += (chunk as Buffer).length;
+      context.onProgress?.(progress.received, progress.total);
+    }
+  } catch (error) {
+    throw networkError(error, url, context);
+  } finally {
+    await file.close();
+  }
+  if (progress.total !== undefined && progress.received !== progress.total) {
+    const tooLong = progress.received > progress.total;
+    if (tooLong) progress.received = 0;
+    throw new WanError({
+      kind: 'network',
+      retryable: true,
+      requestMayHaveBeenSent: true,
+      message: tooLong
+        ? `The download from ${url.host} is longer than announced (${progress.total} bytes); starting over.`
+        : `The download from ${url.host} ended after ${progress.received} of ${progress.total} bytes.`,
+    });
+  }
+}

@@ -1,0 +1,226 @@
+// Every failure of the Wan API, the network or a download, as one error type a user can act on.
+
+export type WanErrorKind =
+  | 'invalid-request'
+  | 'moderation'
+  | 'arrearage'
+  | 'auth'
+  | 'access'
+  | 'model-not-found'
+  | 'throttled'
+  | 'quota'
+  | 'server'
+  | 'network'
+  | 'timeout'
+  | 'not-found'
+  | 'bad-response'
+  | 'link-expired'
+  | 'insecure-url'
+  | 'aborted';
+
+export interface WanErrorInit {
+  kind: WanErrorKind;
+  message: string;
+  status?: number;
+  code?: string;
+  requestId?: string;
+  retryable?: boolean;
+  retryAfterMs?: number;
+  advice?: string;
+  requestMayHaveBeenSent?: boolean;
+  cause?: unknown;
+}
+
+export const ADVICE: Record<WanErrorKind, string> = {
+  'invalid-request': 'Fix the request: check the prompt and parameters against what the model accepts.',
+  moderation: 'Change the prompt (or the audio): the content check rejected it.',
+  arrearage: 'Top up the account that owns the API key, then try again.',
+  auth: 'Set the right API key, and check that the endpoint matches it: a key only works in its own region (Beijing, Singapore) or with the reseller that issued it.',
+  access: 'Activate the model for this account (or fix the account\'s access to it) in the provider\'s console, then try again.',
+  'model-not-found': 'Fix the model name (text to video: wan2.7-t2v).',
+  throttled: 'Wait a moment and try again: the service limits how many requests and tasks run at once.',
+  quota: 'Buy quota for this model or switch to another model.',
+  server: 'Try again in a little while: the problem is on the service\'s side.',
+  network: 'Check the network connection, any proxy, and the base URL, then try again.',
+  timeout: 'Try again; before creating a task again, check the task list, since the last one may have gone through.',
+  'not-found': 'Check the task id and the base URL: tasks are kept for 24 hours only.',
+  'bad-response': 'Check the base URL: the answer did not look like the Wan API.',
+  'link-expired': 'Query the task again for a fresh link: result links expire (results are kept 24 hours).',
+  'insecure-url': 'Use an https:// address (http:// is allowed only for this computer: localhost, 127.0.0.1).',
+  aborted: 'Nothing to do: the operation was cancelled.',
+};
+
+export class WanError extends Error {
+  readonly kind: WanErrorKind;
+  readonly status?: number;
+  readonly code?: string;
+  readonly requestId?: string;
+  readonly retryable: boolean;
+  readonly retryAfterMs?: number;
+  readonly advice: string;
+  readonly requestMayHaveBeenSent: boolean;
+
+  constructor(init: WanErrorInit) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = 'WanError';
+    this.kind = init.kind;
+    this.status = init.status;
+    this.code = init.code;
+    this.requestId = init.requestId;
+    this.retryable = init.retryable ?? false;
+    this.retryAfterMs = init.retryAfterMs;
+    this.advice = init.advice ?? ADVICE[init.kind];
+    this.requestMayHaveBeenSent = init.requestMayHaveBeenSent ?? false;
+  }
+}
+
+/** Codes compared without case or separators: 'invalid_api_key' (compatible mode) is 'InvalidApiKey'. */
+function normalise(code: string): string {
+  return code.toLowerCase().replace(/[^a-z0-9.]/g, '');
+}
+
+function byCode(code: string): { kind: WanErrorKind; retryable: boolean } | undefined {
+  const c = normalise(code);
+  if (c.startsWith('datainspection') || c.startsWith('ipinfringement')) return { kind: 'moderation', retryable: false };
+  if (c === 'arrearage') return { kind: 'arrearage', retryable: false };
+  if (c === 'invalidapikey') return { kind: 'auth', retryable: false };
+  if (c.startsWith('accessdenied') || c === 'model.accessdenied') return { kind: 'access', retryable: false };
+  if (c === 'modelnotfound') return { kind: 'model-not-found', retryable: false };
+  if (c === 'throttling.allocationquota') return { kind: 'quota', retryable: false };
+  if (c.startsWith('throttling')) return { kind: 'throttled', retryable: true };
+  if (c.startsWith('invalidparameter') || c.startsWith('badrequest') || c === 'invalidurl' || c === 'unsupportedoperation') {
+    return { kind: 'invalid-request', retryable: false };
+  }
+  if (c.startsWith('internalerror') || c === 'systemerror' || c === 'modelservicefailed' || c === 'modelunavailable') {
+    return { kind: 'server', retryable: true };
+  }
+  return undefined;
+}
+
+function byStatus(status: number | undefined): { kind: WanErrorKind; retryable: boolean } {
+  switch (status) {
+    case 400:
+      return { kind: 'invalid-request', retryable: false };
+    case 401:
+      return { kind: 'auth', retryable: false };
+    case 403:
+      return { kind: 'access', retryable: false };
+    case 404:
+      return { kind: 'not-found', retryable: false };
+    case 429:
+      return { kind: 'throttled', retryable: true };
+    default:
+      // No status at all is a FAILED task without a code: the service gave no reason, a new attempt may work.
+      return { kind: 'server', retryable: status === undefined || status === 500 || status === 502 || status === 503 || status === 504 };
+  }
+}
+
+export function classifyServiceCode(code: string | undefined, status?: number): { kind: WanErrorKind; retryable: boolean; advice: string } {
+  const found = (code ? byCode(code) : undefined) ?? byStatus(status);
+  let advice = ADVICE[found.kind];
+  if (code && normalise(code) === 'unsupportedoperation') {
+    advice = 'Only a task that is still waiting (PENDING) can be cancelled.';
+  }
+  return { ...found, advice };
+}
+
+const LEADS: Record<WanErrorKind, string> = {
+  'invalid-request': 'The service rejected the request',
+  moderation: 'The content check rejected the request',
+  arrearage: 'The account is in arrears',
+  auth: 'The service rejected the API key',
+  access: 'The service denied access',
+  'model-not-found': 'The service does not know this model',
+  throttled: 'The service is throttling requests',
+  quota: 'The quota for this model is used up',
+  server: 'The service failed',
+  network: 'The service could not be reached',
+  timeout: 'The service did not answer in time',
+  'not-found': 'The service does not know this task',
+  'bad-response': 'The service gave an unexpected answer',
+  'link-expired': 'The result link no longer works',
+  'insecure-url': 'The address is not allowed',
+  aborted: 'Cancelled',
+};
+
+/** Readable text of an HTML or plain body: tags, scripts and styles removed, whitespace collapsed, cut short. */
+export function textSnippet(body: string, max = 160): string {
+  const text = body
+    .replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
+}
+
+function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function stringField(record: Record<string, unknown>, key: string): string | undefined {
+  const value = record[key];
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
+
+export interface HttpErrorInput {
+  status: number;
+  body: string;
+  retryAfter?: string;
+  requestIdHeader?: string;
+  /** the request is a task lookup: any 404 means the task is unknown */
+  taskLookup?: boolean;
+}
+
+/** The WanError for a non-2xx answer, JSON (the service) or not (a proxy's HTML page). */
+export function errorFromHttpResponse(input: HttpErrorInput, now = Date.now()): WanError {
+  const { status } = input;
+  let json: Record<string, unknown> | undefined;
+  try {
+    const parsed: unknown = JSON.parse(input.body);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) json = parsed as Record<string, unknown>;
+  } catch {
+    json = undefined;
+  }
+  const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(input.retryAfter, now) : undefined;
+  if (!json) {
+    const snippet = textSnippet(input.body);
+    const kind: WanErrorKind = status === 404 && input.taskLookup ? 'not-found' : 'server';
+    return new WanError({
+      kind,
+      status,
+      message: `The service answered HTTP ${status} with a page that is not the Wan API${snippet ? `: "${snippet}"` : ''}.`,
+      retryable: kind === 'server' && (status === 502 || status === 503 || status === 504),
+      retryAfterMs,
+      requestId: input.requestIdHeader,
+      advice: kind === 'server' ? 'Try again in a little while; if it keeps happening, check the base URL and any proxy in between.' : undefined,
+    });
+  }
+  const code = stringField(json, 'code');
+  const serviceMessage = stringField(json, 'message');
+  const requestId = stringField(json, 'request_id') ?? input.requestIdHeader;
+  const classified = classifyServiceCode(code, status);
+  const kind = status === 404 && input.taskLookup ? 'not-found' : classified.kind;
+  const label = code ? `${status} ${code}` : `HTTP ${status}`;
+  return new WanError({
+    kind,
+    status,
+    code,
+    requestId,
+    message: `${LEADS[kind]} (${label})${serviceMessage ? `: ${serviceMessage}` : '.'}`,
+    retryable: classified.retryable,
+    retryAfterMs,
+    advice: kind === classified.kind ? classified.advice : ADVICE[kind],
+  });
+}
+
+export function errorLead(kind: WanErrorKind): string {
+  return LEADS[kind];
+}
