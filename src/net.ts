@@ -1,2 +1,4 @@
 // Second bundle: everything that needs undici. Loaded through loadNet() in lazy.ts.
-export {};
+export { WanClient } from './wan/client';
+export { downloadVideo } from './wan/download';
+export { closeDispatcher } from './wan/http';

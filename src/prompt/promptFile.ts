@@ -69,8 +69,12 @@ function readFrontMatter(
   problems: PromptFileProblem[],
 ): void {
   const doc = parseDocument(source, { uniqueKeys: true, prettyErrors: false });
+  // An error found at the end of the YAML (an unclosed bracket) is shown on its last character, not on the closing ---.
+  const last = Math.max(1, source.trimEnd().length);
   for (const error of doc.errors) {
-    problems.push({ message: `The front matter is not valid YAML: ${firstLine(error.message)}`, start: offset + error.pos[0], end: offset + Math.max(error.pos[1], error.pos[0] + 1) });
+    const start = Math.min(error.pos[0], last - 1);
+    const end = Math.min(Math.max(error.pos[1], start + 1), last);
+    problems.push({ message: `The front matter is not valid YAML: ${firstLine(error.message)}`, start: offset + start, end: offset + end });
   }
   if (doc.errors.length > 0 || doc.contents === null) return;
   if (!isMap(doc.contents)) {

@@ -143,7 +143,7 @@ async function fetchOnce(start: URL, progress: Progress, context: Context): Prom
     const status = response.statusCode;
     const location = header(response, 'location');
     if (status >= 300 && status < 400 && location) {
-      response.body.destroy();
+      await response.body.dump();
       if (hops >= MAX_REDIRECTS) {
         throw new WanError({ kind: 'bad-response', status, message: `The result link redirected more than ${MAX_REDIRECTS} times.` });
       }
@@ -159,7 +159,7 @@ async function fetchOnce(start: URL, progress: Progress, context: Context): Prom
     } else if (status === 206) {
       const range = contentRange(response);
       if (!range || range.start !== progress.received) {
-        response.body.destroy();
+        await response.body.dump();
         progress.received = 0;
         throw new WanError({ kind: 'bad-response', status, retryable: true, message: 'The storage answered a different part of the file than asked; starting over.' });
       }

@@ -31,7 +31,7 @@ export interface WanErrorInit {
   cause?: unknown;
 }
 
-export const ADVICE: Record<WanErrorKind, string> = {
+const ADVICE: Record<WanErrorKind, string> = {
   'invalid-request': 'Fix the request: check the prompt and parameters against what the model accepts.',
   moderation: 'Change the prompt (or the audio): the content check rejected it.',
   arrearage: 'Top up the account that owns the API key, then try again.',
@@ -219,8 +219,4 @@ export function errorFromHttpResponse(input: HttpErrorInput, now = Date.now()): 
     retryAfterMs,
     advice: kind === classified.kind ? classified.advice : ADVICE[kind],
   });
-}
-
-export function errorLead(kind: WanErrorKind): string {
-  return LEADS[kind];
 }
