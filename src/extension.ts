@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { ApiKeys } from './apiKeys';
 import { Generator } from './generate';
+import { closeNet } from './lazy';
 import { PromptDiagnostics } from './promptDiagnostics';
 import { readEndpoint } from './settings';
 import { registerTaskCommands } from './taskCommands';
@@ -15,6 +16,8 @@ import { WanAccess } from './wanAccess';
 /** What activate() returns: read-only views for tests and other extensions. */
 export interface WanVideoApi {
   tasks(): readonly TaskRecord[];
+  /** The item the Tasks view shows for a task. */
+  treeItem(taskId: string): vscode.TreeItem;
   videoState(taskId: string): VideoState | undefined;
   isPreviewOpen(taskId: string): boolean;
 }
@@ -63,9 +66,12 @@ export function activate(context: vscode.ExtensionContext): WanVideoApi {
 
   return {
     tasks: () => store.all(),
+    treeItem: (taskId) => tree.getTreeItem(taskId),
     videoState: (taskId) => previews.videoState(taskId),
     isPreviewOpen: (taskId) => previews.isOpen(taskId),
   };
 }
 
-export function deactivate(): void {}
+export function deactivate(): Promise<void> {
+  return closeNet();
+}

@@ -2,8 +2,16 @@
 // prompt-file parser (yaml, ~115 KB). esbuild keeps each as its own file in dist/ (see esbuild.mjs).
 /* eslint-disable @typescript-eslint/no-require-imports */
 
+let net: typeof import('./net') | undefined;
+
 export function loadNet(): typeof import('./net') {
-  return require('./net');
+  net ??= require('./net') as typeof import('./net');
+  return net;
+}
+
+/** Closes the keep-alive connections, if the network code was ever loaded. */
+export async function closeNet(): Promise<void> {
+  await net?.closeDispatcher();
 }
 
 export function loadPromptParser(): typeof import('./promptParser') {

@@ -42,10 +42,13 @@ export function registerTaskCommands(deps: TaskCommandDeps): vscode.Disposable[]
     vscode.commands.registerCommand('wan.removeTask', withRecord((record) => removeTasks(deps, [record]))),
     vscode.commands.registerCommand('wan.clearFinished', () => removeTasks(deps, store.all().filter(isFinished))),
     vscode.commands.registerCommand('wan.refreshTasks', () => tracking.poller.refreshAll()),
-    vscode.commands.registerCommand('wan.setApiKey', async () => {
+    // A key given as argument (from a script or keybinding) is stored without asking.
+    vscode.commands.registerCommand('wan.setApiKey', async (key?: unknown) => {
       try {
         const endpoint = readEndpoint();
-        if (await keys.ask(endpoint)) {
+        const given = typeof key === 'string' && key.trim() ? key.trim() : undefined;
+        if (given) await keys.set(endpoint, given);
+        if (given || (await keys.ask(endpoint))) {
           log.info(`API key set for ${describeEndpoint(endpoint)}`);
           void vscode.window.showInformationMessage(vscode.l10n.t('API key saved for {0}.', describeEndpoint(endpoint)));
           return true;

@@ -1,0 +1,203 @@
+// The whole path inside a real VS Code, against the Wan-compatible test server on loopback.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { WanVideoApi } from '../../src/extension';
+import type { TaskRecord } from '../../src/tasks/taskRecord';
+import { WanTestServer } from '../server/wanServer';
+import { takeScreenshot } from './screenshot';
+
+const EXTENSION_ID = 'wan-video-dev.wan-video';
+const KEY = 'sk-test-flow-0123456789';
+
+async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function workspaceFolder(): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the tests run with a workspace folder open');
+  return folder.uri;
+}
+
+async function writeFile(name: string, text: string): Promise<vscode.Uri> {
+  const uri = vscode.Uri.joinPath(workspaceFolder(), name);
+  await vscode.workspace.fs.writeFile(uri, Buffer.from(text));
+  return uri;
+}
+
+async function selectInNewEditor(name: string, text: string, selected: string): Promise<vscode.TextEditor> {
+  const editor = await vscode.window.showTextDocument(await writeFile(name, text));
+  const start = text.indexOf(selected);
+  editor.selection = new vscode.Selection(editor.document.positionAt(start), editor.document.positionAt(start + selected.length));
+  return editor;
+}
+
+describe('generating, tracking, downloading and previewing', function () {
+  let server: WanTestServer;
+  let api: WanVideoApi;
+  let outputFolder: string;
+  const config = () => vscode.workspace.getConfiguration('wan');
+
+  before(async () => {
+    server = await WanTestServer.start({ apiKey: KEY });
+    outputFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'wan-videos-'));
+    await config().update('endpoint', 'custom', vscode.ConfigurationTarget.Global);
+    await config().update('baseUrl', server.baseUrl, vscode.ConfigurationTarget.Global);
+    await config().update('outputFolder', outputFolder, vscode.ConfigurationTarget.Global);
+    await config().update('defaults.duration', 4, vscode.ConfigurationTarget.Global);
+    const extension = vscode.extensions.getExtension<WanVideoApi>(EXTENSION_ID);
+    assert.ok(extension);
+    api = await extension.activate();
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await server.close();
+    for (const key of ['endpoint', 'baseUrl', 'outputFolder', 'defaults.duration']) {
+      await config().update(key, undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  beforeEach(() => {
+    server.requests.length = 0;
+  });
+
+  it('submits nothing when the key is missing and the user presses Escape', async () => {
+    await vscode.commands.executeCommand('wan.clearApiKey');
+    await selectInNewEditor('escape.md', 'Some notes.\nA lighthouse in a storm.\n', 'A lighthouse in a storm.');
+    const result = vscode.commands.executeCommand<TaskRecord | undefined>('wan.generateFromSelection');
+    // The password box for the key is open: press Escape.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    assert.equal(await result, undefined);
+    assert.equal(server.requestsTo('create').length, 0, 'no create reached the service');
+  });
+
+  it('generates from a selection and keeps the video with its sidecar, then previews it', async () => {
+    await vscode.commands.executeCommand('wan.setApiKey', KEY);
+    const sentence = 'A red fox running through fresh snow at dawn, cinematic.';
+    await selectInNewEditor('notes.md', `# Ideas\n\n${sentence} More text after.\n`, sentence);
+    server.scriptNextTasks({ pendingMs: 1500, runningMs: 3000 });
+
+    const record = await vscode.commands.executeCommand<TaskRecord | undefined>('wan.generateFromSelection');
+    assert.ok(record, 'a task was created');
+
+    const [create] = server.requestsTo('create');
+    assert.equal(create.headers['x-dashscope-async'], 'enable');
+    assert.equal(create.headers.authorization, `Bearer ${KEY}`);
+    const body = create.json as { model: string; input: { prompt: string }; parameters: Record<string, unknown> };
+    assert.equal(body.model, 'wan2.7-t2v');
+    assert.equal(body.input.prompt, sentence);
+    assert.equal(body.parameters.duration, 4, 'the settings give the parameters');
+    assert.equal(body.parameters.resolution, '720P');
+    assert.equal(typeof body.parameters.seed, 'number', 'a seed is always sent so Regenerate can repeat it');
+
+    // The tree shows the task at once, then follows it through its states.
+    const seen = new Set<string>();
+    const done = await waitFor('the video on disk', () => {
+      const item = api.treeItem(record.taskId);
+      seen.add(String(item.contextValue));
+      const current = api.tasks().find((t) => t.taskId === record.taskId);
+      return current?.download.state === 'done' ? current : undefined;
+    }, 60_000);
+    assert.ok([...seen].some((v) => v.startsWith('task:pending') || v.startsWith('task:running')), `seen: ${[...seen]}`);
+    assert.ok([...seen].some((v) => v.startsWith('task:succeeded')), `seen: ${[...seen]}`);
+    const item = api.treeItem(record.taskId);
+    assert.equal(item.contextValue, 'task:succeeded:downloaded');
+    assert.match(String(item.description), /succeeded · .* · 720P · 16:9 · 4s/);
+    assert.match((item.tooltip as vscode.MarkdownString).value, new RegExp(record.taskId));
+
+    // The file holds exactly the service's bytes, next to a sidecar that can reproduce it.
+    assert.equal(done.download.state, 'done');
+    const videoPath = done.download.state === 'done' ? done.download.path : '';
+    assert.equal(path.dirname(videoPath), outputFolder);
+    assert.match(path.basename(videoPath), /^a-red-fox-running-through-fresh-snow-at-\d{8}-\d{6}-seed\d+\.mp4$/);
+    assert.ok(fs.readFileSync(videoPath).equals(server.video), 'the saved video is byte-identical');
+    const sidecar = JSON.parse(fs.readFileSync(videoPath.replace(/\.mp4$/, '.json'), 'utf8'));
+    assert.equal(sidecar.taskId, record.taskId);
+    assert.equal(sidecar.request.input.prompt, sentence);
+    assert.equal(sidecar.endpointHost, new URL(server.baseUrl).host);
+    assert.equal(sidecar.response.output.task_status, 'SUCCEEDED');
+    assert.ok(!fs.readFileSync(videoPath.replace(/\.mp4$/, '.json'), 'utf8').includes(KEY), 'no key in the sidecar');
+    assert.equal(server.requestsTo('download').every((r) => r.headers.authorization === undefined), true, 'no key sent to the download host');
+
+    // The preview opened by itself and its video element loaded the file.
+    const state = await waitFor('the preview video to load', () => {
+      const s = api.videoState(record.taskId);
+      return s && s.readyState >= 2 ? s : undefined;
+    }, 30_000);
+    assert.equal(state.error, undefined);
+    assert.ok((state.duration ?? 0) > 1, 'the player knows the clip\'s length');
+    await vscode.commands.executeCommand('wan.tasks.focus');
+    await takeScreenshot('tree-and-preview');
+  });
+
+  it('generates from a .wanprompt file, its front matter overriding the settings', async () => {
+    const uri = await writeFile('fox.wanprompt', '---\nresolution: 1080p\nratio: 9:16\nduration: 6\nseed: 1234\nwatermark: true\n---\nA paper boat drifting down a rain gutter.\n');
+    const record = await vscode.commands.executeCommand<TaskRecord | undefined>('wan.generateFromFile', uri);
+    assert.ok(record);
+    const body = server.requestsTo('create')[0].json as { input: { prompt: string }; parameters: Record<string, unknown> };
+    assert.equal(body.input.prompt, 'A paper boat drifting down a rain gutter.');
+    assert.deepEqual(
+      { resolution: body.parameters.resolution, ratio: body.parameters.ratio, duration: body.parameters.duration, seed: body.parameters.seed, watermark: body.parameters.watermark },
+      { resolution: '1080P', ratio: '9:16', duration: 6, seed: 1234, watermark: true },
+    );
+    assert.equal(record.source.label, 'fox');
+  });
+
+  it('refuses to submit a prompt file with invalid front matter and marks the exact value', async () => {
+    const text = '---\nresolution: 4K\nduration: 5\n---\nA cat.\n';
+    const uri = await writeFile('broken.wanprompt', text);
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document);
+    const diagnostics = await waitFor('a diagnostic', () => {
+      const found = vscode.languages.getDiagnostics(uri);
+      return found.length > 0 ? found : undefined;
+    });
+    assert.equal(diagnostics.length, 1);
+    assert.equal(document.getText(diagnostics[0].range), '4K');
+    assert.equal(diagnostics[0].range.start.line, 1);
+    assert.match(diagnostics[0].message, /720P/);
+
+    const record = await vscode.commands.executeCommand<TaskRecord | undefined>('wan.generateFromFile', uri);
+    assert.equal(record, undefined);
+    assert.equal(server.requestsTo('create').length, 0, 'nothing was submitted');
+  });
+
+  it('shows the reason of a FAILED task', async () => {
+    server.scriptNextTasks({ pendingMs: 100, runningMs: 100, outcome: 'FAILED', code: 'DataInspectionFailed', message: 'Input data may contain inappropriate content.' });
+    await selectInNewEditor('failing.md', 'A forbidden scene.\n', 'A forbidden scene.');
+    const record = await vscode.commands.executeCommand<TaskRecord | undefined>('wan.generateFromSelection');
+    assert.ok(record);
+    const failed = await waitFor('the task to fail', () => api.tasks().find((t) => t.taskId === record.taskId && t.status === 'FAILED'));
+    assert.equal(failed.code, 'DataInspectionFailed');
+    const item = api.treeItem(record.taskId);
+    assert.equal(item.contextValue, 'task:failed');
+    const tooltip = (item.tooltip as vscode.MarkdownString).value;
+    assert.match(tooltip, /DataInspectionFailed/);
+    assert.match(tooltip, /inappropriate content/);
+  });
+
+  it('cancels a queued task on the service', async () => {
+    server.scriptNextTasks({ pendingMs: 60_000 });
+    await selectInNewEditor('queued.md', 'A slow sunrise over mountains.\n', 'A slow sunrise over mountains.');
+    const record = await vscode.commands.executeCommand<TaskRecord | undefined>('wan.generateFromSelection');
+    assert.ok(record);
+    assert.equal(api.treeItem(record.taskId).contextValue, 'task:pending');
+    const cancelled = await vscode.commands.executeCommand<boolean>('wan.cancelTask', record.taskId);
+    assert.equal(cancelled, true);
+    const [cancel] = server.requestsTo('cancel');
+    assert.ok(cancel, 'the cancel reached the server');
+    assert.equal(cancel.path, `/api/v1/tasks/${record.taskId}/cancel`);
+    assert.equal(api.tasks().find((t) => t.taskId === record.taskId)?.status, 'CANCELED');
+  });
+});
