@@ -24,6 +24,8 @@ const CHROMIUM_ARGS = [
 ];
 
 const SCREENSHOT_REQUEST = /^WAN_SCREENSHOT ([A-Za-z0-9._-]+)$/m;
+/** The workbench says so several times, a consequence of the EXTENSIONS_GALLERY setting below. */
+const GALLERY_DISABLED = /^Ignoring fetching additional builtin extensions from gallery as it is disabled\.$/;
 const SUITE_START = /^Running in /m;
 const SUMMARY = /^extension host: (\d+) passed, (\d+) failed$/m;
 
@@ -45,7 +47,12 @@ function cleanup(): Promise<void> {
   return cleaning;
 }
 
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+// Last resort when the process ends without cleanup() (codeServer.ts has already SIGKILLed code-server's group by then).
+process.on('exit', () => {
+  if (runDir) fs.rmSync(runDir, { recursive: true, force: true });
+});
+
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
   process.on(signal, () => {
     console.error(`\n${signal}: stopping Chromium and code-server…`);
     void cleanup().finally(() => process.exit(code));
@@ -78,7 +85,15 @@ async function main(): Promise<number> {
   });
   console.log(`code-server ${CODE_SERVER_VERSION} (VS Code ${VSCODE_VERSION}) at ${server.url}, log ${server.logFile}`);
 
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    // Playwright's own handlers would exit the process before cleanup() has stopped code-server and removed the run folder.
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+  });
   const activePage = (page = await browser.newPage({ viewport: { width: 1600, height: 1000 } }));
   const browserLog = fs.createWriteStream(path.join(outputDir, 'browser-console.log'));
   activePage.on('console', (message) => browserLog.write(`[${message.type()}] ${message.text()}\n`));
@@ -109,9 +124,14 @@ async function main(): Promise<number> {
     workbenchLog.write(`[${type}] ${text}\n`);
     suiteStarted ||= SUITE_START.test(text);
     // Before the suite starts, only the workbench's own start-up chatter arrives: keep it in the log file unless it is a problem.
-    if (suiteStarted || type === 'error' || type === 'warn') (type === 'error' ? console.error : console.log)(text);
     const request = SCREENSHOT_REQUEST.exec(text);
-    if (request) requestScreenshot(request[1]);
+    if (request) {
+      requestScreenshot(request[1]);
+      console.log(`      [screenshot] ${path.relative(process.cwd(), path.join(screenshotsDir, `${request[1]}.png`))}`);
+      return;
+    }
+    if (GALLERY_DISABLED.test(text)) return;
+    if (suiteStarted || type === 'error' || type === 'warn') (type === 'error' ? console.error : console.log)(text);
     const counts = SUMMARY.exec(text);
     if (counts) summary = { passed: Number(counts[1]), failed: Number(counts[2]) };
   });
@@ -133,7 +153,7 @@ async function main(): Promise<number> {
   workbenchLog.end();
 
   if (outcome === 'timeout') {
-    console.error(`Timed out: the suite did not finish within ${timeoutMs / 60_000} min (WAN_TEST_TIMEOUT_MS overrides). Logs: test-output/workbench.log, test-output/browser-console.log, test-output/code-server.log`);
+    console.error(`Timed out: the suite did not finish within ${formatDuration(timeoutMs)} (WAN_TEST_TIMEOUT_MS overrides). Logs: test-output/workbench.log, test-output/browser-console.log, test-output/code-server.log`);
     return 1;
   }
   console.log(`Suite finished in ${((Date.now() - started) / 1000).toFixed(1)} s (code-server start included), exit code ${outcome}.`);
@@ -146,6 +166,10 @@ async function main(): Promise<number> {
     return 1;
   }
   return outcome;
+}
+
+function formatDuration(ms: number): string {
+  return ms >= 60_000 ? `${+(ms / 60_000).toFixed(1)} min` : `${+(ms / 1000).toFixed(1)} s`;
 }
 
 /** The extension host's console arguments arrive unformatted (mocha's reporter passes printf-style '%s' templates). */
