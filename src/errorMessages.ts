@@ -16,7 +16,12 @@ const OPEN_SETTINGS = vscode.l10n.t('Open Settings');
 const EDIT_PROMPT = vscode.l10n.t('Edit Prompt');
 const SHOW_LOG = vscode.l10n.t('Show Log');
 
-export async function showError(error: unknown, context: ErrorContext): Promise<void> {
+/** Shows the message and returns at once; a chosen button runs later. */
+export function showError(error: unknown, context: ErrorContext): void {
+  void present(error, context);
+}
+
+async function present(error: unknown, context: ErrorContext): Promise<void> {
   const { text, buttons, setting } = describe(error, context);
   const choice = await vscode.window.showErrorMessage(`${context.action}: ${text}`, ...buttons);
   if (choice === SET_KEY) await vscode.commands.executeCommand('wan.setApiKey');

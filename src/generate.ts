@@ -63,7 +63,7 @@ export class Generator {
       const first = parsed.problems[0];
       const line = document.positionAt(first.start).line + 1;
       const more = parsed.problems.length > 1 ? vscode.l10n.t(' ({0} more problems in the Problems panel)', parsed.problems.length - 1) : '';
-      await showError(new PromptError(vscode.l10n.t('{0}, line {1}: {2}{3} Nothing was submitted.', path.basename(target.fsPath), line, first.message, more)), {
+      showError(new PromptError(vscode.l10n.t('{0}, line {1}: {2}{3} Nothing was submitted.', path.basename(target.fsPath), line, first.message, more)), {
         action: vscode.l10n.t('The prompt file cannot be submitted'),
         promptUri: target,
       });
@@ -118,7 +118,7 @@ export class Generator {
       return await submit();
     } catch (error) {
       if (error instanceof WanError && error.requestMayHaveBeenSent) return this.offerResubmit(error, submit);
-      await showError(error, { action: vscode.l10n.t('The video was not submitted'), promptUri });
+      showError(error, { action: vscode.l10n.t('The video was not submitted'), promptUri });
       return undefined;
     }
   }

@@ -55,7 +55,7 @@ export function registerTaskCommands(deps: TaskCommandDeps): vscode.Disposable[]
         }
         return false;
       } catch (error) {
-        await showError(error, { action: vscode.l10n.t('The API key was not saved') });
+        showError(error, { action: vscode.l10n.t('The API key was not saved') });
         return false;
       }
     }),
@@ -66,7 +66,7 @@ export function registerTaskCommands(deps: TaskCommandDeps): vscode.Disposable[]
         log.info(`API key cleared for ${describeEndpoint(endpoint)}`);
         void vscode.window.showInformationMessage(vscode.l10n.t('API key removed for {0}.', describeEndpoint(endpoint)));
       } catch (error) {
-        await showError(error, { action: vscode.l10n.t('The API key was not removed') });
+        showError(error, { action: vscode.l10n.t('The API key was not removed') });
       }
     }),
     vscode.commands.registerCommand('wan.showLog', () => log.show()),
@@ -92,7 +92,7 @@ async function cancelTask(deps: TaskCommandDeps, record: TaskRecord): Promise<bo
       deps.tracking.poller.pollSoon(record.taskId);
       return false;
     }
-    await showError(error, { action: vscode.l10n.t('The task was not cancelled') });
+    showError(error, { action: vscode.l10n.t('The task was not cancelled') });
     return false;
   }
 }

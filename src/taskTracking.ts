@@ -81,7 +81,7 @@ export class TaskTracking implements vscode.Disposable {
       case 'FAILED': {
         const reason = failureReason({ taskId: record.taskId, status: 'FAILED', code: record.code, message: record.message, raw: undefined });
         const classified = classifyServiceCode(record.code);
-        void showError(new WanError({ kind: classified.kind, message: reason, code: record.code, advice: classified.advice }), {
+        showError(new WanError({ kind: classified.kind, message: reason, code: record.code, advice: classified.advice }), {
           action: vscode.l10n.t('Video task "{0}" failed', record.source.label),
           promptUri: record.source.uri ? vscode.Uri.parse(record.source.uri) : undefined,
         });

@@ -103,6 +103,11 @@ function parseStatus(value: unknown): TaskStatus | undefined {
   return STATUS_WORDS[value.trim().toLowerCase()];
 }
 
+/** Absent fields are left out rather than set to undefined, so a task compares and serialises cleanly. */
+function withoutUndefined<T extends object>(record: T): T {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T;
+}
+
 function parseUsage(usage: Json | undefined): TaskUsage | undefined {
   if (!usage) return undefined;
   const result: TaskUsage = {
@@ -111,7 +116,7 @@ function parseUsage(usage: Json | undefined): TaskUsage | undefined {
     sr: num(pick([usage], 'SR', 'sr')),
     videoCount: num(usage.video_count),
   };
-  return Object.values(result).some((v) => v !== undefined) ? result : undefined;
+  return Object.values(result).some((v) => v !== undefined) ? withoutUndefined(result) : undefined;
 }
 
 function badResponse(what: string): WanError {
@@ -147,8 +152,7 @@ export function parseTask(body: unknown): WanTask {
     requestId: text(top.request_id),
     raw: body,
   };
-  // Absent fields are left out rather than set to undefined, so a task compares and serialises cleanly.
-  return Object.fromEntries(Object.entries(task).filter(([, value]) => value !== undefined)) as unknown as WanTask;
+  return withoutUndefined(task);
 }
 
 export function failureReason(task: WanTask): string {

@@ -22,6 +22,12 @@ async function waitFor<T>(what: string, probe: () => T | undefined | false | Pro
   }
 }
 
+/** A tooltip's text as the user reads it (MarkdownString.appendText escapes markup and spaces). */
+function tooltipText(item: vscode.TreeItem): string {
+  const value = (item.tooltip as vscode.MarkdownString).value;
+  return value.replace(/&nbsp;/g, ' ').replace(/\\([\\`*_{}[\]()#+\-.!|<>~])/g, '$1');
+}
+
 function workspaceFolder(): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'the tests run with a workspace folder open');
@@ -114,7 +120,7 @@ describe('generating, tracking, downloading and previewing', function () {
     const item = api.treeItem(record.taskId);
     assert.equal(item.contextValue, 'task:succeeded:downloaded');
     assert.match(String(item.description), /succeeded · .* · 720P · 16:9 · 4s/);
-    assert.match((item.tooltip as vscode.MarkdownString).value, new RegExp(record.taskId));
+    assert.match(tooltipText(item), new RegExp(`Task ID:\\*\\* ${record.taskId}`));
 
     // The file holds exactly the service's bytes, next to a sidecar that can reproduce it.
     assert.equal(done.download.state, 'done');
@@ -182,7 +188,7 @@ describe('generating, tracking, downloading and previewing', function () {
     assert.equal(failed.code, 'DataInspectionFailed');
     const item = api.treeItem(record.taskId);
     assert.equal(item.contextValue, 'task:failed');
-    const tooltip = (item.tooltip as vscode.MarkdownString).value;
+    const tooltip = tooltipText(item);
     assert.match(tooltip, /DataInspectionFailed/);
     assert.match(tooltip, /inappropriate content/);
   });
