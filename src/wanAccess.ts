@@ -22,7 +22,7 @@ export class WanAccess {
       onRequest: (entry) => {
         const outcome = entry.status ?? entry.error ?? 'no answer';
         const line = `${entry.method} ${entry.path} → ${outcome}${entry.requestId ? ` (request ${entry.requestId})` : ''} in ${Math.round(entry.durationMs)} ms`;
-        if (entry.status !== undefined && entry.status < 400) this.log.debug(line);
+        if (entry.status !== undefined && entry.status < 400) this.log.info(line);
         else this.log.warn(line);
       },
     });

@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { WanClient } from '../../../src/wan/client';
+import { downloadVideo } from '../../../src/wan/download';
+import { closeDispatcher } from '../../../src/wan/http';
+import { validateParams } from '../../../src/wan/params';
+import { TaskPoller } from '../../../src/tasks/taskPoller';
+import type { TaskRecord } from '../../../src/tasks/taskRecord';
+import { TaskStore } from '../../../src/tasks/taskStore';
+import { sidecarPath, slug, VideoKeeper } from '../../../src/tasks/videoKeeper';
+import { WanTestServer } from '../../server/wanServer';
+import { makeRecord, MemoryStorage } from './helpers';
+
+const KEY = 'sk-keeper-test';
+
+/** Create → poll → download → sidecar, wired as the extension wires them, over real HTTP. */
+function pipeline(server: WanTestServer, folder: string) {
+  const client = new WanClient({ baseUrl: server.baseUrl, apiKey: KEY });
+  const store = new TaskStore(new MemoryStorage());
+  const saved: TaskRecord[] = [];
+  const failed: string[] = [];
+  const keeper = new VideoKeeper({
+    store,
+    download: (url, target, signal) => downloadVideo(url, target, { signal, retryDelayMs: 10 }),
+    requery: (record, signal) => client.getTask(record.taskId, signal),
+    folderFor: () => folder,
+    onSaved: (record) => saved.push(record),
+    onFailed: (_record, message) => failed.push(message),
+  });
+  const poller = new TaskPoller({
+    store,
+    queryTask: (record, signal) => client.getTask(record.taskId, signal),
+    onFinished: (record) => {
+      if (record.status === 'SUCCEEDED') void keeper.keep(record.taskId);
+    },
+    timeScale: 0.02,
+  });
+  const submit = async (prompt: string, label = prompt): Promise<TaskRecord> => {
+    const { params } = validateParams({ prompt, duration: 5, seed: 99 });
+    assert.ok(params);
+    const task = await client.createTask(params);
+    const record = makeRecord(task.taskId, { baseUrl: server.baseUrl, params, source: { kind: 'selection', label } });
+    await store.add(record);
+    poller.pollSoon(task.taskId);
+    return record;
+  };
+  const dispose = () => {
+    poller.dispose();
+    keeper.dispose();
+  };
+  return { store, keeper, poller, submit, saved, failed, dispose };
+}
+
+async function until(what: string, probe: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('video keeper', () => {
+  let server: WanTestServer;
+  let folder: string;
+
+  before(async () => {
+    server = await WanTestServer.start({ apiKey: KEY });
+  });
+  after(async () => {
+    await server.close();
+    await closeDispatcher();
+  });
+  beforeEach(async () => {
+    folder = await fs.mkdtemp(path.join(os.tmpdir(), 'wan-keeper-'));
+    server.download = {};
+    server.defaultScript = { pendingMs: 50, runningMs: 100 };
+  });
+
+  it('saves a finished video with its sidecar, byte for byte, once', async () => {
+    const p = pipeline(server, folder);
+    const record = await p.submit('A red fox in the snow');
+    await until('the save', () => p.saved.length === 1);
+    const done = p.store.get(record.taskId)!;
+    assert.equal(done.download.state, 'done');
+    const file = done.download.state === 'done' ? done.download.path : '';
+    assert.ok((await fs.readFile(file)).equals(server.video));
+    assert.match(path.basename(file), /^a-red-fox-in-the-snow-\d{8}-\d{6}-seed99\.mp4$/);
+    const sidecar = JSON.parse(await fs.readFile(sidecarPath(file), 'utf8'));
+    assert.equal(sidecar.taskId, record.taskId);
+    assert.equal(sidecar.request.model, 'wan2.7-t2v');
+    assert.equal(sidecar.request.parameters.seed, 99);
+    assert.equal(sidecar.response.output.task_status, 'SUCCEEDED');
+    assert.equal(sidecar.endpointHost, new URL(server.baseUrl).host);
+    assert.ok(!JSON.stringify(sidecar).includes(KEY), 'the key is never in the sidecar');
+    await p.keeper.keep(record.taskId); // asking again does nothing
+    assert.deepEqual((await fs.readdir(folder)).sort(), [path.basename(file), path.basename(sidecarPath(file))].sort());
+    p.dispose();
+  });
+
+  it('never overwrites an existing video: the second one takes another name', async () => {
+    const p = pipeline(server, folder);
+    const first = await p.submit('Same words', 'same');
+    const second = await p.submit('Same words', 'same');
+    await until('both saves', () => p.saved.length === 2);
+    const paths = [first, second].map((r) => {
+      const d = p.store.get(r.taskId)!.download;
+      return d.state === 'done' ? d.path : '';
+    });
+    assert.notEqual(paths[0], paths[1]);
+    for (const file of paths) assert.ok((await fs.readFile(file)).equals(server.video));
+    p.dispose();
+  });
+
+  it('asks the service for a fresh link once when the old one has expired', async () => {
+    const p = pipeline(server, folder);
+    server.download = { expired: true };
+    const record = await p.submit('An expiring link');
+    await until('a refused download', () => server.requestsTo('download').length >= 1);
+    server.download = {};
+    await until('the save', () => p.saved.length === 1 || p.failed.length === 1);
+    assert.deepEqual(p.failed, []);
+    const queries = server.requestsTo('query').filter((r) => r.path.endsWith(record.taskId));
+    assert.ok(queries.length >= 2, 'the task was queried again for a new link');
+    p.dispose();
+  });
+
+  it('reports a download it cannot finish, leaves no partial file, and can retry later', async () => {
+    const p = pipeline(server, folder);
+    server.download = { expired: true };
+    const record = await p.submit('Always refused');
+    await until('the failure', () => p.failed.length === 1);
+    assert.equal(p.store.get(record.taskId)!.download.state, 'failed');
+    assert.deepEqual(await fs.readdir(folder), [], 'nothing half-written is left');
+    server.download = {};
+    await p.keeper.keep(record.taskId);
+    assert.equal(p.store.get(record.taskId)!.download.state, 'done');
+    p.dispose();
+  });
+});
+
+describe('video file names', () => {
+  it('make a short, safe slug from any prompt', () => {
+    assert.equal(slug('A red fox, running!'), 'a-red-fox-running');
+    assert.equal(slug('hello.wanprompt'), 'hello');
+    assert.equal(slug('雪中的红狐狸'), '雪中的红狐狸');
+    assert.equal(slug('../../etc/passwd'), 'etc-passwd');
+    assert.equal(slug('!!!'), 'video');
+    assert.ok(slug('x'.repeat(100)).length <= 40);
+  });
+});
