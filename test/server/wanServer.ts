@@ -73,6 +73,7 @@ const CREATE_PATH = `${PREFIX}/services/aigc/video-generation/video-synthesis`;
 const RESOLUTIONS = ['720P', '1080P'];
 const RATIOS = ['16:9', '9:16', '1:1', '4:3', '3:4'];
 const BEIJING_OFFSET_MS = 8 * 3600_000;
+const DROP_DELAY_MS = 100;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const STATUS_WORDS: Record<TaskStatus, string> = {
   PENDING: 'queued',
@@ -480,7 +481,8 @@ export class WanTestServer {
     const behaviour = this.download;
     if (behaviour.dropAfterBytes !== undefined && (behaviour.dropTimes ?? 1) > 0 && behaviour.dropAfterBytes < payload.length) {
       behaviour.dropTimes = (behaviour.dropTimes ?? 1) - 1;
-      res.write(payload.subarray(0, behaviour.dropAfterBytes), () => req.socket.destroy());
+      // The break comes a moment after the bytes, as on a real network, so the client has received them.
+      res.write(payload.subarray(0, behaviour.dropAfterBytes), () => setTimeout(() => req.socket.destroy(), DROP_DELAY_MS));
       return;
     }
     if (behaviour.stallAfterBytes !== undefined && (behaviour.stallTimes ?? 1) > 0 && behaviour.stallAfterBytes < payload.length) {

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { checkBaseUrl, checkDownloadUrl, ENDPOINT_BASE_URLS, isLoopbackHost } from '../../../src/wan/endpoints';
+
+describe('endpoints', () => {
+  test('the known endpoints are the documented base URLs', () => {
+    assert.deepEqual(ENDPOINT_BASE_URLS, {
+      apiyi: 'https://api.apiyi.com/wan/api/v1',
+      dashscope: 'https://dashscope.aliyuncs.com/api/v1',
+      'dashscope-intl': 'https://dashscope-intl.aliyuncs.com/api/v1',
+    });
+    for (const url of Object.values(ENDPOINT_BASE_URLS)) assert.deepEqual(checkBaseUrl(url), { url });
+  });
+
+  test('loopback hosts are 127.0.0.0/8, ::1 and localhost only', () => {
+    for (const host of ['127.0.0.1', '127.255.255.254', '127.0.0.0', 'localhost', 'LocalHost', '::1', '[::1]']) {
+      assert.equal(isLoopbackHost(host), true, host);
+    }
+    for (const host of ['127.0.0.256', '128.0.0.1', '127.0.0.1.example.com', 'localhost.example.com', '0.0.0.0', '10.0.0.1', '::2', 'example.com', '']) {
+      assert.equal(isLoopbackHost(host), false, host);
+    }
+  });
+
+  test('https to any host is accepted and the trailing slash removed', () => {
+    assert.deepEqual(checkBaseUrl('https://gateway.example.com/alibailian/api/v1/'), { url: 'https://gateway.example.com/alibailian/api/v1' });
+    assert.deepEqual(checkBaseUrl('  https://Example.COM//  '), { url: 'https://example.com' });
+    assert.deepEqual(checkBaseUrl('https://example.com:8443/api/v1'), { url: 'https://example.com:8443/api/v1' });
+  });
+
+  test('plain http is accepted only for loopback', () => {
+    assert.deepEqual(checkBaseUrl('http://127.0.0.1:8080/api/v1/'), { url: 'http://127.0.0.1:8080/api/v1' });
+    assert.deepEqual(checkBaseUrl('http://localhost:3000/api/v1'), { url: 'http://localhost:3000/api/v1' });
+    assert.deepEqual(checkBaseUrl('http://[::1]:3000/api/v1'), { url: 'http://[::1]:3000/api/v1' });
+    const refused = checkBaseUrl('http://dashscope.aliyuncs.com/api/v1');
+    assert.ok('problem' in refused);
+    assert.match(refused.problem, /https:\/\//);
+    assert.match(refused.problem, /localhost/);
+  });
+
+  test('other schemes, non-URLs, credentials and queries are problems that say what is allowed', () => {
+    for (const raw of ['ftp://example.com/api/v1', 'file:///etc/passwd', 'dashscope.aliyuncs.com/api/v1', '', 'not a url']) {
+      const result = checkBaseUrl(raw);
+      assert.ok('problem' in result, raw);
+      assert.match(result.problem, /https:\/\//, raw);
+    }
+    const withUser = checkBaseUrl('https://user:secret@example.com/api/v1');
+    assert.ok('problem' in withUser);
+    assert.doesNotMatch(withUser.problem, /secret/);
+    assert.ok('problem' in checkBaseUrl('https://example.com/api/v1?x=1'));
+    assert.ok('problem' in checkBaseUrl('https://example.com/api/v1#top'));
+  });
+
+  test('a result link keeps its signature query and follows the same scheme rule', () => {
+    const link = checkDownloadUrl('https://bucket.oss.example.com/a.mp4?Expires=1&Signature=abc%3D');
+    assert.ok('url' in link);
+    assert.equal(link.url.search, '?Expires=1&Signature=abc%3D');
+    assert.ok('problem' in checkDownloadUrl('http://example.com/a.mp4'));
+    assert.ok('url' in checkDownloadUrl('http://127.0.0.1:9/a.mp4'));
+    assert.ok('problem' in checkDownloadUrl('nonsense'));
+  });
+});
