@@ -4,7 +4,8 @@ import { ApiKeys } from './apiKeys';
 import { Generator } from './generate';
 import { closeNet } from './lazy';
 import { PromptDiagnostics } from './promptDiagnostics';
-import { readEndpoint } from './settings';
+import { showError } from './errorMessages';
+import { readDefaults, readEndpoint } from './settings';
 import { registerTaskCommands } from './taskCommands';
 import { TaskTracking } from './taskTracking';
 import { TaskTreeProvider } from './taskTree';
@@ -59,7 +60,15 @@ export function activate(context: vscode.ExtensionContext): WanVideoApi {
   };
   own(keys.onDidChange(updateKeyContext));
   own(vscode.workspace.onDidChangeConfiguration((e) => {
+    if (!e.affectsConfiguration('wan')) return;
     if (e.affectsConfiguration('wan.endpoint') || e.affectsConfiguration('wan.baseUrl')) void updateKeyContext();
+    try {
+      // Say at once when an edited setting breaks a rule, not at the next generate.
+      readEndpoint();
+      readDefaults();
+    } catch (error) {
+      showError(error, { action: vscode.l10n.t('A Wan Video setting is invalid') });
+    }
   }));
   void updateKeyContext();
   void tracking.resume();
