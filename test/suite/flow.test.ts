@@ -56,8 +56,8 @@ describe('generating, tracking, downloading and previewing', function () {
   before(async () => {
     server = await WanTestServer.start({ apiKey: KEY });
     outputFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'wan-videos-'));
-    await config().update('endpoint', 'custom', vscode.ConfigurationTarget.Global);
     await config().update('baseUrl', server.baseUrl, vscode.ConfigurationTarget.Global);
+    await config().update('endpoint', 'custom', vscode.ConfigurationTarget.Global);
     await config().update('outputFolder', outputFolder, vscode.ConfigurationTarget.Global);
     await config().update('defaults.duration', 4, vscode.ConfigurationTarget.Global);
     const extension = vscode.extensions.getExtension<WanVideoApi>(EXTENSION_ID);
@@ -68,7 +68,7 @@ describe('generating, tracking, downloading and previewing', function () {
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await server.close();
-    for (const key of ['endpoint', 'baseUrl', 'outputFolder', 'defaults.duration']) {
+    for (const key of ['outputFolder', 'defaults.duration', 'endpoint', 'baseUrl']) {
       await config().update(key, undefined, vscode.ConfigurationTarget.Global);
     }
   });
