@@ -1,7 +1,7 @@
 // The Wan API client: create, query, cancel and list tasks. One attempt per call; retrying is the caller's decision.
 import { checkBaseUrl } from './endpoints';
 import { WanError, errorFromHttpResponse, textSnippet } from './errors';
-import { networkError, send, type Response, type SendOptions, type Timeouts } from './http';
+import { networkError, send, type HttpResponse, type SendOptions, type Timeouts } from './http';
 import { toCreateBody, type GenerationParams } from './params';
 import { parseTask, type TaskStatus, type WanTask } from './task';
 
@@ -44,11 +44,11 @@ interface CallOptions {
 }
 
 /** YYYYMMDDhhmmss in Beijing time, as the list call expects. */
-export function beijingStamp(date: Date): string {
+function beijingStamp(date: Date): string {
   return new Date(date.getTime() + BEIJING_OFFSET_MS).toISOString().replace(/[-:T]/g, '').slice(0, 14);
 }
 
-function headerValue(response: Response, name: string): string | undefined {
+function headerValue(response: HttpResponse, name: string): string | undefined {
   const value = response.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
@@ -180,7 +180,7 @@ export class WanClient {
   }
 }
 
-async function readText(response: Response, url: URL, options: SendOptions): Promise<string> {
+async function readText(response: HttpResponse, url: URL, options: SendOptions): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   try {

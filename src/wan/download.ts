@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { checkDownloadUrl } from './endpoints';
 import { WanError, textSnippet } from './errors';
-import { abortedError, networkError, send, type Response, type Timeouts } from './http';
+import { abortedError, networkError, send, type HttpResponse, type Timeouts } from './http';
 
 export interface DownloadOptions {
   signal?: AbortSignal;
@@ -106,24 +106,24 @@ async function moveIntoPlace(partPath: string, targetPath: string): Promise<void
   }
 }
 
-function header(response: Response, name: string): string | undefined {
+function header(response: HttpResponse, name: string): string | undefined {
   const value = response.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
 
-function contentLength(response: Response): number | undefined {
+function contentLength(response: HttpResponse): number | undefined {
   const value = header(response, 'content-length');
   return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
 }
 
 /** "bytes 100-199/1000" -> start 100, total 1000 (total undefined for "*"). */
-function contentRange(response: Response): { start: number; total?: number } | undefined {
+function contentRange(response: HttpResponse): { start: number; total?: number } | undefined {
   const match = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(header(response, 'content-range')?.trim() ?? '');
   if (!match) return undefined;
   return { start: Number(match[1]), total: match[3] === '*' ? undefined : Number(match[3]) };
 }
 
-async function readSnippet(response: Response): Promise<string> {
+async function readSnippet(response: HttpResponse): Promise<string> {
   let text = '';
   for await (const chunk of response.body) {
     text += (chunk as Buffer).toString('utf8');
@@ -172,7 +172,7 @@ async function fetchOnce(start: URL, progress: Progress, context: Context): Prom
   }
 }
 
-async function statusError(response: Response, url: URL): Promise<WanError> {
+async function statusError(response: HttpResponse, url: URL): Promise<WanError> {
   const status = response.statusCode;
   const snippet = await readSnippet(response).catch(() => '');
   const said = snippet ? ` ("${snippet}")` : '';
@@ -183,7 +183,7 @@ async function statusError(response: Response, url: URL): Promise<WanError> {
   return new WanError({ kind: status === 429 ? 'throttled' : 'server', status, retryable, message: `The result storage at ${url.host} answered HTTP ${status}${said}.` });
 }
 
-async function writeBody(response: Response, url: URL, progress: Progress, context: Context): Promise<void> {
+async function writeBody(response: HttpResponse, url: URL, progress: Progress, context: Context): Promise<void> {
   // 'w' when starting from zero (also discards a partial file after an ignored Range), 'a' to resume.
   const file = await fs.open(context.partPath, progress.received === 0 ? 'w' : 'a');
   try {

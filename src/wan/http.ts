@@ -16,7 +16,7 @@ export interface SendOptions {
   timeouts: Required<Timeouts>;
 }
 
-export type Response = Dispatcher.ResponseData;
+export type HttpResponse = Dispatcher.ResponseData;
 
 // undici sets the connect timeout per agent, so each distinct value gets its own; normally there is one.
 const agents = new Map<number, Agent>();
@@ -38,7 +38,7 @@ export async function closeDispatcher(): Promise<void> {
 }
 
 /** One request, no redirect following (undici's request only follows with the redirect interceptor, which is never added). */
-export async function send(url: URL, options: SendOptions): Promise<Response> {
+export async function send(url: URL, options: SendOptions): Promise<HttpResponse> {
   if (options.signal?.aborted) throw abortedError();
   try {
     return await request(url, {

@@ -83,7 +83,7 @@ function pick(records: (Json | undefined)[], ...keys: string[]): unknown {
 const BEIJING_OFFSET_MS = 8 * 3600_000;
 
 /** "2025-09-29 14:18:52.331" (Beijing time), an ISO string with a zone, or epoch ms/s as a number. */
-export function parseServiceTime(value: unknown): number | undefined {
+function parseServiceTime(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) {
     return value < 1e11 ? value * 1000 : value; // epoch seconds from some resellers
   }
