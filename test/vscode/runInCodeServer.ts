@@ -54,6 +54,8 @@ process.on('exit', () => {
 
 for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
   process.on(signal, () => {
+    // A second Ctrl-C does not wait: the exit handlers still kill code-server's group and remove the run folder.
+    if (cleaning) process.exit(code);
     console.error(`\n${signal}: stopping Chromium and code-server…`);
     void cleanup().finally(() => process.exit(code));
   });
