@@ -23,6 +23,8 @@ export interface VideoKeeperOptions {
 
 export class VideoKeeper {
   private readonly running = new Map<string, Promise<void>>();
+  /** Names handed to downloads still in progress: two tasks finishing together must not pick the same one. */
+  private readonly reserved = new Set<string>();
   private readonly abort = new AbortController();
   private readonly now: () => number;
 
@@ -81,12 +83,20 @@ export class VideoKeeper {
     let url = record.videoUrl;
     if (!url) url = await this.refreshLink(record, signal);
     try {
-      return await this.options.download(url, await uniqueVideoPath(folder, record, this.now()), signal);
+      return await this.downloadTo(url, folder, record);
     } catch (error) {
       if (!(error instanceof WanError && error.kind === 'link-expired')) throw error;
       this.options.log?.(`task ${record.taskId}: the video link was refused; asking the service for a fresh one`);
-      const fresh = await this.refreshLink(record, signal);
-      return this.options.download(fresh, await uniqueVideoPath(folder, record, this.now()), signal);
+      return this.downloadTo(await this.refreshLink(record, signal), folder, record);
+    }
+  }
+
+  private async downloadTo(url: string, folder: string, record: TaskRecord): Promise<{ path: string; bytes: number }> {
+    const target = await reserveVideoPath(folder, record, this.now(), this.reserved);
+    try {
+      return await this.options.download(url, target, this.abort.signal);
+    } finally {
+      this.reserved.delete(target);
     }
   }
 
@@ -100,12 +110,19 @@ export class VideoKeeper {
   }
 }
 
-/** `<prompt file or first words>-<yyyymmdd-hhmmss>-seed<seed>.mp4`, with `-2`, `-3`… if taken. */
-export async function uniqueVideoPath(folder: string, record: TaskRecord, now: number): Promise<string> {
+/**
+ * Picks `<prompt file or first words>-<yyyymmdd-hhmmss>-seed<seed>.mp4`, with `-2`, `-3`… when taken on disk
+ * or by another download, and adds it to `reserved` (the caller removes it when done).
+ */
+export async function reserveVideoPath(folder: string, record: TaskRecord, now: number, reserved: Set<string>): Promise<string> {
   const base = `${slug(record.source.label)}-${timestamp(new Date(now))}-seed${record.params.seed ?? 'random'}`;
   for (let n = 1; ; n++) {
     const candidate = path.join(folder, `${base}${n === 1 ? '' : `-${n}`}.mp4`);
-    if (!(await exists(candidate)) && !(await exists(sidecarPath(candidate)))) return candidate;
+    if (reserved.has(candidate)) continue;
+    reserved.add(candidate); // before any await, so a concurrent caller skips it
+    const taken = await Promise.all([candidate, `${candidate}.part`, sidecarPath(candidate)].map(exists));
+    if (!taken.includes(true)) return candidate;
+    reserved.delete(candidate);
   }
 }
 

@@ -72,9 +72,12 @@ describe('video keeper', () => {
   after(async () => {
     await server.close();
     await closeDispatcher();
+    for (const f of folders) await fs.rm(f, { recursive: true, force: true });
   });
+  const folders: string[] = [];
   beforeEach(async () => {
     folder = await fs.mkdtemp(path.join(os.tmpdir(), 'wan-keeper-'));
+    folders.push(folder);
     server.download = {};
     server.defaultScript = { pendingMs: 50, runningMs: 100 };
   });
@@ -100,17 +103,25 @@ describe('video keeper', () => {
     p.dispose();
   });
 
-  it('never overwrites an existing video: the second one takes another name', async () => {
+  it('never overwrites an existing video, even when two finish at the same moment', async () => {
     const p = pipeline(server, folder);
-    const first = await p.submit('Same words', 'same');
-    const second = await p.submit('Same words', 'same');
-    await until('both saves', () => p.saved.length === 2);
-    const paths = [first, second].map((r) => {
+    p.poller.dispose(); // this test finishes the tasks itself, both at once
+    server.defaultScript = { pendingMs: 0, runningMs: 0 };
+    const records = [await p.submit('Same words', 'same'), await p.submit('Same words', 'same')];
+    for (const r of records) await p.store.update(r.taskId, { status: 'SUCCEEDED', videoUrl: server.videoUrlFor(r.taskId) });
+    await Promise.all(records.map((r) => p.keeper.keep(r.taskId)));
+    assert.deepEqual(p.failed, []);
+    const paths = records.map((r) => {
       const d = p.store.get(r.taskId)!.download;
       return d.state === 'done' ? d.path : '';
     });
     assert.notEqual(paths[0], paths[1]);
     for (const file of paths) assert.ok((await fs.readFile(file)).equals(server.video));
+    // A third save of the same name, now that both files exist, picks yet another name.
+    const third = await p.submit('Same words', 'same');
+    await p.store.update(third.taskId, { status: 'SUCCEEDED', videoUrl: server.videoUrlFor(third.taskId) });
+    await p.keeper.keep(third.taskId);
+    assert.equal((await fs.readdir(folder)).filter((f) => f.endsWith('.mp4')).length, 3);
     p.dispose();
   });
 
