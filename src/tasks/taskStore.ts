@@ -1,4 +1,6 @@
 // Every task this extension knows, kept in extension storage so it survives reloads and restarts.
+// One storage key per task, so two windows writing different tasks never overwrite each other.
+import { randomUUID } from 'node:crypto';
 import { Emitter } from './emitter';
 import type { TaskRecord } from './taskRecord';
 
@@ -6,12 +8,19 @@ import type { TaskRecord } from './taskRecord';
 export interface KeyValueStorage {
   get<T>(key: string): T | undefined;
   update(key: string, value: unknown): Thenable<void>;
+  keys(): readonly string[];
 }
 
-const STORAGE_KEY = 'wan.tasks.v1';
+const KEY_PREFIX = 'wan.task.';
+
+/** What is stored under each key: the record and a stamp that changes with every write. */
+interface StoredTask {
+  stamp: string;
+  record: TaskRecord;
+}
 
 export class TaskStore {
-  private readonly records = new Map<string, TaskRecord>();
+  private readonly tasks = new Map<string, StoredTask>();
   private readonly changed = new Emitter<TaskRecord | undefined>();
   private writing: Promise<void> = Promise.resolve();
 
@@ -19,51 +28,74 @@ export class TaskStore {
   readonly onDidChange = this.changed.event;
 
   constructor(private readonly storage: KeyValueStorage) {
-    for (const record of storage.get<TaskRecord[]>(STORAGE_KEY) ?? []) {
-      if (record && typeof record.taskId === 'string') this.records.set(record.taskId, record);
-    }
+    this.readAll();
   }
 
   /** Newest first. */
   all(): TaskRecord[] {
-    return [...this.records.values()].sort((a, b) => b.createdAt - a.createdAt);
+    return [...this.tasks.values()].map((t) => t.record).sort((a, b) => b.createdAt - a.createdAt);
   }
 
   get(taskId: string): TaskRecord | undefined {
-    return this.records.get(taskId);
+    return this.tasks.get(taskId)?.record;
   }
 
   /** Resolves once the record is written to storage. */
   add(record: TaskRecord): Promise<void> {
-    this.records.set(record.taskId, record);
-    this.changed.fire(record);
-    return this.persist();
+    return this.write(record);
   }
 
   update(taskId: string, patch: Partial<TaskRecord>): Promise<void> {
-    const current = this.records.get(taskId);
+    const current = this.tasks.get(taskId);
     if (!current) return Promise.resolve();
-    const next = { ...current, ...patch };
-    this.records.set(taskId, next);
-    this.changed.fire(next);
-    return this.persist();
+    return this.write({ ...current.record, ...patch });
   }
 
   remove(taskIds: readonly string[]): Promise<void> {
-    for (const id of taskIds) this.records.delete(id);
+    for (const id of taskIds) this.tasks.delete(id);
     this.changed.fire(undefined);
-    return this.persist();
+    return this.enqueue(async () => {
+      for (const id of taskIds) await this.storage.update(KEY_PREFIX + id, undefined);
+    });
+  }
+
+  /**
+   * Takes in what other windows wrote since the last look (storage is shared between windows).
+   * Returns the ids of the tasks that changed.
+   */
+  syncFromStorage(): string[] {
+    const before = new Map([...this.tasks].map(([id, t]) => [id, t.stamp]));
+    this.tasks.clear();
+    this.readAll();
+    const changed = [...this.tasks.keys()].filter((id) => before.get(id) !== this.tasks.get(id)?.stamp);
+    const removed = [...before.keys()].filter((id) => !this.tasks.has(id));
+    if (removed.length > 0 || changed.length > 1) this.changed.fire(undefined);
+    else if (changed.length === 1) this.changed.fire(this.tasks.get(changed[0])?.record);
+    return [...changed, ...removed];
   }
 
   dispose(): void {
     this.changed.dispose();
   }
 
+  private readAll(): void {
+    for (const key of this.storage.keys()) {
+      if (!key.startsWith(KEY_PREFIX)) continue;
+      const stored = this.storage.get<StoredTask>(key);
+      if (stored?.record && typeof stored.record.taskId === 'string') this.tasks.set(stored.record.taskId, stored);
+    }
+  }
+
+  private write(record: TaskRecord): Promise<void> {
+    const stored: StoredTask = { stamp: randomUUID(), record };
+    this.tasks.set(record.taskId, stored);
+    this.changed.fire(record);
+    return this.enqueue(() => this.storage.update(KEY_PREFIX + record.taskId, stored));
+  }
+
   /** Writes are chained so a slow write never lands after a newer one. */
-  private persist(): Promise<void> {
-    this.writing = this.writing
-      .catch(() => undefined)
-      .then(() => this.storage.update(STORAGE_KEY, this.all()));
+  private enqueue(write: () => Thenable<void>): Promise<void> {
+    this.writing = this.writing.catch(() => undefined).then(write);
     return this.writing;
   }
 }

@@ -14,8 +14,13 @@ export class MemoryStorage implements KeyValueStorage {
 
   update(key: string, value: unknown): Promise<void> {
     this.writes++;
-    this.data.set(key, JSON.stringify(value));
+    if (value === undefined) this.data.delete(key);
+    else this.data.set(key, JSON.stringify(value));
     return Promise.resolve();
+  }
+
+  keys(): readonly string[] {
+    return [...this.data.keys()];
   }
 }
 
