@@ -21,6 +21,8 @@ export interface TaskPollerOptions {
   queryTask(record: TaskRecord, signal: AbortSignal): Promise<WanTask>;
   /** Called once when a task reaches a terminal status. */
   onFinished(record: TaskRecord): void;
+  /** False when another window polls this task now (see taskLeases.ts); absent means always ours. */
+  claim?(taskId: string): Promise<boolean>;
   log?(message: string): void;
   clock?: Clock;
   random?: () => number;
@@ -31,6 +33,8 @@ export interface TaskPollerOptions {
 
 const SECOND = 1000;
 const MAX_BACKOFF_MS = 5 * 60 * SECOND;
+/** How soon to look again at a task another window polls: its lease may have run out by then. */
+const CLAIM_RETRY_MS = 30 * SECOND;
 
 /**
  * How long to wait before the next query of a task that is still going.
@@ -149,6 +153,10 @@ export class TaskPoller {
     if (!record || !isActive(record)) return;
     const now = this.clock.now();
     if (await this.expireIfTooOld(record, now)) return;
+    if (this.options.claim && !(await this.options.claim(taskId))) {
+      this.schedule(taskId, CLAIM_RETRY_MS * this.timeScale, failures);
+      return;
+    }
     try {
       const task = await this.options.queryTask(record, this.abort.signal);
       await this.apply(record, task);
