@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { showError } from './errorMessages';
 import { loadNet } from './lazy';
 import { openPreviewOnSuccess, outputFolderFor } from './settings';
+import { TaskLeases } from './tasks/taskLeases';
 import { TaskPoller } from './tasks/taskPoller';
 import { isActive, type TaskRecord } from './tasks/taskRecord';
 import type { TaskStore } from './tasks/taskStore';
@@ -11,6 +12,12 @@ import type { VideoPreviews } from './videoPreview';
 import type { WanAccess } from './wanAccess';
 import { classifyServiceCode, WanError } from './wan/errors';
 import { failureReason } from './wan/task';
+
+/** A window polls a task for this long per claim; each query extends it. */
+const POLL_LEASE_MS = 2 * 60_000;
+const DOWNLOAD_LEASE_MS = 2 * 60_000;
+/** How often a window looks at what other windows wrote, while tasks are active. */
+const SYNC_INTERVAL_MS = 5000;
 
 export class TaskTracking implements vscode.Disposable {
   readonly poller: TaskPoller;
@@ -25,8 +32,11 @@ export class TaskTracking implements vscode.Disposable {
     log: vscode.LogOutputChannel,
     globalStorage: vscode.Uri,
   ) {
+    // Several windows share the task list; leases let one of them at a time poll or download each task.
+    const leases = new TaskLeases(vscode.Uri.joinPath(globalStorage, 'leases').fsPath);
     this.poller = new TaskPoller({
       store,
+      claim: (taskId) => leases.claim(taskId, 'poll', POLL_LEASE_MS),
       queryTask: async (record, signal) => (await access.clientForRecord(record)).getTask(record.taskId, signal),
       onFinished: (record) => this.onFinished(record),
       log: (message) => log.info(message),
@@ -38,11 +48,22 @@ export class TaskTracking implements vscode.Disposable {
       folderFor: (record) => outputFolderFor(record.source, globalStorage),
       onSaved: (record) => void this.onSaved(record),
       onFailed: (record, message) => void this.onDownloadFailed(record, message),
+      claim: (taskId) => leases.claim(taskId, 'download', DOWNLOAD_LEASE_MS),
+      release: (taskId) => leases.release(taskId, 'download'),
       log: (message) => log.info(message),
     });
     this.statusBar.name = vscode.l10n.t('Wan Video tasks');
     this.statusBar.command = 'wan.tasks.focus';
-    this.subscriptions.push(this.statusBar, store.onDidChange(() => this.updateStatusBar()));
+    const sync = setInterval(() => {
+      if (this.activeCount() > 0) store.syncFromStorage();
+    }, SYNC_INTERVAL_MS);
+    this.subscriptions.push(
+      this.statusBar,
+      store.onDidChange(() => this.updateStatusBar()),
+      { dispose: () => clearInterval(sync) },
+      // Coming back to this window: show what the others did meanwhile.
+      vscode.window.onDidChangeWindowState((state) => state.focused && store.syncFromStorage()),
+    );
     this.updateStatusBar();
   }
 

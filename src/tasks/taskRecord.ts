@@ -8,7 +8,8 @@ export type RecordStatus = TaskStatus | 'EXPIRED';
 
 export type DownloadState =
   | { state: 'none' }
-  | { state: 'downloading' }
+  /** `path`: the file being written, so a download cut off by a restart resumes into the same name. */
+  | { state: 'downloading'; path?: string }
   | { state: 'done'; path: string; bytes: number; at: number }
   | { state: 'failed'; error: string; at: number };
 

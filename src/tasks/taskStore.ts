@@ -23,6 +23,8 @@ export class TaskStore {
   private readonly tasks = new Map<string, StoredTask>();
   private readonly changed = new Emitter<TaskRecord | undefined>();
   private writing: Promise<void> = Promise.resolve();
+  /** Tasks with a write not yet in storage: a sync must not bring back their older stored version. */
+  private readonly unwritten = new Map<string, number>();
 
   /** Fires with the record that changed, or undefined when several did. */
   readonly onDidChange = this.changed.event;
@@ -65,8 +67,10 @@ export class TaskStore {
    */
   syncFromStorage(): string[] {
     const before = new Map([...this.tasks].map(([id, t]) => [id, t.stamp]));
+    const keep = [...this.unwritten.keys()].map((id) => this.tasks.get(id)).filter((t) => t !== undefined);
     this.tasks.clear();
     this.readAll();
+    for (const task of keep) this.tasks.set(task.record.taskId, task);
     const changed = [...this.tasks.keys()].filter((id) => before.get(id) !== this.tasks.get(id)?.stamp);
     const removed = [...before.keys()].filter((id) => !this.tasks.has(id));
     if (removed.length > 0 || changed.length > 1) this.changed.fire(undefined);
@@ -87,10 +91,16 @@ export class TaskStore {
   }
 
   private write(record: TaskRecord): Promise<void> {
+    const id = record.taskId;
     const stored: StoredTask = { stamp: randomUUID(), record };
-    this.tasks.set(record.taskId, stored);
+    this.tasks.set(id, stored);
+    this.unwritten.set(id, (this.unwritten.get(id) ?? 0) + 1);
     this.changed.fire(record);
-    return this.enqueue(() => this.storage.update(KEY_PREFIX + record.taskId, stored));
+    return this.enqueue(() => this.storage.update(KEY_PREFIX + id, stored)).finally(() => {
+      const left = (this.unwritten.get(id) ?? 1) - 1;
+      if (left > 0) this.unwritten.set(id, left);
+      else this.unwritten.delete(id);
+    });
   }
 
   /** Writes are chained so a slow write never lands after a newer one. */

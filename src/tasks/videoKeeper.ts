@@ -17,9 +17,15 @@ export interface VideoKeeperOptions {
   folderFor(record: TaskRecord): string;
   onSaved(record: TaskRecord): void;
   onFailed(record: TaskRecord, message: string): void;
+  /** False when another window downloads this task (see taskLeases.ts); called again to extend the claim. */
+  claim?(taskId: string): Promise<boolean>;
+  release?(taskId: string): Promise<void>;
   log?(message: string): void;
   now?(): number;
 }
+
+/** How often a running download extends its claim. */
+const CLAIM_RENEW_MS = 30_000;
 
 export class VideoKeeper {
   private readonly running = new Map<string, Promise<void>>();
@@ -57,8 +63,14 @@ export class VideoKeeper {
     const { store } = this.options;
     let record = store.get(taskId);
     if (!record || record.status !== 'SUCCEEDED' || record.download.state === 'done') return;
-    await store.update(taskId, { download: { state: 'downloading' } });
+    const { claim, release } = this.options;
+    if (claim && !(await claim(taskId))) return;
+    const renew = claim && setInterval(() => void claim(taskId), CLAIM_RENEW_MS);
     try {
+      // Another window may have saved it just before this one got the claim.
+      store.syncFromStorage();
+      record = store.get(taskId);
+      if (!record || record.download.state === 'done') return;
       const folder = this.options.folderFor(record);
       await fs.mkdir(folder, { recursive: true });
       const saved = await this.downloadWithFreshLink(record, folder);
@@ -75,6 +87,9 @@ export class VideoKeeper {
       await store.update(taskId, { download: { state: 'failed', error: message, at: this.now() } });
       const failed = store.get(taskId);
       if (failed) this.options.onFailed(failed, message);
+    } finally {
+      clearInterval(renew);
+      await release?.(taskId);
     }
   }
 
@@ -92,12 +107,23 @@ export class VideoKeeper {
   }
 
   private async downloadTo(url: string, folder: string, record: TaskRecord): Promise<{ path: string; bytes: number }> {
-    const target = await reserveVideoPath(folder, record, this.now(), this.reserved);
+    const target = await this.targetFor(folder, record);
+    await this.options.store.update(record.taskId, { download: { state: 'downloading', path: target } });
     try {
       return await this.options.download(url, target, this.abort.signal);
     } finally {
       this.reserved.delete(target);
     }
+  }
+
+  /** The name a download cut off by a restart was writing, else a new unique one. */
+  private async targetFor(folder: string, record: TaskRecord): Promise<string> {
+    const previous = this.options.store.get(record.taskId)?.download;
+    if (previous?.state === 'downloading' && previous.path && !this.reserved.has(previous.path) && !(await exists(previous.path))) {
+      this.reserved.add(previous.path);
+      return previous.path;
+    }
+    return reserveVideoPath(folder, record, this.now(), this.reserved);
   }
 
   private async refreshLink(record: TaskRecord, signal: AbortSignal): Promise<string> {

@@ -58,3 +58,17 @@ describe('task store', () => {
     assert.deepEqual(store.all(), []);
   });
 });
+
+describe('task store sync with writes in flight', () => {
+  it('never brings back an older stored version over a change not yet written', async () => {
+    const storage = new MemoryStorage();
+    const store = new TaskStore(storage);
+    await store.add(makeRecord('a'));
+    const writing = store.update('a', { status: 'RUNNING' });
+    store.syncFromStorage(); // runs before the write reaches storage
+    assert.equal(store.get('a')!.status, 'RUNNING');
+    await writing;
+    store.syncFromStorage();
+    assert.equal(store.get('a')!.status, 'RUNNING');
+  });
+});

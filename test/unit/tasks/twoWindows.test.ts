@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { WanClient } from '../../../src/wan/client';
+import { downloadVideo } from '../../../src/wan/download';
+import { closeDispatcher } from '../../../src/wan/http';
+import { validateParams } from '../../../src/wan/params';
+import { TaskLeases } from '../../../src/tasks/taskLeases';
+import { TaskPoller } from '../../../src/tasks/taskPoller';
+import { TaskStore } from '../../../src/tasks/taskStore';
+import { VideoKeeper } from '../../../src/tasks/videoKeeper';
+import { WanTestServer } from '../../server/wanServer';
+import { makeRecord, MemoryStorage } from './helpers';
+
+const KEY = 'sk-two-windows';
+
+/** One VS Code window: its own store view, poller, keeper and leases, over storage and folders shared with the others. */
+function openWindow(name: string, server: WanTestServer, storage: MemoryStorage, leaseDir: string, folder: string, queriesBy: Map<string, string[]>) {
+  const client = new WanClient({ baseUrl: server.baseUrl, apiKey: KEY });
+  const store = new TaskStore(storage);
+  const leases = new TaskLeases(leaseDir);
+  const keeper = new VideoKeeper({
+    store,
+    download: (url, target, signal) => downloadVideo(url, target, { signal }),
+    requery: (record, signal) => client.getTask(record.taskId, signal),
+    folderFor: () => folder,
+    onSaved: () => undefined,
+    onFailed: () => undefined,
+    claim: (taskId) => leases.claim(taskId, 'download', 60_000),
+    release: (taskId) => leases.release(taskId, 'download'),
+  });
+  const poller = new TaskPoller({
+    store,
+    claim: (taskId) => leases.claim(taskId, 'poll', 60_000),
+    queryTask: (record, signal) => {
+      queriesBy.set(record.taskId, [...(queriesBy.get(record.taskId) ?? []), name]);
+      return client.getTask(record.taskId, signal);
+    },
+    onFinished: (record) => void keeper.keep(record.taskId),
+    timeScale: 0.01,
+  });
+  const sync = setInterval(() => store.syncFromStorage(), 20);
+  return {
+    store,
+    poller,
+    keeper,
+    close: () => {
+      clearInterval(sync);
+      poller.dispose();
+      keeper.dispose();
+    },
+  };
+}
+
+describe('two windows open at once', () => {
+  let server: WanTestServer;
+  let root: string;
+  before(async () => {
+    server = await WanTestServer.start({ apiKey: KEY });
+    server.defaultScript = { pendingMs: 100, runningMs: 300 };
+    root = await fs.mkdtemp(path.join(os.tmpdir(), 'wan-windows-'));
+  });
+  after(async () => {
+    await server.close();
+    await closeDispatcher();
+    await fs.rm(root, { recursive: true, force: true });
+  });
+
+  it('poll each task from one window and save each video exactly once', async () => {
+    const storage = new MemoryStorage();
+    const folder = path.join(root, 'videos');
+    const queriesBy = new Map<string, string[]>();
+    const client = new WanClient({ baseUrl: server.baseUrl, apiKey: KEY });
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const { params } = validateParams({ prompt: `Scene ${i}`, seed: i });
+      assert.ok(params);
+      const task = await client.createTask(params);
+      await new TaskStore(storage).add(makeRecord(task.taskId, { baseUrl: server.baseUrl, params, source: { kind: 'selection', label: `scene ${i}` } }));
+      ids.push(task.taskId);
+    }
+    const windows = ['A', 'B'].map((name) => openWindow(name, server, storage, path.join(root, 'leases'), folder, queriesBy));
+    await Promise.all(windows.map((w) => w.poller.resumeAll()));
+
+    const deadline = Date.now() + 15_000;
+    const check = () => new TaskStore(storage).all().filter((r) => r.download.state === 'done').length;
+    while (check() < ids.length) {
+      assert.ok(Date.now() < deadline, `only ${check()} of ${ids.length} videos saved`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    for (const w of windows) w.close();
+
+    const files = (await fs.readdir(folder)).filter((f) => f.endsWith('.mp4'));
+    assert.equal(files.length, ids.length, `one video per task, no duplicates: ${files}`);
+    assert.equal((await fs.readdir(folder)).filter((f) => f.endsWith('.part')).length, 0);
+    for (const id of ids) {
+      const pollers = new Set(queriesBy.get(id));
+      assert.equal(pollers.size, 1, `task ${id} was polled by ${[...pollers]}`);
+    }
+    const downloads = server.requestsTo('download').filter((r) => r.headers.range === undefined);
+    assert.equal(downloads.length, ids.length, 'each video fetched once');
+  });
+});
