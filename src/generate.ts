@@ -7,18 +7,17 @@ import { showError } from './errorMessages';
 import { loadPromptParser } from './lazy';
 import { readDefaults, readEndpoint, type Endpoint } from './settings';
 import { recordFromArg } from './taskTree';
+import { createWithRetry } from './tasks/createTask';
 import type { TaskPoller } from './tasks/taskPoller';
 import type { TaskRecord, TaskSource } from './tasks/taskRecord';
 import type { TaskStore } from './tasks/taskStore';
 import type { WanAccess } from './wanAccess';
-import type { WanClient } from './wan/client';
 import { WanError } from './wan/errors';
 import { LIMITS, validateParams, type GenerationParams, type ParamField } from './wan/params';
 import type { WanTask } from './wan/task';
 
 /** The service seldom finishes a task in under a few seconds: the first query waits that long. */
 const FIRST_POLL_MS = 4000;
-const CREATE_ATTEMPTS = 3;
 
 export class PromptError extends Error {}
 
@@ -147,28 +146,13 @@ export class Generator {
     const client = this.deps.access.client(endpoint, key);
     const task = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Submitting video task…') },
-      () => createWithRetry(client, params, this.deps.log),
+      () => createWithRetry(() => client.createTask(params), { log: (message) => this.deps.log.info(message) }),
     );
     const record = newRecord(task, endpoint, params, source);
     await this.deps.store.add(record); // persisted before anything else can fail
     this.deps.log.info(`task ${task.taskId} created on ${new URL(endpoint.baseUrl).host} (request ${task.requestId ?? '-'}), seed ${params.seed}`);
     this.deps.poller.pollSoon(task.taskId, FIRST_POLL_MS);
     return record;
-  }
-}
-
-/** Retries only when the request surely did not start a task: refused connection, 429 or 5xx. */
-async function createWithRetry(client: WanClient, params: GenerationParams, log: vscode.LogOutputChannel): Promise<WanTask> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await client.createTask(params);
-    } catch (error) {
-      const canRetry = error instanceof WanError && error.retryable && !error.requestMayHaveBeenSent && attempt < CREATE_ATTEMPTS;
-      if (!canRetry) throw error;
-      const delay = Math.max(error.retryAfterMs ?? 0, 1000 * 2 ** (attempt - 1));
-      log.info(`create: ${error.message}; retrying in ${delay} ms (attempt ${attempt + 1} of ${CREATE_ATTEMPTS})`);
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
   }
 }
 

@@ -1,0 +1,30 @@
+// Creating a task costs money, so a create is repeated only when it surely started nothing.
+import { WanError } from '../wan/errors';
+import type { WanTask } from '../wan/task';
+
+export interface CreateRetryOptions {
+  /** Tries in all, the first included. */
+  attempts?: number;
+  sleep?: (ms: number) => Promise<void>;
+  log?: (message: string) => void;
+}
+
+/**
+ * Runs `create`, trying again only after a refused connection, a 429 or a 5xx: answers that prove no task
+ * was started. A request that left without an answer (reset, timeout) is never repeated: its WanError says so.
+ */
+export async function createWithRetry(create: () => Promise<WanTask>, options: CreateRetryOptions = {}): Promise<WanTask> {
+  const attempts = options.attempts ?? 3;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await create();
+    } catch (error) {
+      const canRetry = error instanceof WanError && error.retryable && !error.requestMayHaveBeenSent && attempt < attempts;
+      if (!canRetry) throw error;
+      const delay = Math.max(error.retryAfterMs ?? 0, 1000 * 2 ** (attempt - 1));
+      options.log?.(`create: ${error.message}; trying again in ${delay} ms (attempt ${attempt + 1} of ${attempts})`);
+      await sleep(delay);
+    }
+  }
+}
