@@ -17,14 +17,17 @@ import { makeRecord, MemoryStorage } from './helpers';
 const KEY = 'sk-keeper-test';
 
 /** Create → poll → download → sidecar, wired as the extension wires them, over real HTTP. */
-function pipeline(server: WanTestServer, folder: string) {
+function pipeline(server: WanTestServer, folder: string, storage = new MemoryStorage(), beforeDownload?: (target: string) => Promise<void>) {
   const client = new WanClient({ baseUrl: server.baseUrl, apiKey: KEY });
-  const store = new TaskStore(new MemoryStorage());
+  const store = new TaskStore(storage);
   const saved: TaskRecord[] = [];
   const failed: string[] = [];
   const keeper = new VideoKeeper({
     store,
-    download: (url, target, signal) => downloadVideo(url, target, { signal, retryDelayMs: 10 }),
+    download: async (url, target, signal) => {
+      await beforeDownload?.(target);
+      return downloadVideo(url, target, { signal, retryDelayMs: 10 });
+    },
     requery: (record, signal) => client.getTask(record.taskId, signal),
     folderFor: () => folder,
     onSaved: (record) => saved.push(record),
@@ -149,6 +152,92 @@ describe('video keeper', () => {
     await p.keeper.keep(record.taskId);
     assert.equal(p.store.get(record.taskId)!.download.state, 'done');
     p.dispose();
+  });
+});
+
+describe('video keeper when the disk or the host fails', () => {
+  let server: WanTestServer;
+  let folder: string;
+  before(async () => {
+    server = await WanTestServer.start({ apiKey: KEY });
+    server.defaultScript = { pendingMs: 0, runningMs: 0 };
+  });
+  after(async () => {
+    await server.close();
+    await closeDispatcher();
+  });
+  beforeEach(async () => {
+    folder = await fs.mkdtemp(path.join(os.tmpdir(), 'wan-keeper-faults-'));
+    server.download = {};
+  });
+
+  /** A succeeded task in `store`, as the poller leaves it. */
+  async function succeededTask(p: ReturnType<typeof pipeline>, label: string): Promise<TaskRecord> {
+    p.poller.dispose();
+    const record = await p.submit(label);
+    await p.store.update(record.taskId, { status: 'SUCCEEDED', videoUrl: server.videoUrlFor(record.taskId), videoUrlReceivedAt: Date.now() });
+    return p.store.get(record.taskId)!;
+  }
+
+  it('leaves nothing under the final name when the disk is full, keeps the link, and retries later', async () => {
+    // The .part file the downloader writes is made to point at /dev/full, which answers ENOSPC like a full disk.
+    let diskFull = true;
+    const p = pipeline(server, folder, new MemoryStorage(), async (target) => {
+      if (diskFull) await fs.symlink('/dev/full', `${target}.part`);
+    });
+    const record = await succeededTask(p, 'disk full');
+    await p.keeper.keep(record.taskId);
+    const failedRecord = p.store.get(record.taskId)!;
+    assert.equal(failedRecord.download.state, 'failed');
+    assert.match(failedRecord.download.state === 'failed' ? failedRecord.download.error : '', /ENOSPC|no space/i);
+    assert.deepEqual((await fs.readdir(folder)).filter((f) => f.endsWith('.mp4')), [], 'no file passed off as a video');
+    assert.equal(failedRecord.videoUrl, record.videoUrl, 'the link is kept for a retry');
+    assert.deepEqual(p.failed.length, 1);
+
+    diskFull = false;
+    await p.keeper.keep(record.taskId);
+    const saved = p.store.get(record.taskId)!.download;
+    assert.equal(saved.state, 'done');
+    assert.ok((await fs.readFile(saved.state === 'done' ? saved.path : '')).equals(server.video));
+    p.dispose();
+  });
+
+  it('reports an output folder it cannot create or write, and keeps the task for a retry', async () => {
+    const blocked = path.join(folder, 'not-a-folder');
+    await fs.writeFile(blocked, 'a file where the output folder should be');
+    const p = pipeline(server, path.join(blocked, 'videos'));
+    const record = await succeededTask(p, 'blocked folder');
+    await p.keeper.keep(record.taskId);
+    const failedRecord = p.store.get(record.taskId)!;
+    assert.equal(failedRecord.download.state, 'failed');
+    assert.match(p.failed[0], /ENOTDIR|not a directory/i);
+    assert.equal(failedRecord.status, 'SUCCEEDED');
+    assert.ok(failedRecord.videoUrl);
+    p.dispose();
+  });
+
+  it('resumes a download cut off by a restart into the same name, leaving one video', async () => {
+    const storage = new MemoryStorage();
+    const first = pipeline(server, folder, storage);
+    const record = await succeededTask(first, 'restart mid download');
+    server.download = { stallAfterBytes: 10_000, stallTimes: 1 };
+    const cutOff = first.keeper.keep(record.taskId);
+    await until('the download to start', () => first.store.get(record.taskId)!.download.state === 'downloading' && server.requestsTo('download').length > 0);
+    const partial = first.store.get(record.taskId)!.download;
+    first.dispose(); // the extension host goes away mid-body
+    await cutOff;
+
+    const second = pipeline(server, folder, storage); // VS Code starts again
+    second.poller.dispose();
+    second.keeper.keepAllPending();
+    await until('the save after restart', () => second.store.get(record.taskId)!.download.state === 'done');
+    const done = second.store.get(record.taskId)!.download;
+    assert.equal(done.state === 'done' ? done.path : '', partial.state === 'downloading' ? partial.path : 'no path');
+    const files = await fs.readdir(folder);
+    assert.deepEqual(files.filter((f) => f.endsWith('.mp4')).length, 1);
+    assert.deepEqual(files.filter((f) => f.endsWith('.part')), []);
+    assert.ok((await fs.readFile(done.state === 'done' ? done.path : '')).equals(server.video));
+    second.dispose();
   });
 });
 
