@@ -10,7 +10,8 @@ import { WanTestServer } from '../server/wanServer';
 import { takeScreenshot } from './screenshot';
 
 const EXTENSION_ID = 'wan-video-dev.wan-video';
-const KEY = 'sk-test-flow-0123456789';
+/** The launcher searches every file the run wrote for this key afterwards (test/vscode/secretScan.ts). */
+const KEY = process.env.WAN_TEST_SECRET ?? 'sk-test-flow-0123456789';
 
 async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -54,6 +55,8 @@ describe('generating, tracking, downloading and previewing', function () {
   const config = () => vscode.workspace.getConfiguration('wan');
 
   before(async () => {
+    // Everything the extension logs is written, so a key that reached the log would be found.
+    await vscode.commands.executeCommand('_extensionTests.setLogLevel', 'trace');
     server = await WanTestServer.start({ apiKey: KEY });
     outputFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'wan-videos-'));
     await config().update('baseUrl', server.baseUrl, vscode.ConfigurationTarget.Global);
@@ -86,6 +89,16 @@ describe('generating, tracking, downloading and previewing', function () {
     await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
     assert.equal(await result, undefined);
     assert.equal(server.requestsTo('create').length, 0, 'no create reached the service');
+  });
+
+  it('submits nothing with a key the service rejects', async () => {
+    await vscode.commands.executeCommand('wan.setApiKey', `${KEY}-rejected`);
+    await selectInNewEditor('rejected.md', 'A lighthouse in a storm.\n', 'A lighthouse in a storm.');
+    const record = await vscode.commands.executeCommand<TaskRecord | undefined>('wan.generateFromSelection');
+    assert.equal(record, undefined);
+    const creates = server.requestsTo('create');
+    assert.equal(creates.length, 1, 'a 401 is not retried');
+    assert.equal(creates[0].headers.authorization, `Bearer ${KEY}-rejected`);
   });
 
   it('generates from a selection and keeps the video with its sidecar, then previews it', async () => {

@@ -1,10 +1,12 @@
 // Runs the extension-host suite (out/test/suite) inside code-server 4.100.3 (VS Code 1.100.3), driven by Debian's Chromium.
 // Expects dist/ and out/ to be built already (npm test does that first).
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { format } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { filesContaining } from './secretScan';
 import { CHROMIUM_PATH, CODE_SERVER_VERSION, ensureCodeServer, requireChromium, startCodeServer, VSCODE_VERSION, type RunningCodeServer } from './codeServer';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
@@ -74,6 +76,8 @@ async function main(): Promise<number> {
   const workspace = path.join(runDir, 'workspace');
   fs.mkdirSync(workspace);
 
+  // The suite uses this as its API key; after the run no file the run wrote may contain it.
+  const secret = `sk-secret-${randomBytes(12).toString('hex')}`;
   const started = Date.now();
   server = await startCodeServer({
     workspaceFolder: workspace,
@@ -81,6 +85,7 @@ async function main(): Promise<number> {
     // Reaches the extension host, where test/suite/screenshot.ts reads it.
     env: {
       WAN_TEST_SCREENSHOT_DIR: runDir,
+      WAN_TEST_SECRET: secret,
       // No extension gallery: the workbench would query open-vsx.org and log the failure on an offline machine.
       EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: '' }),
     },
@@ -133,7 +138,9 @@ async function main(): Promise<number> {
       return;
     }
     if (GALLERY_DISABLED.test(text)) return;
-    if (suiteStarted || type === 'error' || type === 'warn') (type === 'error' ? console.error : console.log)(text);
+    // The workbench's own trace and debug lines (the suite turns logging to trace) stay in workbench.log.
+    const chatter = type === 'trace' || type === 'debug';
+    if ((suiteStarted && !chatter) || type === 'error' || type === 'warn') (type === 'error' ? console.error : console.log)(text);
     const counts = SUMMARY.exec(text);
     if (counts) summary = { passed: Number(counts[1]), failed: Number(counts[2]) };
   });
@@ -159,6 +166,22 @@ async function main(): Promise<number> {
     return 1;
   }
   console.log(`Suite finished in ${((Date.now() - started) / 1000).toFixed(1)} s (code-server start included), exit code ${outcome}.`);
+
+  // Stop code-server first, so every log it buffers is on disk before the search.
+  await withTimeout(browser?.close(), 10_000).catch(() => undefined);
+  await server.stop();
+  copyQuietly(server.logFile, path.join(outputDir, 'code-server.log'));
+  const scan = filesContaining([runDir, outputDir], secret);
+  if (scan.leaks.length > 0) {
+    console.error(`The test API key was written to ${scan.leaks.length} file(s): ${scan.leaks.join(', ')}`);
+    return 1;
+  }
+  // The search proves something only if the extension's own log was among the files.
+  if (outcome === 0 && !scan.scanned.some((file) => path.basename(file) === 'Wan Video.log')) {
+    console.error('Key check: the extension\'s log "Wan Video.log" was not found among the files the run wrote.');
+    return 1;
+  }
+  console.log(`Key check: the test API key is in none of the ${scan.scanned.length} files the run wrote (trace-level logs, settings, storage, videos, sidecars).`);
   if (outcome === 0 && !summary) {
     console.error('The suite reported success but printed no "extension host: N passed, N failed" line: did it run at all?');
     return 1;
