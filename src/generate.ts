@@ -44,13 +44,19 @@ export class Generator {
   /** The selection is the prompt and the settings give the parameters; submits at once. */
   async fromSelection(): Promise<TaskRecord | undefined> {
     const editor = vscode.window.activeTextEditor;
-    const selected = editor?.document.getText(editor.selection).trim();
-    if (!editor || !selected) {
-      if (editor?.document.languageId === 'wanprompt') return this.fromFile(editor.document.uri);
-      return this.fromInputBox();
+    if (editor && !editor.selection.isEmpty) {
+      const selected = editor.document.getText(editor.selection).trim();
+      if (!selected) {
+        showError(new PromptError(vscode.l10n.t('The selection holds only white space: select the words that describe the video (up to {0} characters).', LIMITS.promptMax)), {
+          action: vscode.l10n.t('The video was not submitted'),
+        });
+        return undefined;
+      }
+      const source = sourceFor(editor.document.uri, firstWords(selected));
+      return this.submitPrompt({}, selected, source, editor.document.uri);
     }
-    const source = sourceFor(editor.document.uri, firstWords(selected));
-    return this.submitPrompt({}, selected, source, editor.document.uri);
+    if (editor?.document.languageId === 'wanprompt') return this.fromFile(editor.document.uri);
+    return this.fromInputBox();
   }
 
   async fromFile(uri?: vscode.Uri): Promise<TaskRecord | undefined> {
@@ -68,6 +74,7 @@ export class Generator {
       });
       return undefined;
     }
+    if (!(await confirmIfUntrusted(target))) return undefined;
     const source = sourceFor(target, path.basename(target.fsPath, '.wanprompt'));
     return this.submitPrompt(parsed.overrides, parsed.prompt, source, target);
   }
@@ -175,6 +182,21 @@ function sourceFor(uri: vscode.Uri, label: string): TaskSource {
   const folder = vscode.workspace.getWorkspaceFolder(uri);
   const kind = uri.fsPath.endsWith('.wanprompt') ? 'file' : 'selection';
   return { kind, label, uri: uri.toString(), workspaceFolder: folder?.uri.toString() };
+}
+
+/**
+ * A prompt file from an untrusted workspace can set costly parameters: it is submitted only after the user
+ * confirms, every time. Trusted workspaces and files outside the workspace need no confirmation.
+ */
+export async function confirmIfUntrusted(file: vscode.Uri, taskCount = 1): Promise<boolean> {
+  if (vscode.workspace.isTrusted) return true;
+  const submit = vscode.l10n.t('Submit');
+  const choice = await vscode.window.showWarningMessage(
+    vscode.l10n.t('This workspace is not trusted. Submit "{0}" ({1} paid task(s)) as its front matter says?', path.basename(file.fsPath), taskCount),
+    { modal: true, detail: vscode.l10n.t('Open the file first to check its parameters (resolution, duration) if you did not write it.') },
+    submit,
+  );
+  return choice === submit;
 }
 
 async function pickPromptFile(): Promise<vscode.Uri | undefined> {
