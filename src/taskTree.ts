@@ -126,7 +126,7 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskId>, vscode
 /** Everything about the task; the prompt is appended as text, so markup in it is never rendered. */
 function tooltipOf(record: TaskRecord): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
-  md.appendText(record.params.prompt);
+  appendPlainText(md, record.params.prompt);
   md.appendMarkdown('\n\n---\n\n');
   const p = record.params;
   const rows: [string, string | number | boolean | undefined][] = [
@@ -149,10 +149,18 @@ function tooltipOf(record: TaskRecord): vscode.MarkdownString {
   for (const [name, value] of rows) {
     if (value === undefined || value === '') continue;
     md.appendMarkdown(`**${name}:** `);
-    md.appendText(String(value));
+    appendPlainText(md, String(value));
     md.appendMarkdown('  \n');
   }
   return md;
+}
+
+/**
+ * appendText escapes Markdown but leaves `<`, and the renderer strips what looks like an HTML tag:
+ * escaping it too keeps a prompt such as `<b>bold</b> cat` whole and inert.
+ */
+function appendPlainText(md: vscode.MarkdownString, text: string): void {
+  md.appendMarkdown(new vscode.MarkdownString().appendText(text).value.replace(/</g, '&lt;'));
 }
 
 function firstLine(prompt: string): string {

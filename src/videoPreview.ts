@@ -73,10 +73,7 @@ export class VideoPreviews implements vscode.Disposable {
     const media = vscode.Uri.joinPath(this.extensionUri, 'media');
     panel.title = titleOf(record);
     panel.iconPath = vscode.Uri.joinPath(media, 'wan.svg');
-    panel.webview.options = {
-      enableScripts: true,
-      localResourceRoots: [media, vscode.Uri.file(path.dirname(videoPath))],
-    };
+    panel.webview.options = previewOptions(media, videoPath);
     this.panels.set(record.taskId, panel);
     const subscriptions = [
       panel.webview.onDidReceiveMessage((message: PageMessage) => this.onMessage(record.taskId, message)),
@@ -114,11 +111,16 @@ export class VideoPreviews implements vscode.Disposable {
   }
 }
 
+/** Scripts for the page's own buttons; files only from media/ and the video's folder. */
+export function previewOptions(media: vscode.Uri, videoPath: string): vscode.WebviewOptions {
+  return { enableScripts: true, localResourceRoots: [media, vscode.Uri.file(path.dirname(videoPath))] };
+}
+
 function titleOf(record: TaskRecord): string {
   return record.download.state === 'done' ? path.basename(record.download.path) : record.source.label;
 }
 
-function renderPage(webview: vscode.Webview, media: vscode.Uri, record: TaskRecord, videoPath: string, silentHere: boolean): string {
+export function renderPage(webview: Pick<vscode.Webview, 'cspSource' | 'asWebviewUri'>, media: vscode.Uri, record: TaskRecord, videoPath: string, silentHere: boolean): string {
   const nonce = randomBytes(16).toString('base64');
   const videoUri = webview.asWebviewUri(vscode.Uri.file(videoPath));
   const downloadedAt = record.download.state === 'done' ? record.download.at : 0;

@@ -26,7 +26,7 @@ async function waitFor<T>(what: string, probe: () => T | undefined | false | Pro
 /** A tooltip's text as the user reads it (MarkdownString.appendText escapes markup and spaces). */
 function tooltipText(item: vscode.TreeItem): string {
   const value = (item.tooltip as vscode.MarkdownString).value;
-  return value.replace(/&nbsp;/g, ' ').replace(/\\([\\`*_{}[\]()#+\-.!|<>~])/g, '$1');
+  return value.replace(/&nbsp;/g, ' ').replace(/&lt;/g, '<').replace(/\\([\\`*_{}[\]()#+\-.!|<>~])/g, '$1');
 }
 
 function workspaceFolder(): vscode.Uri {
@@ -204,6 +204,52 @@ describe('generating, tracking, downloading and previewing', function () {
     const tooltip = tooltipText(item);
     assert.match(tooltip, /DataInspectionFailed/);
     assert.match(tooltip, /inappropriate content/);
+  });
+
+  it('submits nothing for a selection of white space or a prompt over 5000 characters', async () => {
+    const editor = await selectInNewEditor('blank.md', 'Title\n   \t  \nEnd\n', '   \t  ');
+    assert.ok(!editor.selection.isEmpty);
+    assert.equal(await vscode.commands.executeCommand('wan.generateFromSelection'), undefined);
+    const long = 'word '.repeat(1001).trim();
+    await selectInNewEditor('long.md', long, long);
+    assert.equal(await vscode.commands.executeCommand('wan.generateFromSelection'), undefined);
+    assert.equal(server.requestsTo('create').length, 0);
+  });
+
+  it('submits nothing while a setting breaks a rule, and again once it is fixed', async () => {
+    await vscode.commands.executeCommand('wan.setApiKey', KEY);
+    await selectInNewEditor('settings.md', 'A windmill at sunset.\n', 'A windmill at sunset.');
+    const broken: [string, unknown][] = [
+      ['defaults.duration', 20],
+      ['defaults.resolution', '4K'],
+      ['defaults.negativePrompt', 'x'.repeat(501)],
+      ['defaults.seed', -1],
+      ['baseUrl', 'http://192.0.2.10/api/v1'],
+      ['baseUrl', 'not a url'],
+    ];
+    for (const [key, value] of broken) {
+      const good = config().inspect(key)?.globalValue;
+      await config().update(key, value, vscode.ConfigurationTarget.Global);
+      const record = await vscode.commands.executeCommand('wan.generateFromSelection');
+      await config().update(key, good, vscode.ConfigurationTarget.Global);
+      assert.equal(record, undefined, `${key} = ${JSON.stringify(value)} must not submit`);
+    }
+    assert.equal(server.requestsTo('create').length, 0);
+  });
+
+  it('shows markup in a prompt as text in the tree', async () => {
+    const hostile = '<img src=x onerror=alert(1)> <script>alert(2)</script> a cat';
+    await selectInNewEditor('hostile.md', `${hostile}\n`, hostile);
+    server.scriptNextTasks({ pendingMs: 60_000 });
+    const record = await vscode.commands.executeCommand<TaskRecord | undefined>('wan.generateFromSelection');
+    assert.ok(record);
+    const item = api.treeItem(record.taskId);
+    const tooltip = item.tooltip as vscode.MarkdownString;
+    assert.ok(!tooltip.supportHtml && !tooltip.isTrusted);
+    assert.ok(!tooltip.value.includes('<script>') && !tooltip.value.includes('<img'), tooltip.value);
+    assert.ok(tooltipText(item).startsWith(hostile), 'the whole prompt is shown, markup included, as text');
+    assert.equal(item.label, hostile, 'the label is plain text');
+    await vscode.commands.executeCommand('wan.cancelTask', record.taskId);
   });
 
   it('cancels a queued task on the service', async () => {

@@ -1,0 +1,72 @@
+// Bad input and trust inside the real VS Code: markup in prompts stays text, the preview page is locked down.
+import assert from 'node:assert/strict';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { TaskRecord } from '../../src/tasks/taskRecord';
+import { previewOptions, renderPage } from '../../src/videoPreview';
+
+const HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script> & "quotes" \'single\'';
+
+function recordWith(prompt: string): TaskRecord {
+  return {
+    taskId: 'task-<b>1</b>',
+    endpoint: 'custom',
+    baseUrl: 'http://127.0.0.1:1/api/v1',
+    params: { model: 'wan2.7-t2v', prompt, negativePrompt: '<i>blur</i>', resolution: '720P', ratio: '16:9', duration: 5, promptExtend: true, watermark: false, seed: 1 },
+    source: { kind: 'selection', label: prompt },
+    status: 'SUCCEEDED',
+    createdAt: Date.now(),
+    actualPrompt: '</p><script>alert(3)</script>',
+    download: { state: 'done', path: path.join(os.tmpdir(), 'video <x>.mp4'), bytes: 1, at: 1 },
+  };
+}
+
+const webview = {
+  cspSource: 'https://webview.test',
+  asWebviewUri: (uri: vscode.Uri) => uri.with({ scheme: 'https', authority: 'webview.test' }),
+};
+
+describe('the video preview page', () => {
+  const media = vscode.Uri.file('/extension/media');
+
+  it('renders every text of the task as text, never as markup', () => {
+    const html = renderPage(webview, media, recordWith(HOSTILE), path.join(os.tmpdir(), 'video <x>.mp4'), false);
+    assert.ok(!html.includes('<script>alert'), 'no script from the prompt');
+    assert.ok(!html.includes('<img src=x'), 'no element from the prompt');
+    assert.ok(!html.includes('<i>blur'), 'no element from the negative prompt');
+    assert.ok(html.includes('&lt;script&gt;alert(2)&lt;/script&gt;'), 'the prompt is shown as written');
+    assert.ok(html.includes('&lt;/p&gt;&lt;script&gt;alert(3)'), 'the rewritten prompt too');
+    // Exactly one script element: the page's own, with the nonce.
+    const scripts = html.match(/<script\b[^>]*>/g) ?? [];
+    assert.equal(scripts.length, 1);
+    assert.match(scripts[0], /^<script nonce="[A-Za-z0-9+/=]{16,}" src="https:\/\/webview\.test\/extension\/media\/preview\.js">$/);
+  });
+
+  it('has a CSP that blocks inline and foreign scripts and allows media only from the webview', () => {
+    const html = renderPage(webview, media, recordWith('A cat'), '/videos/cat.mp4', false);
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1] ?? '';
+    const directives = Object.fromEntries(csp.split(';').map((d) => d.trim()).filter(Boolean).map((d) => [d.split(/\s+/)[0], d.split(/\s+/).slice(1)]));
+    assert.deepEqual(directives['default-src'], ["'none'"]);
+    assert.deepEqual(directives['media-src'], ['https://webview.test']);
+    assert.equal(directives['script-src'].length, 1);
+    assert.match(directives['script-src'][0], /^'nonce-[A-Za-z0-9+/=]+'$/);
+    assert.ok(!csp.includes('unsafe-inline') && !csp.includes('unsafe-eval'));
+    const nonce = directives['script-src'][0].slice("'nonce-".length, -1);
+    assert.ok(html.includes(`<script nonce="${nonce}"`));
+    assert.notEqual(nonce, /'nonce-([^']+)'/.exec(renderPage(webview, media, recordWith('A cat'), '/videos/cat.mp4', false))![1], 'a new nonce every time');
+  });
+
+  it('lets the page load files only from media/ and the video\'s own folder', () => {
+    const options = previewOptions(media, '/home/user/project/wan-videos/cat.mp4');
+    assert.deepEqual(options.localResourceRoots?.map((u) => u.fsPath), [media.fsPath, '/home/user/project/wan-videos']);
+  });
+
+  it('says when desktop VS Code will play the soundtrack silently', () => {
+    const silent = renderPage(webview, media, recordWith('A cat'), '/videos/cat.mp4', true);
+    const normal = renderPage(webview, media, recordWith('A cat'), '/videos/cat.mp4', false);
+    const notice = /<p class="notice"( hidden)?>[^<]*AAC/;
+    assert.equal(notice.exec(silent)?.[1], undefined, 'shown');
+    assert.equal(notice.exec(normal)?.[1], ' hidden', 'hidden');
+  });
+});
