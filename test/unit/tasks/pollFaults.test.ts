@@ -97,6 +97,34 @@ describe('polling when the service or the network fails', () => {
     assert.ok(reason.length > 20, reason);
   });
 
+  it('resumes after the extension host restarts in the middle of a query, and finishes once', async () => {
+    server.scriptNextTasks({ pendingMs: 100, runningMs: 300 });
+    const checked = validateParams({ prompt: 'Restarted', seed: 3 });
+    assert.ok(checked.params);
+    const id = (await client.createTask(checked.params)).taskId;
+    server.failNext('query', { hang: true });
+    const storage = new MemoryStorage();
+    const storeBeforeRestart = new TaskStore(storage);
+    await storeBeforeRestart.add(makeRecord(id, { baseUrl: server.baseUrl }));
+    const first = new TaskPoller({ store: storeBeforeRestart, queryTask: (r, signal) => client.getTask(r.taskId, signal), onFinished: () => assert.fail('the first host never finishes'), timeScale: 0.01 });
+    first.pollSoon(id);
+    while (server.requestsTo('query').length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    first.dispose(); // the host goes away while its query hangs
+
+    const storeAfterRestart = new TaskStore(storage);
+    let finished = 0;
+    const second = new TaskPoller({ store: storeAfterRestart, queryTask: (r, signal) => client.getTask(r.taskId, signal), onFinished: () => finished++, timeScale: 0.01 });
+    await second.resumeAll();
+    const deadline = Date.now() + 10_000;
+    while (finished === 0) {
+      assert.ok(Date.now() < deadline, `still ${storeAfterRestart.get(id)!.status}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.equal(storeAfterRestart.get(id)!.status, 'SUCCEEDED');
+    assert.equal(finished, 1);
+    second.dispose();
+  });
+
   it('shows a passing problem on the task while it lasts', async () => {
     server.scriptNextTasks({ pendingMs: 5000 });
     const checked = validateParams({ prompt: 'Throttled', seed: 1 });
