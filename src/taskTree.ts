@@ -72,9 +72,12 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskId>, vscode
   /** Ticks only while some task is active, to keep elapsed times current. */
   private ticker: NodeJS.Timeout | undefined;
 
+  /** The ids the view last asked for: a change to any other task (a new one) must refresh the root. */
+  private shown = new Set<TaskId>();
+
   constructor(private readonly store: TaskStore) {
     this.subscription = store.onDidChange((record) => {
-      this.changed.fire(record?.taskId);
+      this.changed.fire(record && this.shown.has(record.taskId) ? record.taskId : undefined);
       this.updateTicker();
     });
     this.updateTicker();
@@ -93,7 +96,10 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskId>, vscode
   }
 
   getChildren(element?: TaskId): TaskId[] {
-    return element ? [] : this.store.all().map((record) => record.taskId);
+    if (element) return [];
+    const ids = this.store.all().map((record) => record.taskId);
+    this.shown = new Set(ids);
+    return ids;
   }
 
   getTreeItem(taskId: TaskId): vscode.TreeItem {
