@@ -1,7 +1,9 @@
 // Leases that let several VS Code windows share the task list: one window at a time polls or downloads a task.
-// A lease is a small file in the extension's global storage; a window that closes lets its leases run out.
+// A lease is a small file in the extension's global storage; a window that closes lets its leases run out,
+// and a reloaded one takes over at once the leases of its ended extension host.
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 export type LeasePurpose = 'poll' | 'download';
@@ -9,6 +11,9 @@ export type LeasePurpose = 'poll' | 'download';
 interface Lease {
   owner: string;
   expires: number;
+  /** The extension host that holds it, so a reloaded window need not wait for its old host's leases to run out. */
+  pid?: number;
+  host?: string;
 }
 
 export class TaskLeases {
@@ -26,7 +31,7 @@ export class TaskLeases {
     this.ready ??= fs.mkdir(this.dir, { recursive: true });
     await this.ready;
     const file = this.fileOf(taskId, purpose);
-    const mine: Lease = { owner: this.owner, expires: this.now() + ttlMs };
+    const mine: Lease = { owner: this.owner, expires: this.now() + ttlMs, pid: process.pid, host: os.hostname() };
     try {
       await fs.writeFile(file, JSON.stringify(mine), { flag: 'wx' });
       return true;
@@ -34,7 +39,7 @@ export class TaskLeases {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const current = await this.read(file);
-    if (current && current.owner !== this.owner && current.expires > this.now()) return false;
+    if (current && current.owner !== this.owner && current.expires > this.now() && !heldByEndedProcess(current)) return false;
     // Free to take: replace atomically, then read back in case another window took it in the same instant.
     const temporary = `${file}.${this.owner}`;
     await fs.writeFile(temporary, JSON.stringify(mine));
@@ -59,5 +64,16 @@ export class TaskLeases {
     } catch {
       return undefined; // missing or half-written: treated as free
     }
+  }
+}
+
+/** True when the lease's extension host ran on this machine and is gone (the window was reloaded or closed). */
+function heldByEndedProcess(lease: Lease): boolean {
+  if (lease.pid === undefined || lease.host !== os.hostname() || lease.pid === process.pid) return false;
+  try {
+    process.kill(lease.pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -35,6 +36,15 @@ describe('task leases between windows', () => {
   it('treats a broken lease file as free', async () => {
     writeFileSync(path.join(dir, 't3.poll.lease'), '{"own');
     assert.equal(await new TaskLeases(dir).claim('t3', 'poll', 1000), true);
+  });
+
+  it('takes over at once a lease whose extension host has ended (a reloaded window), not one whose host lives', async () => {
+    const ended = spawnSync(process.execPath, ['-e', '']).pid;
+    const lease = (pid: number) => JSON.stringify({ owner: 'old-window', expires: Date.now() + 60_000, pid, host: os.hostname() });
+    writeFileSync(path.join(dir, 't5.poll.lease'), lease(ended));
+    assert.equal(await new TaskLeases(dir).claim('t5', 'poll', 60_000), true);
+    writeFileSync(path.join(dir, 't6.poll.lease'), lease(process.ppid));
+    assert.equal(await new TaskLeases(dir).claim('t6', 'poll', 60_000), false);
   });
 
   it('lets exactly one of many windows win a race for a free task', async () => {
