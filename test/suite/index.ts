@@ -20,10 +20,14 @@ function testFiles(dir: string): string[] {
 
 export async function run(): Promise<void> {
   const ui = vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop';
-  console.log(`Running in ${vscode.env.appName} (VS Code ${vscode.version}, ui: ${ui})`);
+  const trust = vscode.workspace.isTrusted ? 'trusted workspace' : 'workspace in restricted mode';
+  console.log(`Running in ${vscode.env.appName} (VS Code ${vscode.version}, ui: ${ui}, ${trust})`);
 
+  // Tests for restricted mode (*.untrusted.test.js) run when the workspace is untrusted, all others when it is trusted.
   const mocha = new Mocha({ ui: 'bdd', timeout: 60_000, color: false });
-  for (const file of testFiles(__dirname)) mocha.addFile(file);
+  for (const file of testFiles(__dirname)) {
+    if (file.endsWith('.untrusted.test.js') !== vscode.workspace.isTrusted) mocha.addFile(file);
+  }
 
   const stats = await new Promise<{ passes: number; failures: number }>((resolve, reject) => {
     try {
@@ -33,7 +37,7 @@ export async function run(): Promise<void> {
       reject(error);
     }
   });
-  console.log(`extension host: ${stats.passes} passed, ${stats.failures} failed`);
+  console.log(`extension-host: ${stats.passes} passed, ${stats.failures} failed`);
   if (stats.failures > 0) throw new Error(`${stats.failures} test${stats.failures === 1 ? '' : 's'} failed.`);
   if (stats.passes === 0) throw new Error('No test ran.');
 }

@@ -255,6 +255,8 @@ export interface StartOptions {
   port?: number;
   /** Folder for everything code-server writes; created (and removed by stop()) when not given. */
   runDir?: string;
+  /** Keep VS Code's workspace trust on, so a folder can open in restricted mode (off by default). */
+  workspaceTrust?: boolean;
 }
 
 export interface RunningCodeServer {
@@ -333,7 +335,7 @@ export async function startCodeServer(options: StartOptions): Promise<RunningCod
     '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
     ...isolatedArgs,

@@ -29,7 +29,7 @@ const SCREENSHOT_REQUEST = /^WAN_SCREENSHOT ([A-Za-z0-9._-]+)$/m;
 /** The workbench says so several times, a consequence of the EXTENSIONS_GALLERY setting below. */
 const GALLERY_DISABLED = /^Ignoring fetching additional builtin extensions from gallery as it is disabled\.$/;
 const SUITE_START = /^Running in /m;
-const SUMMARY = /^extension host: (\d+) passed, (\d+) failed$/m;
+const SUMMARY = /^extension-host: (\d+) passed, (\d+) failed$/m;
 
 let browser: Browser | undefined;
 let page: Page | undefined;
@@ -41,7 +41,6 @@ function cleanup(): Promise<void> {
   cleaning ??= (async () => {
     await withTimeout(browser?.close(), 10_000).catch(() => undefined);
     if (server) {
-      copyQuietly(server.logFile, path.join(outputDir, 'code-server.log'));
       await server.stop().catch((error) => console.error(`Could not stop code-server: ${error}`));
     }
     if (runDir) fs.rmSync(runDir, { recursive: true, force: true });
@@ -73,25 +72,6 @@ async function main(): Promise<number> {
   fs.rmSync(screenshotsDir, { recursive: true, force: true });
   fs.mkdirSync(screenshotsDir, { recursive: true });
   runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wan-test-'));
-  const workspace = path.join(runDir, 'workspace');
-  fs.mkdirSync(workspace);
-
-  // The suite uses this as its API key; after the run no file the run wrote may contain it.
-  const secret = `sk-secret-${randomBytes(12).toString('hex')}`;
-  const started = Date.now();
-  server = await startCodeServer({
-    workspaceFolder: workspace,
-    runDir: path.join(runDir, 'cs'),
-    // Reaches the extension host, where test/suite/screenshot.ts reads it.
-    env: {
-      WAN_TEST_SCREENSHOT_DIR: runDir,
-      WAN_TEST_SECRET: secret,
-      // No extension gallery: the workbench would query open-vsx.org and log the failure on an offline machine.
-      EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: '' }),
-    },
-  });
-  console.log(`code-server ${CODE_SERVER_VERSION} (VS Code ${VSCODE_VERSION}) at ${server.url}, log ${server.logFile}`);
-
   browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
@@ -101,36 +81,72 @@ async function main(): Promise<number> {
     handleSIGTERM: false,
     handleSIGHUP: false,
   });
-  const activePage = (page = await browser.newPage({ viewport: { width: 1600, height: 1000 } }));
-  const browserLog = fs.createWriteStream(path.join(outputDir, 'browser-console.log'));
+  // The suite uses this as its API key; after each run no file the run wrote may contain it.
+  const secret = `sk-secret-${randomBytes(12).toString('hex')}`;
+
+  // The suite picks its tests by the workspace's trust: most need a trusted one, *.untrusted.test.js restricted mode.
+  const trusted = await runSuite('trusted', true, secret);
+  const untrusted = trusted.code === 0 ? await runSuite('untrusted', false, secret) : { code: 1, passed: 0, failed: 0 };
+  console.log(`extension-host: ${trusted.passed + untrusted.passed} passed, ${trusted.failed + untrusted.failed} failed`);
+  return trusted.code || untrusted.code;
+}
+
+interface SuiteResult {
+  code: number;
+  passed: number;
+  failed: number;
+}
+
+/** One run of the suite in a fresh code-server, with a workspace folder that is trusted or opens in restricted mode. */
+async function runSuite(name: string, trusted: boolean, secret: string): Promise<SuiteResult> {
+  const dir = path.join(runDir!, name);
+  const workspace = path.join(dir, 'workspace');
+  fs.mkdirSync(workspace, { recursive: true });
+  const started = Date.now();
+  server = await startCodeServer({
+    workspaceFolder: workspace,
+    runDir: path.join(dir, 'cs'),
+    workspaceTrust: !trusted,
+    userSettings: trusted ? {} : { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' },
+    // Reaches the extension host, where test/suite/screenshot.ts and the flow tests read it.
+    env: {
+      WAN_TEST_SCREENSHOT_DIR: dir,
+      WAN_TEST_SECRET: secret,
+      // No extension gallery: the workbench would query open-vsx.org and log the failure on an offline machine.
+      EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: '' }),
+    },
+  });
+  console.log(`code-server ${CODE_SERVER_VERSION} (VS Code ${VSCODE_VERSION}) at ${server.url}, ${trusted ? 'trusted workspace' : 'workspace in restricted mode'}, log ${server.logFile}`);
+
+  const activePage = (page = await browser!.newPage({ viewport: { width: 1600, height: 1000 } }));
+  const browserLog = fs.createWriteStream(path.join(outputDir, `browser-console-${name}.log`));
   activePage.on('console', (message) => browserLog.write(`[${message.type()}] ${message.text()}\n`));
   activePage.on('pageerror', (error) => browserLog.write(`[pageerror] ${error.stack ?? error.message}\n`));
 
   let summary: { passed: number; failed: number } | undefined;
   // Screenshots are taken one after the other, in the order the suite asks for them.
   let screenshots = Promise.resolve();
-  const requestScreenshot = (name: string): void => {
+  const requestScreenshot = (shot: string): void => {
     screenshots = screenshots.then(async () => {
       let outcome = 'ok';
       try {
-        await activePage.screenshot({ path: path.join(screenshotsDir, `${name}.png`) });
+        await activePage.screenshot({ path: path.join(screenshotsDir, `${shot}.png`) });
       } catch (error) {
         outcome = `page.screenshot failed: ${error instanceof Error ? error.message : String(error)}`;
         console.error(outcome);
       }
-      fs.writeFileSync(path.join(runDir!, `screenshot-${name}.done`), outcome);
+      fs.writeFileSync(path.join(dir, `screenshot-${shot}.done`), outcome);
     });
   };
 
   let resolveExit!: (code: number) => void;
   const exited = new Promise<number>((resolve) => (resolveExit = resolve));
-  const workbenchLog = fs.createWriteStream(path.join(outputDir, 'workbench.log'));
+  const workbenchLog = fs.createWriteStream(path.join(outputDir, `workbench-${name}.log`));
   let suiteStarted = false;
   await activePage.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
     const text = formatLog(args);
     workbenchLog.write(`[${type}] ${text}\n`);
     suiteStarted ||= SUITE_START.test(text);
-    // Before the suite starts, only the workbench's own start-up chatter arrives: keep it in the log file unless it is a problem.
     const request = SCREENSHOT_REQUEST.exec(text);
     if (request) {
       requestScreenshot(request[1]);
@@ -138,7 +154,8 @@ async function main(): Promise<number> {
       return;
     }
     if (GALLERY_DISABLED.test(text)) return;
-    // The workbench's own trace and debug lines (the suite turns logging to trace) stay in workbench.log.
+    // Before the suite starts only the workbench's start-up chatter arrives, and its trace and debug lines (the suite
+    // turns logging to trace) stay in the log file too.
     const chatter = type === 'trace' || type === 'debug';
     if ((suiteStarted && !chatter) || type === 'error' || type === 'warn') (type === 'error' ? console.error : console.log)(text);
     const counts = SUMMARY.exec(text);
@@ -160,37 +177,41 @@ async function main(): Promise<number> {
   await screenshots;
   browserLog.end();
   workbenchLog.end();
+  const counts = summary ?? { passed: 0, failed: 0 };
 
   if (outcome === 'timeout') {
-    console.error(`Timed out: the suite did not finish within ${formatDuration(timeoutMs)} (WAN_TEST_TIMEOUT_MS overrides). Logs: test-output/workbench.log, test-output/browser-console.log, test-output/code-server.log`);
-    return 1;
+    console.error(`Timed out: the ${name} suite did not finish within ${formatDuration(timeoutMs)} (WAN_TEST_TIMEOUT_MS overrides). Logs: test-output/workbench-${name}.log, test-output/browser-console-${name}.log, test-output/code-server-${name}.log`);
+    await saveFailureScreenshot();
+    copyQuietly(server.logFile, path.join(outputDir, `code-server-${name}.log`));
+    return { code: 1, ...counts };
   }
-  console.log(`Suite finished in ${((Date.now() - started) / 1000).toFixed(1)} s (code-server start included), exit code ${outcome}.`);
+  console.log(`The ${name} suite finished in ${((Date.now() - started) / 1000).toFixed(1)} s (code-server start included), exit code ${outcome}.`);
+  if (outcome !== 0) await saveFailureScreenshot();
 
   // Stop code-server first, so every log it buffers is on disk before the search.
-  await withTimeout(browser?.close(), 10_000).catch(() => undefined);
+  await activePage.close();
   await server.stop();
-  copyQuietly(server.logFile, path.join(outputDir, 'code-server.log'));
-  const scan = filesContaining([runDir, outputDir], secret);
+  copyQuietly(server.logFile, path.join(outputDir, `code-server-${name}.log`));
+  const scan = filesContaining([dir, outputDir], secret);
   if (scan.leaks.length > 0) {
     console.error(`The test API key was written to ${scan.leaks.length} file(s): ${scan.leaks.join(', ')}`);
-    return 1;
+    return { code: 1, ...counts };
   }
   // The search proves something only if the extension's own log was among the files.
   if (outcome === 0 && !scan.scanned.some((file) => path.basename(file) === 'Wan Video.log')) {
     console.error('Key check: the extension\'s log "Wan Video.log" was not found among the files the run wrote.');
-    return 1;
+    return { code: 1, ...counts };
   }
-  console.log(`Key check: the test API key is in none of the ${scan.scanned.length} files the run wrote (trace-level logs, settings, storage, videos, sidecars).`);
+  console.log(`Key check: the test API key is in none of the ${scan.scanned.length} files the ${name} run wrote (trace-level logs, settings, storage, videos, sidecars).`);
   if (outcome === 0 && !summary) {
-    console.error('The suite reported success but printed no "extension host: N passed, N failed" line: did it run at all?');
-    return 1;
+    console.error('The suite reported success but printed no "extension-host: N passed, N failed" line: did it run at all?');
+    return { code: 1, ...counts };
   }
-  if (outcome === 0 && summary && summary.passed + summary.failed === 0) {
-    console.error('The suite ran no test.');
-    return 1;
+  if (outcome === 0 && counts.passed + counts.failed === 0) {
+    console.error(`The ${name} suite ran no test.`);
+    return { code: 1, ...counts };
   }
-  return outcome;
+  return { code: outcome, ...counts };
 }
 
 function formatDuration(ms: number): string {

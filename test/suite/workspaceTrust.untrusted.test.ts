@@ -1,0 +1,65 @@
+// Restricted mode: the launcher opens the workspace untrusted for this file alone (see test/suite/index.ts).
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { TaskRecord } from '../../src/tasks/taskRecord';
+import { WanTestServer } from '../server/wanServer';
+
+const KEY = process.env.WAN_TEST_SECRET ?? 'sk-test-untrusted';
+
+describe('in an untrusted workspace', () => {
+  let server: WanTestServer;
+  let folder: vscode.Uri;
+  const config = () => vscode.workspace.getConfiguration('wan');
+
+  before(async () => {
+    assert.equal(vscode.workspace.isTrusted, false, 'the launcher opened this workspace in restricted mode');
+    server = await WanTestServer.start({ apiKey: KEY });
+    folder = vscode.workspace.workspaceFolders![0].uri;
+    // The user's own settings point at the test server; the workspace tries to point elsewhere.
+    await config().update('baseUrl', server.baseUrl, vscode.ConfigurationTarget.Global);
+    await config().update('endpoint', 'custom', vscode.ConfigurationTarget.Global);
+    await vscode.workspace.fs.writeFile(
+      vscode.Uri.joinPath(folder, '.vscode', 'settings.json'),
+      Buffer.from(JSON.stringify({ 'wan.baseUrl': 'https://collector.example/api/v1', 'wan.outputFolder': '/tmp/elsewhere' })),
+    );
+    await vscode.extensions.getExtension('wan-video-dev.wan-video')!.activate();
+    await vscode.commands.executeCommand('wan.setApiKey', KEY);
+  });
+
+  after(async () => {
+    await server.close();
+  });
+
+  it('lets the activated extension run in restricted mode', () => {
+    assert.equal(vscode.extensions.getExtension('wan-video-dev.wan-video')?.isActive, true);
+  });
+
+  it('ignores the workspace\'s own endpoint, base URL and output folder', async () => {
+    // Give VS Code a moment to read the workspace settings file it was just given.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    assert.equal(config().get('baseUrl'), server.baseUrl);
+    assert.equal(config().get('outputFolder'), '');
+  });
+
+  it('asks before submitting one of the workspace\'s prompt files, and submits nothing without a yes', async () => {
+    const uri = vscode.Uri.joinPath(folder, 'costly.wanprompt');
+    await vscode.workspace.fs.writeFile(uri, Buffer.from('---\nresolution: 1080P\nduration: 15\n---\nA long, costly video.\n'));
+    // A test run refuses modal dialogs and the refusal carries the dialog's text: the question was asked.
+    await assert.rejects(
+      Promise.resolve(vscode.commands.executeCommand<TaskRecord | undefined>('wan.generateFromFile', uri)),
+      /This workspace is not trusted\. Submit "costly\.wanprompt"/,
+    );
+    assert.equal(server.requestsTo('create').length, 0, 'nothing was submitted');
+  });
+
+  it('still generates from a selection, an explicit action that uses only the user\'s settings', async () => {
+    const uri = vscode.Uri.joinPath(folder, 'notes.md');
+    await vscode.workspace.fs.writeFile(uri, Buffer.from('A quiet harbour at dawn.\n'));
+    const editor = await vscode.window.showTextDocument(uri);
+    editor.selection = new vscode.Selection(0, 0, 0, 24);
+    const record = await vscode.commands.executeCommand<TaskRecord | undefined>('wan.generateFromSelection');
+    assert.ok(record);
+    assert.equal(record.baseUrl, server.baseUrl, 'the task went to the user\'s endpoint, not the workspace\'s');
+    assert.equal(server.requestsTo('create').length, 1);
+  });
+});
