@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { WanClient } from '../../../src/wan/client';
-import { WanError } from '../../../src/wan/errors';
 import { closeDispatcher } from '../../../src/wan/http';
 import { validateParams, type GenerationParams } from '../../../src/wan/params';
 import { createWithRetry } from '../../../src/tasks/createTask';
 import { WanTestServer } from '../../server/wanServer';
+import { failure } from '../assertions';
 
 const KEY = 'sk-create-faults';
 
@@ -37,11 +37,6 @@ describe('creating a task when the service or the network fails', () => {
   const create = () => createWithRetry(() => client.createTask(params), { sleep });
   const creates = () => server.requestsTo('create').length;
 
-  async function failure(promise: Promise<unknown>): Promise<WanError> {
-    const error = await promise.then(() => undefined, (e: unknown) => e);
-    assert.ok(error instanceof WanError, `expected a WanError, got ${String(error)}`);
-    return error;
-  }
 
   it('retries a refused connection, then says it could not connect', async () => {
     const closed = await WanTestServer.start();

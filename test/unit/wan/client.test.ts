@@ -10,6 +10,7 @@ import { closeDispatcher } from '../../../src/wan/http';
 import { toCreateBody, validateParams, type GenerationParams } from '../../../src/wan/params';
 import { failureReason, type TaskStatus, type WanTask } from '../../../src/wan/task';
 import { WanTestServer, type ErrorReply } from '../../server/wanServer';
+import { failure } from '../assertions';
 
 const KEY = 'sk-test-0123456789abcdef';
 
@@ -21,17 +22,6 @@ function paramsFor(input: Parameters<typeof validateParams>[0]): GenerationParam
 
 const PARAMS = paramsFor({ prompt: 'a red fox running through snow' });
 
-/** Asserts the promise rejects with a WanError and returns it for further checks. */
-async function failure(promise: Promise<unknown>, kind: WanErrorKind): Promise<WanError> {
-  let caught: unknown;
-  await assert.rejects(promise, (error: unknown) => {
-    caught = error;
-    return true;
-  });
-  assert.ok(caught instanceof WanError, `expected a WanError, got ${String(caught)}`);
-  assert.equal(caught.kind, kind, caught.message);
-  return caught;
-}
 
 describe('WanClient against the test server', () => {
   let server: WanTestServer;

@@ -8,23 +8,13 @@ import { join } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { WanClient } from '../../../src/wan/client';
 import { downloadVideo, type DownloadOptions } from '../../../src/wan/download';
-import { WanError, type WanErrorKind } from '../../../src/wan/errors';
 import { closeDispatcher } from '../../../src/wan/http';
 import { WanTestServer } from '../../server/wanServer';
+import { failure } from '../assertions';
 
 const KEY = 'sk-download-test-key';
 const FAST: DownloadOptions = { retryDelayMs: 10, timeouts: { connectMs: 1000, headersMs: 1000, bodyMs: 1000 } };
 
-async function failure(promise: Promise<unknown>, kind: WanErrorKind): Promise<WanError> {
-  let caught: unknown;
-  await assert.rejects(promise, (error: unknown) => {
-    caught = error;
-    return true;
-  });
-  assert.ok(caught instanceof WanError, `expected a WanError, got ${String(caught)}`);
-  assert.equal(caught.kind, kind, caught.message);
-  return caught;
-}
 
 describe('downloadVideo', () => {
   let server: WanTestServer;

@@ -1,0 +1,15 @@
+// Assertions shared by the unit tests.
+import assert from 'node:assert/strict';
+import { WanError, type WanErrorKind } from '../../src/wan/errors';
+
+/** Asserts the promise rejects with a WanError (of `kind`, when given) and returns it for further checks. */
+export async function failure(promise: Promise<unknown>, kind?: WanErrorKind): Promise<WanError> {
+  let caught: unknown;
+  await assert.rejects(promise, (error: unknown) => {
+    caught = error;
+    return true;
+  });
+  assert.ok(caught instanceof WanError, `expected a WanError, got ${String(caught)}`);
+  if (kind) assert.equal(caught.kind, kind, caught.message);
+  return caught;
+}
