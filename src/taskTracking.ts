@@ -102,7 +102,8 @@ export class TaskTracking implements vscode.Disposable {
       case 'FAILED': {
         const reason = failureReason({ taskId: record.taskId, status: 'FAILED', code: record.code, message: record.message, raw: undefined });
         const classified = classifyServiceCode(record.code);
-        showError(new WanError({ kind: classified.kind, message: reason, code: record.code, advice: classified.advice }), {
+        // The reason already ends with the advice: an empty one keeps the message from saying it twice.
+        showError(new WanError({ kind: classified.kind, message: reason, code: record.code, advice: '' }), {
           action: vscode.l10n.t('Video task "{0}" failed', record.source.label),
           promptUri: record.source.uri ? vscode.Uri.parse(record.source.uri) : undefined,
         });
