@@ -1,0 +1,116 @@
+// Everything the end-to-end flows need, started and stopped together: the Wan test server, code-server with the
+// packaged extension on a free loopback port, and one Chromium context (code-server keeps secrets in the browser profile).
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { WanTestServer } from '../server/wanServer';
+import { CHROMIUM_PATH, ensureCodeServer, installVsix, requireChromium, startCodeServer, type RunningCodeServer } from '../vscode/codeServer';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+export const VSIX = path.join(REPO_ROOT, 'wan-video.vsix');
+export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-output', 'e2e');
+/** The key the test server accepts; any other is answered with 401 InvalidApiKey. */
+export const API_KEY = 'sk-e2e-right-0123456789';
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** The workspace a person would have open: a note with sentences to select, and a prompt file with a mistake. */
+export const WORKSPACE_FILES: Readonly<Record<string, string>> = {
+  'notes.md': [
+    '# Shot list',
+    '',
+    'A paper boat drifting down a rain-soaked street at night, neon reflections on the water.',
+    '',
+    'A crowd of masked figures storming a building, smoke everywhere.',
+    '',
+  ].join('\n'),
+  'storm.wanprompt': ['---', 'resolution: 720P', 'ratio: 16:9', 'duration: 20', '---', 'A lighthouse in a storm, waves crashing over the rocks.', ''].join('\n'),
+};
+
+export interface Environment {
+  wan: WanTestServer;
+  codeServer: RunningCodeServer;
+  browser: Browser;
+  page: Page;
+  workspace: string;
+  /** The address that opens the workspace in the workbench. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startEnvironment(): Promise<Environment> {
+  if (!fs.existsSync(VSIX)) throw new Error(`${path.relative(REPO_ROOT, VSIX)} is missing: run \`npm run package\` first (npm run test:e2e does).`);
+  requireChromium();
+  await ensureCodeServer();
+  fs.rmSync(SCREENSHOT_DIR, { recursive: true, force: true });
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+
+  // Short on purpose: code-server puts unix sockets under this folder.
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wan-e2e-'));
+  let wan: WanTestServer | undefined;
+  let codeServer: RunningCodeServer | undefined;
+  let browser: Browser | undefined;
+  const stop = async (): Promise<void> => {
+    await browser?.close().catch(() => undefined);
+    if (codeServer) {
+      fs.copyFileSync(codeServer.logFile, path.join(SCREENSHOT_DIR, 'code-server.log'));
+      await codeServer.stop();
+    }
+    await wan?.close();
+    fs.rmSync(runDir, { recursive: true, force: true });
+  };
+
+  try {
+    const workspace = path.join(runDir, 'workspace');
+    fs.mkdirSync(workspace);
+    for (const [name, text] of Object.entries(WORKSPACE_FILES)) fs.writeFileSync(path.join(workspace, name), text);
+
+    wan = await WanTestServer.start({ apiKey: API_KEY });
+    const extensionsDir = path.join(runDir, 'extensions');
+    await installVsix(VSIX, extensionsDir);
+    codeServer = await startCodeServer({
+      workspaceFolder: workspace,
+      extensionsDir,
+      runDir: path.join(runDir, 'cs'),
+      // No extension gallery: the workbench would query open-vsx.org and log the failure on an offline machine.
+      env: { EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: '' }) },
+      userSettings: {
+        'wan.endpoint': 'custom',
+        'wan.baseUrl': wan.baseUrl,
+        // code-server would announce the test server's port in a notification of its own.
+        'remote.autoForwardPorts': false,
+      },
+    });
+
+    browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      // Playwright's own handlers would exit before code-server is stopped; the suite handles signals itself.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+    });
+    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+    const page = await context.newPage();
+    const browserLog = fs.createWriteStream(path.join(SCREENSHOT_DIR, 'browser-console.log'));
+    page.on('console', (message) => browserLog.write(`[${message.type()}] ${message.text()}\n`));
+    page.on('pageerror', (error) => browserLog.write(`[pageerror] ${error.stack ?? error.message}\n`));
+    browser.on('disconnected', () => browserLog.end());
+
+    const url = `${codeServer.url}/?${new URLSearchParams({ folder: workspace })}`;
+    return { wan, codeServer, browser, page, workspace, url, stop };
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,315 @@
+// The whole product driven through the real workbench as a person would: code-server in Chromium, keyboard and clicks,
+// the packaged extension against the Wan test server. The flows run in order in one browser profile (it holds the key).
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Locator } from 'playwright-core';
+import { API_KEY, SCREENSHOT_DIR, startEnvironment, type Environment } from './environment';
+import { finish, startRunning, taskFor, UNTIL_MOVED_MS } from './service';
+import { stepsOf } from './steps';
+import { TASK_CHANGE_TIMEOUT_MS, waitUntil, Workbench } from './workbench';
+
+const FLOW_TIMEOUT_MS = 4 * 60_000;
+
+const BOAT = 'A paper boat drifting down a rain-soaked street at night, neon reflections on the water.';
+const CROWD = 'A crowd of masked figures storming a building, smoke everywhere.';
+const LIGHTHOUSE = 'A lighthouse in a storm, waves crashing over the rocks.';
+const KITE = 'A red kite over a windy beach, late afternoon';
+const OWL = 'An owl turning its head in the moonlight';
+const SNAIL = 'A snail crossing a wet leaf, macro lens';
+
+let env: Environment;
+let workbench: Workbench;
+const started = Date.now();
+
+before(async () => {
+  env = await startEnvironment();
+  workbench = new Workbench(env.page);
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+    process.once(signal, () => {
+      console.error(`\n${signal}: stopping Chromium, code-server and the Wan test server…`);
+      void env.stop().finally(() => process.exit(code));
+    });
+  }
+});
+
+after(async () => {
+  await env?.stop();
+  const shots = fs.existsSync(SCREENSHOT_DIR) ? fs.readdirSync(SCREENSHOT_DIR).filter((file) => file.endsWith('.png')) : [];
+  console.log(`End-to-end suite: ${((Date.now() - started) / 1000).toFixed(1)} s in all. Screenshots (${shots.length}) in ${path.relative(process.cwd(), SCREENSHOT_DIR)}/: ${shots.join(', ')}`);
+});
+
+/** The sentence on a line of notes.md, selected, ready for a right-click. */
+async function selectSentence(line: number, sentence: string): Promise<Locator> {
+  await workbench.openFile('notes.md');
+  const selection = await workbench.selectLine(line);
+  await env.page.locator('.monaco-editor .view-line', { hasText: sentence }).waitFor();
+  return selection;
+}
+
+/** ▶ in the Tasks view's title with no text editor open: the extension asks for the prompt. */
+async function generateFromViewTitle(prompt: string): Promise<void> {
+  await workbench.viewTitleAction('Generate Video from Selection').click();
+  await workbench.quickInput.waitFor();
+  assert.equal(await workbench.quickInputTitle(), 'Generate a video');
+  await workbench.answerInputBox(prompt);
+}
+
+function lastCreate(): { prompt: string; parameters: Record<string, unknown> } {
+  const body = env.wan.requestsTo('create').at(-1)?.json as { input: { prompt: string }; parameters: Record<string, unknown> } | undefined;
+  assert.ok(body, 'the service received a create request');
+  return { prompt: body.input.prompt, parameters: body.parameters };
+}
+
+async function waitForVideoReady(): Promise<void> {
+  // HAVE_ENOUGH_DATA
+  await waitUntil('the preview\'s video to have enough data to play', async () => (await workbench.videoState()).readyState === 4);
+}
+
+test('1. first run: the Wan view welcomes; Wan: Set API Key from the command palette takes the key in a password box', { timeout: FLOW_TIMEOUT_MS }, async () => {
+  const step = stepsOf(workbench, '1-first-run');
+  await step('open the workbench', async () => {
+    await env.page.goto(env.url);
+    await workbench.waitUntilReady();
+  });
+  await step('open the Wan view: it explains what to do and offers Set API Key', async () => {
+    await workbench.openWanView();
+    await workbench.welcome.getByText('Set the API key of your endpoint to start').waitFor();
+    assert.deepEqual(await workbench.welcome.locator('.monaco-button').allTextContents(), ['Set API Key', 'Choose Endpoint']);
+  });
+  await workbench.screenshot('1-welcome');
+  await step('run "Wan: Set API Key" from the command palette: a password box for the test server asks for the key', async () => {
+    await workbench.runCommand('Wan: Set API Key');
+    await env.page.locator('.quick-input-widget input[type="password"]').waitFor();
+    assert.match((await workbench.quickInputTitle()) ?? '', /^Wan API key for 127\.0\.0\.1:\d+$/);
+  });
+  await step('type the key and press Enter', () => workbench.answerInputBox(API_KEY, { password: true }));
+  await step('the key is saved and the view now offers to generate', async () => {
+    await workbench.notification(/^API key saved for 127\.0\.0\.1:\d+\.$/).waitFor();
+    await workbench.welcome.getByText('No video tasks yet').waitFor();
+    assert.deepEqual(await workbench.welcome.locator('.monaco-button').allTextContents(), ['Generate Video from Selection', 'Generate Video from Prompt File']);
+  });
+  await workbench.screenshot('1-key-saved');
+});
+
+test('2. a selected sentence, right-click, Generate Video from Selection: the tree follows the task and the preview plays it', { timeout: FLOW_TIMEOUT_MS }, async () => {
+  const step = stepsOf(workbench, '2-selection');
+  await step('start from a quiet window', () => workbench.tidy());
+  const selection = await step('open notes.md and select the sentence', () => selectSentence(3, BOAT));
+  env.wan.scriptNextTasks({ pendingMs: UNTIL_MOVED_MS, runningMs: UNTIL_MOVED_MS });
+  await step('right-click the selection and choose "Generate Video from Selection"', () => workbench.contextMenu(selection, 'Generate Video from Selection'));
+  const row = workbench.taskRow(BOAT.slice(0, 40));
+  await step('the task appears in the tree: queued, with a clock', () => workbench.waitForTaskStatus(row, 'queued', 'clock'));
+  await step('the service received the selected sentence, with the settings\' parameters', async () => {
+    const { prompt, parameters } = lastCreate();
+    assert.equal(prompt, BOAT);
+    assert.equal(parameters.resolution, '720P');
+    assert.equal(parameters.duration, 5);
+  });
+  await workbench.screenshot('2-queued');
+
+  const task = taskFor(env.wan, BOAT);
+  assert.ok(task);
+  startRunning(task);
+  await step('the service starts it: running, with a spinner', () => workbench.waitForTaskStatus(row, 'running', 'loading'));
+  await workbench.screenshot('2-running');
+  finish(task);
+  await step('the service finishes it: succeeded, with a check', () => workbench.waitForTaskStatus(row, 'succeeded', 'pass-filled'));
+  await step('the preview opens on the downloaded video', async () => {
+    await workbench.activeTab.filter({ hasText: /^a-paper-boat.*\.mp4/ }).waitFor({ timeout: TASK_CHANGE_TIMEOUT_MS });
+    await waitForVideoReady();
+  });
+  await step('click the video: it plays', async () => {
+    await workbench.preview.locator('video').click();
+    await waitUntil('the video\'s time to advance', async () => {
+      const state = await workbench.videoState();
+      return state.error === null && state.readyState === 4 && state.currentTime > 0.2;
+    });
+  });
+  await workbench.screenshot('2-preview-playing');
+});
+
+test('3. a prompt file: an invalid value is underlined and listed in Problems, and nothing is submitted until it is fixed', { timeout: FLOW_TIMEOUT_MS }, async () => {
+  const step = stepsOf(workbench, '3-prompt-file');
+  await step('start from a quiet window', () => workbench.tidy());
+  await step('open storm.wanprompt: "duration: 20" is underlined', async () => {
+    await workbench.openFile('storm.wanprompt');
+    const squiggle = await workbench.squiggles.first().boundingBox();
+    const value = await env.page.locator('.monaco-editor .view-line', { hasText: 'duration: 20' }).boundingBox();
+    assert.ok(squiggle && value, 'both the squiggle and the line are on screen');
+    assert.ok(Math.abs(squiggle.y + squiggle.height / 2 - (value.y + value.height / 2)) < value.height, 'the squiggle is on the duration line');
+  });
+  await step('open the Problems panel: it lists the mistake', async () => {
+    await workbench.runCommand('Problems: Focus on Problems View');
+    await workbench.problemRows().filter({ hasText: 'duration must be a whole number of seconds from 2 to 15; got 20.' }).waitFor();
+  });
+  const createsBefore = env.wan.requestsTo('create').length;
+  await step('press ▶ "Generate Video from Prompt File" in the editor title: refused, with the line and the reason', async () => {
+    await workbench.editorTitleAction('Generate Video from Prompt File').click();
+    const refusal = workbench.notification(/cannot be submitted/);
+    await refusal.waitFor();
+    const text = await workbench.notificationText(refusal);
+    assert.match(text, /storm\.wanprompt, line 4: duration must be a whole number of seconds from 2 to 15; got 20\. Nothing was submitted\./);
+    assert.equal(env.wan.requestsTo('create').length, createsBefore, 'nothing reached the service');
+  });
+  await workbench.screenshot('3-invalid-value');
+  await step('change the value to 4 and save: the squiggle and the problem go away', async () => {
+    await env.page.locator('.monaco-editor .view-line', { hasText: 'duration: 20' }).click();
+    await env.page.keyboard.press('End');
+    await env.page.keyboard.press('Shift+Home');
+    await env.page.keyboard.type('duration: 4');
+    await env.page.keyboard.press('Control+S');
+    await workbench.squiggles.first().waitFor({ state: 'detached' });
+    await workbench.problemsPanel.getByText('No problems have been detected in the workspace.').waitFor();
+  });
+  env.wan.scriptNextTasks({ pendingMs: 0, runningMs: 0 });
+  await step('press ▶ again: the file is submitted with its own parameters', async () => {
+    await workbench.editorTitleAction('Generate Video from Prompt File').click();
+    await workbench.taskRow(LIGHTHOUSE.slice(0, 30)).waitFor();
+    assert.equal(env.wan.requestsTo('create').length, createsBefore + 1);
+    const { prompt, parameters } = lastCreate();
+    assert.equal(prompt, LIGHTHOUSE);
+    assert.equal(parameters.duration, 4);
+  });
+  await workbench.screenshot('3-fixed-and-submitted');
+  await step('the task finishes and its preview opens', async () => {
+    await workbench.waitForTaskStatus(workbench.taskRow(LIGHTHOUSE.slice(0, 30)), 'succeeded', 'pass-filled');
+    await workbench.activeTab.filter({ hasText: /^storm.*\.mp4/ }).waitFor({ timeout: TASK_CHANGE_TIMEOUT_MS });
+  });
+});
+
+test('4. reload the window while a task runs: the task is still there and completes, the open preview comes back', { timeout: FLOW_TIMEOUT_MS }, async () => {
+  const step = stepsOf(workbench, '4-reload');
+  await step('start from a quiet window', () => workbench.tidy());
+  await step('click the paper boat task in the tree: its preview opens', async () => {
+    await workbench.taskRow(BOAT.slice(0, 40)).click();
+    await workbench.activeTab.filter({ hasText: /^a-paper-boat.*\.mp4/ }).waitFor();
+    await waitForVideoReady();
+  });
+  env.wan.scriptNextTasks({ pendingMs: 0, runningMs: UNTIL_MOVED_MS });
+  await step('▶ in the Tasks view, type a prompt', () => generateFromViewTitle(KITE));
+  const row = workbench.taskRow(KITE);
+  await step('the task runs', () => workbench.waitForTaskStatus(row, 'running', 'loading'));
+  await workbench.screenshot('4-before-reload');
+  await step('run "Developer: Reload Window"', async () => {
+    const reloaded = env.page.waitForEvent('load', { timeout: 60_000 });
+    await workbench.runCommand('Developer: Reload Window');
+    await reloaded;
+    await workbench.waitUntilReady();
+  });
+  await step('after the reload the task is still in the tree, running', async () => {
+    await workbench.openWanView();
+    await workbench.waitForTaskStatus(row, 'running', 'loading');
+  });
+  await step('the preview that was open comes back, its video loaded', async () => {
+    await workbench.activeTab.filter({ hasText: /^a-paper-boat.*\.mp4/ }).waitFor({ timeout: 60_000 });
+    await waitForVideoReady();
+  });
+  await workbench.screenshot('4-after-reload');
+  const task = taskFor(env.wan, KITE);
+  assert.ok(task);
+  finish(task);
+  await step('the task completes after the reload, and its video is previewed', async () => {
+    await workbench.waitForTaskStatus(row, 'succeeded', 'pass-filled');
+    await workbench.activeTab.filter({ hasText: /^a-red-kite.*\.mp4/ }).waitFor({ timeout: TASK_CHANGE_TIMEOUT_MS });
+  });
+  await workbench.screenshot('4-completed');
+});
+
+test('5. a task the content check rejects, and a key the service rejects: messages say what to do, and their buttons work', { timeout: FLOW_TIMEOUT_MS }, async () => {
+  const step = stepsOf(workbench, '5-failures');
+  await step('start from a quiet window', () => workbench.tidy());
+  const selection = await step('open notes.md and select the second sentence', () => selectSentence(5, CROWD));
+  env.wan.scriptNextTasks({ pendingMs: 0, runningMs: 0, outcome: 'FAILED', code: 'DataInspectionFailed', message: 'Input data may contain inappropriate content.' });
+  await step('right-click, "Generate Video from Selection", then close the editor', async () => {
+    await workbench.contextMenu(selection, 'Generate Video from Selection');
+    await workbench.taskRow(CROWD.slice(0, 30)).waitFor();
+    await workbench.runCommand('View: Close All Editors');
+  });
+  const failed = workbench.notification(/^Video task ".*" failed: /);
+  await step('the task fails: an error icon, and a message that says to change the prompt', async () => {
+    await workbench.waitForTaskStatus(workbench.taskRow(CROWD.slice(0, 30)), 'failed', 'error');
+    await failed.waitFor();
+    const text = await workbench.notificationText(failed);
+    assert.match(text, /DataInspectionFailed/);
+    assert.equal(text.split('Change the prompt').length - 1, 1, `the advice is given once: ${text}`);
+    assert.deepEqual(await workbench.notificationButtons(failed), ['Edit Prompt']);
+  });
+  await workbench.screenshot('5-content-rejected');
+  await step('"Edit Prompt" opens the note the prompt came from', async () => {
+    await workbench.clickNotificationButton(failed, 'Edit Prompt');
+    await workbench.activeTab.filter({ hasText: 'notes.md' }).waitFor();
+  });
+
+  await step('set a wrong key with "Wan: Set API Key"', async () => {
+    await workbench.tidy();
+    await workbench.runCommand('Wan: Set API Key');
+    await workbench.answerInputBox('sk-e2e-wrong-key', { password: true });
+    await workbench.notification(/^API key saved/).waitFor();
+    await workbench.runCommand('Notifications: Clear All Notifications');
+  });
+  const rejected = workbench.notification(/rejected the API key/);
+  await step('generate: the service answers 401, and the message says to set the right key', async () => {
+    const createsBefore = env.wan.requestsTo('create').length;
+    await generateFromViewTitle(OWL);
+    await rejected.waitFor();
+    assert.match(await workbench.notificationText(rejected), /401 InvalidApiKey.*Set the right API key/);
+    assert.deepEqual(await workbench.notificationButtons(rejected), ['Set API Key', 'Open Settings']);
+    assert.equal(env.wan.requestsTo('create').length, createsBefore + 1);
+    assert.equal(await workbench.taskRow(OWL).count(), 0, 'no task was created');
+  });
+  await workbench.screenshot('5-key-rejected');
+  await step('"Open Settings" shows the endpoint setting', async () => {
+    await workbench.clickNotificationButton(rejected, 'Open Settings');
+    await env.page.locator('.settings-editor .setting-item-contents').filter({ hasText: 'Which service generates the videos' }).first().waitFor();
+  });
+  await workbench.screenshot('5-open-settings');
+  await step('generate again: rejected again; "Set API Key" opens the password box', async () => {
+    await workbench.tidy();
+    await generateFromViewTitle(OWL);
+    await rejected.waitFor();
+    await workbench.clickNotificationButton(rejected, 'Set API Key');
+    await env.page.locator('.quick-input-widget input[type="password"]').waitFor();
+  });
+  await workbench.screenshot('5-set-api-key');
+  await step('type the right key', async () => {
+    await workbench.answerInputBox(API_KEY, { password: true });
+    await workbench.notification(/^API key saved/).waitFor();
+  });
+  env.wan.scriptNextTasks({ pendingMs: 0, runningMs: 0 });
+  await step('generate again: the task is created and finishes', async () => {
+    await workbench.runCommand('Notifications: Clear All Notifications');
+    await generateFromViewTitle(OWL);
+    await workbench.waitForTaskStatus(workbench.taskRow(OWL), 'succeeded', 'pass-filled');
+    await workbench.activeTab.filter({ hasText: /^an-owl.*\.mp4/ }).waitFor({ timeout: TASK_CHANGE_TIMEOUT_MS });
+  });
+});
+
+test('6. cancel a queued task from its inline action in the tree: the service receives the cancel', { timeout: FLOW_TIMEOUT_MS }, async () => {
+  const step = stepsOf(workbench, '6-cancel');
+  await step('start from a quiet window', () => workbench.tidy());
+  env.wan.scriptNextTasks({ pendingMs: UNTIL_MOVED_MS, runningMs: 0 });
+  await step('▶ in the Tasks view, type a prompt', () => generateFromViewTitle(SNAIL));
+  const row = workbench.taskRow(SNAIL);
+  await step('the task is queued', () => workbench.waitForTaskStatus(row, 'queued', 'clock'));
+  await step('hover the row: a Cancel Task action appears', async () => {
+    await row.hover();
+    await row.locator('.actions .action-label[aria-label="Cancel Task"]').waitFor();
+  });
+  await workbench.screenshot('6-cancel-action');
+  await step('click it: the task is cancelled', async () => {
+    await workbench.clickInlineAction(row, 'Cancel Task');
+    await workbench.waitForTaskStatus(row, 'cancelled', 'circle-slash');
+    // The row's tooltip, opened by the hover, would cover the tree in the screenshot.
+    await env.page.mouse.move(800, 500);
+  });
+  await step('the service received POST /tasks/{id}/cancel for that task', () => {
+    const task = taskFor(env.wan, SNAIL);
+    assert.ok(task);
+    assert.deepEqual(env.wan.requestsTo('cancel').map((request) => `${request.method} ${request.path}`), [`POST /api/v1/tasks/${task.id}/cancel`]);
+    assert.equal(task.status(), 'CANCELED');
+    return Promise.resolve();
+  });
+  await workbench.screenshot('6-cancelled');
+});

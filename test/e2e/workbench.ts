@@ -1,0 +1,244 @@
+// The workbench as a person uses it: keyboard, clicks and what is on screen. No command runs from an extension host.
+import * as path from 'node:path';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { SCREENSHOT_DIR } from './environment';
+
+/** Long enough for a poll of the service and a download on a busy 2-core machine. */
+export const TASK_CHANGE_TIMEOUT_MS = 60_000;
+
+/** The part of the page's HTMLVideoElement read here (the tests compile without the DOM library). */
+interface VideoElement {
+  readyState: number;
+  currentTime: number;
+  paused: boolean;
+  error: { code: number } | null;
+}
+
+export interface TaskRowState {
+  icon: string;
+  description: string;
+}
+
+export class Workbench {
+  constructor(readonly page: Page) {
+    page.setDefaultTimeout(20_000);
+  }
+
+  /** Waits until the workbench is usable and shows the Wan view container in the activity bar. */
+  async waitUntilReady(): Promise<void> {
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await this.wanActivity.waitFor({ timeout: 60_000 });
+  }
+
+  async screenshot(name: string): Promise<string> {
+    const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+    await this.page.screenshot({ path: file });
+    return path.relative(process.cwd(), file);
+  }
+
+  // --- Command palette, quick open and input boxes -------------------------------------------------------------
+
+  get quickInput(): Locator {
+    return this.page.locator('.quick-input-widget input');
+  }
+
+  /** F1, the command's title, a click on its row. */
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    await this.quickInput.waitFor();
+    await this.quickInput.fill(`>${title}`);
+    // The row's label may carry a suffix such as ", recently used".
+    await this.page.locator(`.quick-input-list .monaco-list-row[aria-label="${title}"], .quick-input-list .monaco-list-row[aria-label^="${title}, "]`).first().click();
+  }
+
+  /** Ctrl+P, the file's name, a click on the matching result. */
+  async openFile(name: string): Promise<void> {
+    await this.page.keyboard.press('Control+P');
+    await this.quickInput.waitFor();
+    await this.quickInput.fill(name);
+    await this.page.locator('.quick-input-list .monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }) }).first().click();
+    await this.editorTab(name).and(this.page.locator('.active')).waitFor();
+  }
+
+  /** Types into the input box (or password box) the extension shows, and confirms with Enter. */
+  async answerInputBox(text: string, options: { password?: boolean } = {}): Promise<void> {
+    const box = this.page.locator(`.quick-input-widget input[type="${options.password ? 'password' : 'text'}"]`);
+    await box.waitFor();
+    await box.pressSequentially(text);
+    await this.page.keyboard.press('Enter');
+    await box.waitFor({ state: 'hidden' });
+  }
+
+  quickInputTitle(): Promise<string | null> {
+    return this.page.locator('.quick-input-widget .quick-input-title').textContent();
+  }
+
+  /** Closes editors and notifications left by an earlier flow, so each flow starts from a quiet window. */
+  async tidy(): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    await this.runCommand('View: Close All Editors');
+    await this.runCommand('Notifications: Clear All Notifications');
+    await this.page.locator('.notification-toast').first().waitFor({ state: 'detached' });
+    if (await this.page.locator('[id="workbench.parts.panel"]').isVisible()) await this.runCommand('View: Hide Panel');
+  }
+
+  // --- Editors ---------------------------------------------------------------------------------------------------
+
+  editorTab(label: string | RegExp): Locator {
+    return this.page.locator('.tabs-container .tab').filter({ has: this.page.locator('.label-name', { hasText: label }) });
+  }
+
+  get activeTab(): Locator {
+    return this.page.locator('.tabs-container .tab.active');
+  }
+
+  /** Ctrl+G to the line, then Home and Shift+End: the whole line is selected. */
+  async selectLine(lineNumber: number): Promise<Locator> {
+    await this.page.keyboard.press('Control+G');
+    await this.quickInput.waitFor();
+    await this.page.keyboard.type(String(lineNumber));
+    await this.page.keyboard.press('Enter');
+    await this.page.keyboard.press('Home');
+    await this.page.keyboard.press('Shift+End');
+    const selection = this.page.locator('.monaco-editor .selected-text').first();
+    await selection.waitFor();
+    return selection;
+  }
+
+  /** Right-clicks the middle of the element (by position: editor layers lie over the selection) and chooses the item. */
+  async contextMenu(target: Locator, item: string): Promise<void> {
+    const box = await target.boundingBox();
+    if (!box) throw new Error('Nothing to right-click: the target is not on screen.');
+    await this.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2, { button: 'right' });
+    const entry = this.page.locator(`.monaco-menu .action-item .action-label[aria-label="${item}"]`);
+    await entry.waitFor();
+    // A click that lands right after the menu opens may be taken for the end of the right-click and ignored.
+    for (let attempt = 0; attempt < 5 && (await entry.isVisible()); attempt++) {
+      await entry.hover();
+      await entry.click().catch(() => undefined);
+      await entry.waitFor({ state: 'hidden', timeout: 1000 }).catch(() => undefined);
+    }
+    await entry.waitFor({ state: 'hidden' });
+  }
+
+  editorTitleAction(title: string): Locator {
+    return this.page.locator(`.editor-actions .action-label[aria-label^="${title}"]`);
+  }
+
+  get squiggles(): Locator {
+    return this.page.locator('.monaco-editor .squiggly-error');
+  }
+
+  get problemsPanel(): Locator {
+    return this.page.locator('.markers-panel');
+  }
+
+  problemRows(): Locator {
+    return this.page.locator('.markers-panel .monaco-list-row');
+  }
+
+  // --- The Wan view ----------------------------------------------------------------------------------------------
+
+  get wanActivity(): Locator {
+    return this.page.locator('.activitybar .action-item a[aria-label^="Wan Video"]');
+  }
+
+  get wanView(): Locator {
+    return this.page.locator('[id="workbench.view.extension.wan"]');
+  }
+
+  /** Opens the Wan view (a click on an already open container would close it). */
+  async openWanView(): Promise<void> {
+    const item = this.page.locator('.activitybar .action-item').filter({ has: this.page.locator('a[aria-label^="Wan Video"]') });
+    if ((await item.getAttribute('class'))?.split(' ').includes('checked') && (await this.wanView.isVisible())) return;
+    await this.wanActivity.click();
+    await this.wanView.waitFor();
+  }
+
+  get welcome(): Locator {
+    return this.wanView.locator('.welcome-view-content');
+  }
+
+  viewTitleAction(title: string): Locator {
+    return this.page.locator(`[id="workbench.parts.sidebar"] .title-actions .action-label[aria-label="${title}"]`);
+  }
+
+  taskRow(promptStart: string): Locator {
+    return this.wanView.locator('.monaco-list-row').filter({ hasText: promptStart });
+  }
+
+  async taskRowState(row: Locator): Promise<TaskRowState> {
+    const icon = (await row.locator('.custom-view-tree-node-item-icon').getAttribute('class')) ?? '';
+    const description = (await row.locator('.label-description').textContent()) ?? '';
+    return { icon: icon.split(' ').find((c) => c.startsWith('codicon-') && c !== 'codicon-modifier-spin') ?? '', description };
+  }
+
+  /** Waits until the task's row says `status` in its description, with the codicon that goes with it. */
+  async waitForTaskStatus(row: Locator, status: string, icon: string, timeout = TASK_CHANGE_TIMEOUT_MS): Promise<TaskRowState> {
+    await row.locator(`.custom-view-tree-node-item-icon.codicon-${icon}`).waitFor({ timeout });
+    await row.locator('.label-description', { hasText: new RegExp(`^${escapeRegExp(status)} · `) }).waitFor({ timeout });
+    return this.taskRowState(row);
+  }
+
+  /** Hovers the row and clicks one of the inline actions that appear. */
+  async clickInlineAction(row: Locator, title: string): Promise<void> {
+    await row.hover();
+    await row.locator(`.actions .action-label[aria-label="${title}"]`).click();
+  }
+
+  // --- Notifications ---------------------------------------------------------------------------------------------
+
+  /** A notification toast with this message, once it has faded in (a screenshot during the fade shows it pale). */
+  notification(text: string | RegExp): Locator {
+    return this.page.locator('.notification-toast.notification-fade-in-done .notification-list-item').filter({ has: this.page.locator('.notification-list-item-message', { hasText: text }) });
+  }
+
+  async notificationText(notification: Locator): Promise<string> {
+    return (await notification.locator('.notification-list-item-message').textContent()) ?? '';
+  }
+
+  async notificationButtons(notification: Locator): Promise<string[]> {
+    return notification.locator('.notification-list-item-buttons-container .monaco-button').allTextContents();
+  }
+
+  async clickNotificationButton(notification: Locator, label: string): Promise<void> {
+    await notification.locator('.notification-list-item-buttons-container .monaco-button', { hasText: label }).click();
+  }
+
+  // --- The video preview (a webview: an iframe holding the page's own iframe) ---------------------------------------
+
+  /** The page of the preview in the active editor. */
+  get preview(): FrameLocator {
+    return this.page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
+  }
+
+  async videoState(): Promise<{ readyState: number; currentTime: number; paused: boolean; error: number | null }> {
+    return this.preview.locator('video').evaluate((video: VideoElement) => ({
+      readyState: video.readyState,
+      currentTime: video.currentTime,
+      paused: video.paused,
+      error: video.error?.code ?? null,
+    }));
+  }
+}
+
+/** Polls `probe` until it returns a value (not undefined/false), or fails saying what it waited for and what it last saw. */
+export async function waitUntil<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) return value;
+      last = value;
+    } catch (error) {
+      last = error instanceof Error ? error.message.split('\n')[0] : error;
+    }
+    if (Date.now() > deadline) throw new Error(`Gave up after ${timeoutMs / 1000} s waiting for ${what} (last seen: ${String(last)})`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
