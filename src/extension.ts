@@ -4,6 +4,7 @@ import { ApiKeys } from './apiKeys';
 import { Generator } from './generate';
 import { closeNet } from './lazy';
 import { PromptDiagnostics } from './promptDiagnostics';
+import { PromptLanguage } from './promptLanguage/promptLanguage';
 import { showError } from './errorMessages';
 import { readDefaults, readEndpoint } from './settings';
 import { registerTaskCommands } from './taskCommands';
@@ -19,6 +20,8 @@ export interface WanVideoApi {
   tasks(): readonly TaskRecord[];
   /** The item the Tasks view shows for a task. */
   treeItem(taskId: string): vscode.TreeItem;
+  /** The elements the Tasks view shows under `element` (the top level when absent): task ids and `batch:` groups. */
+  treeChildren(element?: string): string[];
   videoState(taskId: string): VideoState | undefined;
   isPreviewOpen(taskId: string): boolean;
 }
@@ -37,6 +40,7 @@ export function activate(context: vscode.ExtensionContext): WanVideoApi {
   const tracking = own(new TaskTracking(store, access, previews, log, context.globalStorageUri));
   const generator = new Generator({ store, poller: tracking.poller, keys, access, log });
   own(new PromptDiagnostics());
+  own(new PromptLanguage(store));
 
   const tree = own(new TaskTreeProvider(store));
   const view = own(vscode.window.createTreeView('wan.tasks', { treeDataProvider: tree, showCollapseAll: false }));
@@ -76,6 +80,7 @@ export function activate(context: vscode.ExtensionContext): WanVideoApi {
   return {
     tasks: () => store.all(),
     treeItem: (taskId) => tree.getTreeItem(taskId),
+    treeChildren: (element) => tree.getChildren(element),
     videoState: (taskId) => previews.videoState(taskId),
     isPreviewOpen: (taskId) => previews.isOpen(taskId),
   };

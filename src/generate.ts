@@ -5,15 +5,18 @@ import * as vscode from 'vscode';
 import type { ApiKeys } from './apiKeys';
 import { showError } from './errorMessages';
 import { loadPromptParser } from './lazy';
+import type { PromptEntry, PromptFile, PromptFileProblem } from './prompt/promptFile';
+import { parseDocument, promptName } from './promptLanguage/promptDocuments';
 import { readDefaults, readEndpoint, type Endpoint } from './settings';
 import { recordFromArg } from './taskTree';
+import { CreateQueue, submitBatch, type BatchOutcome } from './tasks/createQueue';
 import { createWithRetry } from './tasks/createTask';
 import type { TaskPoller } from './tasks/taskPoller';
 import type { TaskRecord, TaskSource } from './tasks/taskRecord';
 import type { TaskStore } from './tasks/taskStore';
 import type { WanAccess } from './wanAccess';
 import { WanError } from './wan/errors';
-import { LIMITS, validateParams, type GenerationParams, type ParamField } from './wan/params';
+import { defaultsForModel, LIMITS, validateParams, type GenerationParams, type ParamField } from './wan/params';
 import type { WanTask } from './wan/task';
 
 /** The service seldom finishes a task in under a few seconds: the first query waits that long. */
@@ -29,20 +32,40 @@ export interface GeneratorDeps {
   log: vscode.LogOutputChannel;
 }
 
+/** One task of a batch, checked and ready to send. */
+interface PlannedTask {
+  params: GenerationParams;
+  source: TaskSource;
+}
+
 export class Generator {
+  /** Every create goes through it, single or batch: at most 5 per second, as the service allows per account. */
+  private readonly queue = new CreateQueue();
+  /** The batches still submitting, for Stop Submitting. */
+  private readonly batches = new Set<AbortController>();
+
   constructor(private readonly deps: GeneratorDeps) {}
 
   registerCommands(): vscode.Disposable[] {
     return [
       vscode.commands.registerCommand('wan.generateFromSelection', () => this.fromSelection()),
       vscode.commands.registerCommand('wan.generateFromFile', (uri?: vscode.Uri) => this.fromFile(uri)),
+      vscode.commands.registerCommand('wan.generatePrompt', (uri: vscode.Uri, index: number) => this.fromPrompt(uri, index)),
+      vscode.commands.registerCommand('wan.generateAll', (uri?: vscode.Uri) => this.allOfFile(uri)),
+      vscode.commands.registerCommand('wan.stopBatch', () => this.stopBatches()),
       vscode.commands.registerCommand('wan.regenerate', (arg: unknown) => this.againFromArg(arg, false)),
       vscode.commands.registerCommand('wan.generateVariation', (arg: unknown) => this.againFromArg(arg, true)),
+      { dispose: () => this.dispose() },
     ];
   }
 
+  private dispose(): void {
+    this.stopBatches();
+    this.queue.dispose();
+  }
+
   /** The selection is the prompt and the settings give the parameters; submits at once. */
-  async fromSelection(): Promise<TaskRecord | undefined> {
+  async fromSelection(): Promise<TaskRecord | TaskRecord[] | undefined> {
     const editor = vscode.window.activeTextEditor;
     if (editor && !editor.selection.isEmpty) {
       const selected = editor.document.getText(editor.selection).trim();
@@ -59,24 +82,136 @@ export class Generator {
     return this.fromInputBox();
   }
 
-  async fromFile(uri?: vscode.Uri): Promise<TaskRecord | undefined> {
+  /** The whole file: one task as before, or a batch when it asks for several videos. */
+  async fromFile(uri?: vscode.Uri): Promise<TaskRecord | TaskRecord[] | undefined> {
     const target = uri ?? (await pickPromptFile());
     if (!target) return undefined;
     const document = await vscode.workspace.openTextDocument(target);
-    const parsed = loadPromptParser().parsePromptFile(document.getText());
-    if (parsed.problems.length > 0) {
-      const first = parsed.problems[0];
-      const line = document.positionAt(first.start).line + 1;
-      const more = parsed.problems.length > 1 ? vscode.l10n.t(' ({0} more problems in the Problems panel)', parsed.problems.length - 1) : '';
-      showError(new PromptError(vscode.l10n.t('{0}, line {1}: {2}{3} Nothing was submitted.', path.basename(target.fsPath), line, first.message, more)), {
-        action: vscode.l10n.t('The prompt file cannot be submitted'),
-        promptUri: target,
-      });
+    const file = parseDocument(document);
+    if (!refuseIfProblems(document, file.problems.filter((p) => p.severity === 'error'))) return undefined;
+    const count = loadPromptParser().videoCount(file);
+    if (!(await confirmIfUntrusted(target, count))) return undefined;
+    const records = await this.submitEntries(document, file, file.prompts);
+    return count === 1 ? records?.[0] : records;
+  }
+
+  /** One prompt of a file (its CodeLens), with its variants. */
+  async fromPrompt(uri: vscode.Uri, index: number): Promise<TaskRecord[] | undefined> {
+    const document = await vscode.workspace.openTextDocument(uri);
+    const file = parseDocument(document);
+    const entry = file.prompts[index];
+    if (!entry || !refuseIfProblems(document, loadPromptParser().blockingProblems(file, entry))) return undefined;
+    if (!(await confirmIfUntrusted(uri, entry.seeds.length))) return undefined;
+    return this.submitEntries(document, file, [entry]);
+  }
+
+  /** Every prompt and variation of a file, as one batch. */
+  async allOfFile(uri?: vscode.Uri): Promise<TaskRecord[] | undefined> {
+    const target = uri ?? (await pickPromptFile());
+    if (!target) return undefined;
+    const document = await vscode.workspace.openTextDocument(target);
+    const file = parseDocument(document);
+    if (!refuseIfProblems(document, file.problems.filter((p) => p.severity === 'error'))) return undefined;
+    if (!(await confirmIfUntrusted(target, loadPromptParser().videoCount(file)))) return undefined;
+    return this.submitEntries(document, file, file.prompts);
+  }
+
+  /** Stops every batch still submitting: what was not sent is not sent. */
+  stopBatches(): number {
+    const count = this.batches.size;
+    for (const batch of this.batches) batch.abort();
+    return count;
+  }
+
+  private async submitEntries(document: vscode.TextDocument, file: PromptFile, entries: PromptEntry[]): Promise<TaskRecord[] | undefined> {
+    const uri = document.uri;
+    const fileName = path.basename(uri.fsPath, '.wanprompt');
+    let planned: PlannedTask[];
+    try {
+      planned = planTasks(file, entries, fileName, sourceFor(uri, fileName));
+    } catch (error) {
+      showError(error, { action: vscode.l10n.t('The video was not submitted'), promptUri: uri });
       return undefined;
     }
-    if (!(await confirmIfUntrusted(target))) return undefined;
-    const source = sourceFor(target, path.basename(target.fsPath, '.wanprompt'));
-    return this.submitPrompt(parsed.overrides, parsed.prompt, source, target);
+    if (planned.length === 1) {
+      const record = await this.run(() => this.submitParams(planned[0].params, planned[0].source), uri);
+      return record ? [record] : undefined;
+    }
+    return this.submitPlanned(planned, fileName, uri);
+  }
+
+  /** A batch: one progress notification with Cancel; each task is persisted the moment its create answers. */
+  private async submitPlanned(planned: PlannedTask[], fileName: string, uri: vscode.Uri): Promise<TaskRecord[] | undefined> {
+    let endpoint: Endpoint;
+    let key: string | undefined;
+    try {
+      endpoint = readEndpoint();
+      key = (await this.deps.keys.get(endpoint)) ?? (await this.deps.keys.ask(endpoint));
+    } catch (error) {
+      showError(error, { action: vscode.l10n.t('The videos were not submitted'), promptUri: uri });
+      return undefined;
+    }
+    if (!key) {
+      this.deps.log.info('no API key given; nothing submitted');
+      return undefined;
+    }
+    const client = this.deps.access.client(endpoint, key);
+    const batch = randomBatchId();
+    for (const task of planned) task.source.batch = batch;
+    const stop = new AbortController();
+    this.batches.add(stop);
+    void vscode.commands.executeCommand('setContext', 'wan.submittingBatch', true);
+    const records: TaskRecord[] = [];
+    const total = planned.length;
+    this.deps.log.info(`batch ${batch}: submitting ${total} tasks from ${fileName}`);
+    try {
+      const outcome = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Generating {0} videos from {1}', total, fileName), cancellable: true },
+        (progress, token) => {
+          token.onCancellationRequested(() => stop.abort());
+          progress.report({ message: vscode.l10n.t('0 of {0} submitted', total) });
+          return submitBatch({
+            items: planned,
+            signal: stop.signal,
+            // The request itself is never aborted: once sent, its task may exist, so its answer is waited for and kept.
+            create: (task, signal) => createWithRetry(() => this.queue.run(() => client.createTask(task.params), signal), {
+              log: (message) => this.deps.log.info(message),
+            }),
+            onCreated: async (task, created) => {
+              const record = newRecord(created, endpoint, task.params, task.source);
+              await this.deps.store.add(record);
+              records.push(record);
+              this.deps.log.info(`task ${created.taskId} created (batch ${batch}), seed ${task.params.seed}`);
+              this.deps.poller.pollSoon(created.taskId, FIRST_POLL_MS);
+            },
+            onProgress: (created) => progress.report({ increment: 100 / total, message: vscode.l10n.t('{0} of {1} submitted', created, total) }),
+          });
+        },
+      );
+      this.reportBatch(outcome, total, uri);
+      return outcome.created.map((c) => records.find((r) => r.taskId === c.result.taskId)!);
+    } finally {
+      this.batches.delete(stop);
+      if (this.batches.size === 0) void vscode.commands.executeCommand('setContext', 'wan.submittingBatch', false);
+    }
+  }
+
+  private reportBatch(outcome: BatchOutcome<PlannedTask, WanTask>, total: number, uri: vscode.Uri): void {
+    const created = outcome.created.length;
+    const skipped = outcome.notSubmitted.length;
+    this.deps.log.info(`batch: ${created} of ${total} submitted, ${skipped} not submitted, ${outcome.failures.length} failed${outcome.cancelled ? ' (cancelled)' : ''}`);
+    const [failure] = outcome.failures;
+    if (failure) {
+      const unsure = failure.error instanceof WanError && failure.error.requestMayHaveBeenSent
+        ? vscode.l10n.t(' The service did not answer one create, so that task may exist (and be billed) though it is not listed.')
+        : '';
+      showError(failure.error, {
+        action: vscode.l10n.t('{0} of {1} videos submitted; {2} not submitted after this failure{3}', created, total, skipped, unsure),
+        promptUri: uri,
+      });
+    } else if (outcome.cancelled) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Stopped: {0} of {1} videos were submitted; the other {2} were not.', created, total, skipped));
+    }
   }
 
   private againFromArg(arg: unknown, newSeed: boolean): Promise<TaskRecord | undefined> | undefined {
@@ -109,7 +244,9 @@ export class Generator {
     promptUri: vscode.Uri | undefined,
   ): Promise<TaskRecord | undefined> {
     return this.run(() => {
-      const fields: Partial<Record<ParamField, unknown>> = { ...readDefaults(), ...overrides, prompt };
+      const defaults = readDefaults();
+      const model = (overrides.model ?? defaults.model) as string | undefined;
+      const fields: Partial<Record<ParamField, unknown>> = { ...defaultsForModel(defaults, model), ...overrides, prompt };
       fields.seed ??= randomSeed(); // always send a seed, so Regenerate can repeat the task exactly
       const result = validateParams(fields);
       if (!result.params) {
@@ -153,7 +290,7 @@ export class Generator {
     const client = this.deps.access.client(endpoint, key);
     const task = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Submitting video task…') },
-      () => createWithRetry(() => client.createTask(params), { log: (message) => this.deps.log.info(message) }),
+      () => createWithRetry(() => this.queue.run(() => client.createTask(params)), { log: (message) => this.deps.log.info(message) }),
     );
     const record = newRecord(task, endpoint, params, source);
     await this.deps.store.add(record); // persisted before anything else can fail
@@ -176,6 +313,44 @@ function newRecord(task: WanTask, endpoint: Endpoint, params: GenerationParams, 
     submitTime: task.submitTime,
     download: { state: 'none' },
   };
+}
+
+/** Says why a prompt file cannot be submitted, at its first problem; true when nothing stops it. */
+function refuseIfProblems(document: vscode.TextDocument, problems: PromptFileProblem[]): boolean {
+  if (problems.length === 0) return true;
+  const first = problems[0];
+  const line = document.positionAt(first.start).line + 1;
+  const more = problems.length > 1 ? vscode.l10n.t(' ({0} more problems in the Problems panel)', problems.length - 1) : '';
+  showError(new PromptError(vscode.l10n.t('{0}, line {1}: {2}{3} Nothing was submitted.', path.basename(document.uri.fsPath), line, first.message, more)), {
+    action: vscode.l10n.t('The prompt file cannot be submitted'),
+    promptUri: document.uri,
+  });
+  return false;
+}
+
+/**
+ * Every video the entries ask for, checked with the settings under each prompt's model. A variant without a seed of
+ * its own counts up from the seed setting when there is one (the same seed would make the same video), else is random.
+ */
+function planTasks(file: PromptFile, entries: PromptEntry[], fileName: string, fileSource: TaskSource): PlannedTask[] {
+  const settings = readDefaults();
+  const settingsSeed = settings.seed as number | undefined;
+  const several = file.prompts.length > 1;
+  return entries.flatMap((entry) => entry.seeds.map((seed, i) => {
+    const fields = { ...defaultsForModel(settings, entry.model), ...entry.overrides, prompt: entry.prompt };
+    fields.seed = seed ?? (settingsSeed !== undefined ? (settingsSeed + i) % (LIMITS.seedMax + 1) : randomSeed());
+    const result = validateParams(fields);
+    if (!result.params) {
+      throw new PromptError(vscode.l10n.t('"{0}": {1} Nothing was submitted.', promptName(entry), result.problems.map((p) => p.message).join(' ')));
+    }
+    const source: TaskSource = { ...fileSource, label: several ? `${fileName} · ${promptName(entry)}` : fileName };
+    if (entry.title) source.promptTitle = entry.title;
+    return { params: result.params, source };
+  }));
+}
+
+function randomBatchId(): string {
+  return `${Date.now().toString(36)}-${randomInt(0, 2 ** 32).toString(36)}`;
 }
 
 function sourceFor(uri: vscode.Uri, label: string): TaskSource {

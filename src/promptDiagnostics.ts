@@ -1,6 +1,6 @@
 // Problems of .wanprompt files, shown while typing, at the exact line and value.
 import * as vscode from 'vscode';
-import { loadPromptParser } from './lazy';
+import { DIAGNOSTIC_SOURCE, parseDocument, PROMPT_LANGUAGE, rangeOf } from './promptLanguage/promptDocuments';
 
 export class PromptDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('wanprompt');
@@ -11,17 +11,21 @@ export class PromptDiagnostics implements vscode.Disposable {
       vscode.workspace.onDidOpenTextDocument((document) => this.check(document)),
       vscode.workspace.onDidChangeTextDocument((event) => this.check(event.document)),
       vscode.workspace.onDidCloseTextDocument((document) => this.collection.delete(document.uri)),
+      // A file without `model:` follows the setting: its rules change with it.
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('wan.model')) for (const document of vscode.workspace.textDocuments) this.check(document);
+      }),
     ];
     for (const document of vscode.workspace.textDocuments) this.check(document);
   }
 
   check(document: vscode.TextDocument): void {
-    if (document.languageId !== 'wanprompt') return;
-    const { problems } = loadPromptParser().parsePromptFile(document.getText());
+    if (document.languageId !== PROMPT_LANGUAGE) return;
+    const { problems } = parseDocument(document);
     this.collection.set(document.uri, problems.map((problem) => {
-      const range = new vscode.Range(document.positionAt(problem.start), document.positionAt(problem.end));
-      const diagnostic = new vscode.Diagnostic(range, problem.message, vscode.DiagnosticSeverity.Error);
-      diagnostic.source = 'Wan';
+      const severity = problem.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning;
+      const diagnostic = new vscode.Diagnostic(rangeOf(document, problem.start, problem.end), problem.message, severity);
+      diagnostic.source = DIAGNOSTIC_SOURCE;
       if (problem.field) diagnostic.code = problem.field;
       return diagnostic;
     }));

@@ -1,2 +1,3 @@
-// Third bundle: the prompt-file parser and its YAML library. Loaded through loadPromptParser() in lazy.ts.
-export { parsePromptFile, PROMPT_FILE_KEYS } from './prompt/promptFile';
+// Third bundle: the prompt-file parser, its key documentation and its YAML library. Loaded through loadPromptParser() in lazy.ts.
+export { blockingProblems, frontMatterAt, parsePromptFile, promptAt, PROMPT_FILE_KEYS, videoCount } from './prompt/promptFile';
+export { keyDoc, keysFor, valueSuggestions } from './prompt/keys';

@@ -1,10 +1,17 @@
-// The "Tasks" view: one item per task, its status, and the actions that fit it.
+// The "Tasks" view: one item per task, its status, and the actions that fit it; a batch's tasks under one item for their file.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isActive, type RecordStatus, type TaskRecord } from './tasks/taskRecord';
 import type { TaskStore } from './tasks/taskStore';
 
-/** Tree elements are task ids: items are rebuilt from the store, never stale. */
+/** Tree elements are task ids, and `batch:<id>` for the tasks submitted together: items are rebuilt from the store, never stale. */
 type TaskId = string;
+
+const BATCH_PREFIX = 'batch:';
+
+function batchElement(record: TaskRecord): TaskId | undefined {
+  return record.source.batch ? BATCH_PREFIX + record.source.batch : undefined;
+}
 
 /** Resolves a command argument (a tree element, or a task id given by a test or another command). */
 export function recordFromArg(store: TaskStore, arg: unknown): TaskRecord | undefined {
@@ -77,7 +84,9 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskId>, vscode
 
   constructor(private readonly store: TaskStore) {
     this.subscription = store.onDidChange((record) => {
-      this.changed.fire(record && this.shown.has(record.taskId) ? record.taskId : undefined);
+      // A task of a batch changes its group's counts too: refresh the group, which refreshes its tasks.
+      const element = record && (batchElement(record) ?? record.taskId);
+      this.changed.fire(element && this.shown.has(element) ? element : undefined);
       this.updateTicker();
     });
     this.updateTicker();
@@ -95,17 +104,31 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskId>, vscode
     }
   }
 
+  /** Newest first; the tasks of a batch under one item for their file, in the order they were submitted. */
   getChildren(element?: TaskId): TaskId[] {
+    if (element?.startsWith(BATCH_PREFIX)) {
+      const ids = this.batchTasks(element).reverse().map((record) => record.taskId);
+      for (const id of ids) this.shown.add(id);
+      return ids;
+    }
     if (element) return [];
-    const ids = this.store.all().map((record) => record.taskId);
+    const ids = [...new Set(this.store.all().map((record) => batchElement(record) ?? record.taskId))];
     this.shown = new Set(ids);
     return ids;
   }
 
+  getParent(element: TaskId): TaskId | undefined {
+    const record = this.store.get(element);
+    return record && batchElement(record);
+  }
+
   getTreeItem(taskId: TaskId): vscode.TreeItem {
+    if (taskId.startsWith(BATCH_PREFIX)) return this.batchItem(taskId);
     const record = this.store.get(taskId);
     if (!record) return new vscode.TreeItem(taskId);
-    const item = new vscode.TreeItem(firstLine(record.params.prompt));
+    // A prompt of a prompt file goes by its title; its variations by their seeds.
+    const title = record.source.promptTitle;
+    const item = new vscode.TreeItem(title ? `${title} · seed ${record.params.seed ?? '?'}` : firstLine(record.params.prompt));
     item.id = taskId;
     const { resolution, ratio, duration } = record.params;
     item.description = `${statusLabel(record)} · ${formatElapsed(elapsedOf(record, Date.now()))} · ${resolution} · ${ratio} · ${duration}s`;
@@ -126,6 +149,31 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskId>, vscode
     clearInterval(this.ticker);
     this.subscription.dispose();
     this.changed.dispose();
+  }
+
+  /** Newest first, as the store lists them. */
+  private batchTasks(element: TaskId): TaskRecord[] {
+    return this.store.all().filter((record) => batchElement(record) === element);
+  }
+
+  private batchItem(element: TaskId): vscode.TreeItem {
+    const tasks = this.batchTasks(element);
+    const first = tasks[tasks.length - 1];
+    const file = first?.source.uri ? vscode.Uri.parse(first.source.uri) : undefined;
+    const item = new vscode.TreeItem(file ? path.basename(file.path) : vscode.l10n.t('Batch'), vscode.TreeItemCollapsibleState.Expanded);
+    item.id = element;
+    const ready = tasks.filter((r) => r.download.state === 'done').length;
+    const active = tasks.filter(isActive).length;
+    const failed = tasks.filter((r) => r.status === 'FAILED').length;
+    const parts = [vscode.l10n.t('{0} of {1} ready', ready, tasks.length)];
+    if (active > 0) parts.push(vscode.l10n.t('{0} in progress', active));
+    if (failed > 0) parts.push(vscode.l10n.t('{0} failed', failed));
+    if (first) parts.push(new Date(first.createdAt).toLocaleTimeString());
+    item.description = parts.join(' · ');
+    item.iconPath = new vscode.ThemeIcon(active > 0 ? 'loading~spin' : 'files');
+    item.tooltip = file ? vscode.l10n.t('Submitted together from {0}', vscode.workspace.asRelativePath(file)) : undefined;
+    item.contextValue = 'batch';
+    return item;
   }
 }
 

@@ -21,6 +21,10 @@ export interface TaskSource {
   uri?: string;
   /** The workspace folder the prompt came from, as a URI string: its `wan-videos/` receives the video. */
   workspaceFolder?: string;
+  /** The title (### line) of the prompt in a prompt file with several: how its CodeLens finds its tasks. */
+  promptTitle?: string;
+  /** Tasks submitted together (a prompt's variants, a whole file): the Tasks view groups them under their file. */
+  batch?: string;
 }
 
 export interface TaskRecord {

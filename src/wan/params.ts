@@ -1,8 +1,13 @@
-// The rules for wan2.7-t2v parameters, in one place for settings, prompt files and the create call.
+// The rules for the parameters of each text-to-video model, in one place for settings, prompt files and the create call.
+import {
+  describeDurations, findSize, hasFixedDuration, isAllowedDuration, rulesFor, SHOT_TYPES, sizeFor,
+  type ModelRules, type OutputTier, type ShotType,
+} from './models';
 
 export const DEFAULT_MODEL = 'wan2.7-t2v';
+/** The resolutions of wan2.7; older models name their output by `size`, whose tier may also be 480P. */
 export const RESOLUTIONS = ['720P', '1080P'] as const;
-export type Resolution = (typeof RESOLUTIONS)[number];
+export type Resolution = OutputTier;
 export const RATIOS = ['16:9', '9:16', '1:1', '4:3', '3:4'] as const;
 export type Ratio = (typeof RATIOS)[number];
 export const LIMITS = { promptMax: 5000, negativePromptMax: 500, durationMin: 2, durationMax: 15, seedMax: 2147483647 };
@@ -14,6 +19,8 @@ export type ParamField =
   | 'audio_url'
   | 'resolution'
   | 'ratio'
+  | 'size'
+  | 'shot_type'
   | 'duration'
   | 'prompt_extend'
   | 'watermark'
@@ -24,8 +31,12 @@ export interface GenerationParams {
   prompt: string;
   negativePrompt?: string;
   audioUrl?: string;
+  /** What the video will be; for a `size` model, the tier and ratio of its size. */
   resolution: Resolution;
   ratio: Ratio;
+  /** `WIDTH*HEIGHT`, sent instead of resolution and ratio to the models that take it. */
+  size?: string;
+  shotType?: ShotType;
   duration: number;
   promptExtend: boolean;
   watermark: boolean;
@@ -91,10 +102,16 @@ function optionalText(field: string, value: unknown, max: number): Check {
   return { value: trimmed === '' ? undefined : trimmed };
 }
 
-export function checkParam(field: ParamField, value: unknown): { value: unknown } | { problem: string } {
+/**
+ * Checks one field against the rules of `model` (wan2.7's when absent or unknown), normalising what it can:
+ * `720p` becomes `720P`. A field the model does not take is a problem.
+ */
+export function checkParam(field: ParamField, value: unknown, model?: string): { value: unknown } | { problem: string } {
   if (value === undefined || value === null) {
     return field === 'prompt' ? { problem: 'prompt is required: describe the video to make.' } : { value: undefined };
   }
+  const rules = rulesFor(model);
+  if (!takesField(rules, field)) return { problem: notTaken(field, rules) };
   switch (field) {
     case 'model': {
       if (typeof value !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value.trim())) {
@@ -129,8 +146,12 @@ export function checkParam(field: ParamField, value: unknown): { value: unknown 
       return oneOf('resolution', RESOLUTIONS, value);
     case 'ratio':
       return oneOf('ratio', RATIOS, value);
+    case 'size':
+      return checkSize(rules, value);
+    case 'shot_type':
+      return oneOf('shot_type', SHOT_TYPES, value);
     case 'duration':
-      return integer('duration', value, LIMITS.durationMin, LIMITS.durationMax, ' of seconds');
+      return checkDuration(rules, value);
     case 'prompt_extend':
       return flag('prompt_extend', value);
     case 'watermark':
@@ -140,54 +161,152 @@ export function checkParam(field: ParamField, value: unknown): { value: unknown 
   }
 }
 
-const FIELDS: readonly ParamField[] = ['model', 'prompt', 'negative_prompt', 'audio_url', 'resolution', 'ratio', 'duration', 'prompt_extend', 'watermark', 'seed'];
+/** Whether the model takes the field at all (every model takes a duration, though some only their fixed one). */
+export function takesField(rules: ModelRules, field: ParamField): boolean {
+  switch (field) {
+    case 'resolution':
+    case 'ratio':
+      return rules.shape === 'resolution-ratio';
+    case 'size':
+      return rules.shape === 'size';
+    case 'shot_type':
+      return rules.shotType;
+    case 'audio_url':
+      return rules.audio;
+    default:
+      return true;
+  }
+}
 
+function notTaken(field: ParamField, rules: ModelRules): string {
+  switch (field) {
+    case 'resolution':
+    case 'ratio':
+      return `${rules.id} does not take ${field}: it takes size instead, e.g. size: ${rules.defaultSize}.`;
+    case 'size':
+      return `${rules.id} does not take size: it takes resolution (${RESOLUTIONS.join(', ')}) and ratio (${RATIOS.join(', ')}) instead.`;
+    case 'shot_type':
+      return `${rules.id} does not take shot_type; only wan2.6-t2v does.`;
+    case 'audio_url':
+      return `${rules.id} makes silent videos and takes no audio_url; wan2.7-t2v, wan2.6-t2v and wan2.5-t2v-preview do.`;
+    default:
+      return `${rules.id} does not take ${field}.`;
+  }
+}
+
+function checkDuration(rules: ModelRules, value: unknown): Check {
+  const rule = rules.durations;
+  if (rule.kind === 'range') return integer('duration', value, rule.min, rule.max, ' of seconds');
+  if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) {
+    return { problem: `duration must be a number, not a string — write ${value.trim()} without quotes.` };
+  }
+  if (typeof value === 'number' && isAllowedDuration(rules, value)) return { value };
+  if (hasFixedDuration(rules)) {
+    return { problem: `${rules.id} always makes ${rule.choices[0]}-second videos: leave duration out, or write ${rule.choices[0]}; got ${JSON.stringify(value)}.` };
+  }
+  return { problem: `duration must be ${describeDurations(rules)} seconds for ${rules.id}; got ${JSON.stringify(value)}.` };
+}
+
+function checkSize(rules: ModelRules, value: unknown): Check {
+  const list = rules.sizes.map((option) => option.size).join(', ');
+  if (typeof value !== 'string') return { problem: `size must be one of ${list} (width*height); got ${JSON.stringify(value)}.` };
+  const written = value.trim();
+  if (findSize(rules, written)) return { value: written };
+  const starred = written.replace(/\s*[xX×]\s*/, '*');
+  if (starred !== written && findSize(rules, starred)) return { problem: `size is written with a *, as ${starred}, not ${written}.` };
+  return { problem: `size "${written}" is not one ${rules.id} makes; use one of ${list}.` };
+}
+
+const FIELDS: readonly ParamField[] = [
+  'model', 'prompt', 'negative_prompt', 'audio_url', 'resolution', 'ratio', 'size', 'shot_type', 'duration', 'prompt_extend', 'watermark', 'seed',
+];
+
+/** Every field checked against the rules of the model it names (wan2.7's when it names none or an unknown one). */
 export function validateParams(
   input: Partial<Record<ParamField, unknown>>,
 ): { params: GenerationParams; problems: [] } | { params?: undefined; problems: ParamProblem[] } {
   const problems: ParamProblem[] = [];
   const values: Partial<Record<ParamField, unknown>> = {};
+  const modelChecked = checkParam('model', input.model);
+  const model = 'value' in modelChecked ? (modelChecked.value as string | undefined) : undefined;
   for (const field of FIELDS) {
-    const checked = checkParam(field, input[field]);
+    const checked = checkParam(field, input[field], model);
     if ('problem' in checked) problems.push({ field, message: checked.problem });
     else values[field] = checked.value;
   }
   if (problems.length > 0) return { problems };
+  const rules = rulesFor(model);
   const params: GenerationParams = {
-    model: (values.model as string | undefined) ?? DEFAULT_MODEL,
+    model: model ?? DEFAULT_MODEL,
     prompt: values.prompt as string,
     resolution: (values.resolution as Resolution | undefined) ?? PARAM_DEFAULTS.resolution,
     ratio: (values.ratio as Ratio | undefined) ?? PARAM_DEFAULTS.ratio,
-    duration: (values.duration as number | undefined) ?? PARAM_DEFAULTS.duration,
+    duration: (values.duration as number | undefined) ?? rules.defaultDuration,
     promptExtend: (values.prompt_extend as boolean | undefined) ?? PARAM_DEFAULTS.promptExtend,
     watermark: (values.watermark as boolean | undefined) ?? PARAM_DEFAULTS.watermark,
   };
+  if (rules.shape === 'size') {
+    const option = findSize(rules, (values.size as string | undefined) ?? rules.defaultSize ?? '') ?? rules.sizes[0];
+    params.size = option.size;
+    params.resolution = option.tier;
+    params.ratio = option.ratio;
+  }
+  if (values.shot_type !== undefined) params.shotType = values.shot_type as ShotType;
   if (values.negative_prompt !== undefined) params.negativePrompt = values.negative_prompt as string;
   if (values.audio_url !== undefined) params.audioUrl = values.audio_url as string;
   if (values.seed !== undefined) params.seed = values.seed as number;
   return { params, problems: [] };
 }
 
+/**
+ * The settings' defaults for one model: what it does not take is left out, a value it does not allow gives way
+ * to its own default, and the settings' resolution and ratio become the matching size of a `size` model.
+ */
+export function defaultsForModel(defaults: Partial<Record<ParamField, unknown>>, model: string | undefined): Partial<Record<ParamField, unknown>> {
+  const rules = rulesFor(model);
+  const adapted: Partial<Record<ParamField, unknown>> = {};
+  for (const [field, value] of Object.entries(defaults) as [ParamField, unknown][]) {
+    const checked = checkParam(field, value, rules.id);
+    if ('value' in checked && checked.value !== undefined) adapted[field] = checked.value;
+  }
+  if (rules.shape === 'size' && adapted.size === undefined) {
+    const option = sizeFor(rules, String(defaults.resolution ?? PARAM_DEFAULTS.resolution), String(defaults.ratio ?? PARAM_DEFAULTS.ratio));
+    if (option) adapted.size = option.size;
+  }
+  return adapted;
+}
+
 export interface CreateBody {
   model: string;
   input: { prompt: string; negative_prompt?: string; audio_url?: string };
-  parameters: { resolution: Resolution; ratio: Ratio; duration: number; prompt_extend: boolean; watermark: boolean; seed?: number };
+  parameters: {
+    resolution?: Resolution;
+    ratio?: Ratio;
+    size?: string;
+    duration?: number;
+    shot_type?: ShotType;
+    prompt_extend: boolean;
+    watermark: boolean;
+    seed?: number;
+  };
 }
 
+/** The create call's body in the shape the task's model takes. */
 export function toCreateBody(params: GenerationParams): CreateBody {
-  const body: CreateBody = {
-    model: params.model,
-    input: { prompt: params.prompt },
-    parameters: {
-      resolution: params.resolution,
-      ratio: params.ratio,
-      duration: params.duration,
-      prompt_extend: params.promptExtend,
-      watermark: params.watermark,
-    },
+  const rules = rulesFor(params.model);
+  const shape = rules.shape === 'size'
+    ? { size: params.size ?? sizeFor(rules, params.resolution, params.ratio)?.size ?? rules.defaultSize }
+    : { resolution: params.resolution, ratio: params.ratio };
+  const parameters: CreateBody['parameters'] = {
+    ...shape,
+    ...(hasFixedDuration(rules) ? {} : { duration: params.duration }),
+    ...(params.shotType !== undefined && rules.shotType ? { shot_type: params.shotType } : {}),
+    prompt_extend: params.promptExtend,
+    watermark: params.watermark,
   };
+  const body: CreateBody = { model: params.model, input: { prompt: params.prompt }, parameters };
   if (params.negativePrompt !== undefined) body.input.negative_prompt = params.negativePrompt;
-  if (params.audioUrl !== undefined) body.input.audio_url = params.audioUrl;
+  if (params.audioUrl !== undefined && rules.audio) body.input.audio_url = params.audioUrl;
   if (params.seed !== undefined) body.parameters.seed = params.seed;
   return body;
 }

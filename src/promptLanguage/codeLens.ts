@@ -1,0 +1,106 @@
+// Lenses in a prompt file: generate all of it, generate one prompt, and the status of a prompt's latest videos.
+import * as vscode from 'vscode';
+import { loadPromptParser } from '../lazy';
+import type { PromptEntry } from '../prompt/promptFile';
+import { elapsedOf, formatElapsed, statusLabel } from '../taskTree';
+import { isActive, type TaskRecord } from '../tasks/taskRecord';
+import type { TaskStore } from '../tasks/taskStore';
+import { parseDocument, rangeOf } from './promptDocuments';
+
+export const CODE_LENS_SETTING = 'wan.codeLens.enabled';
+
+export class PromptCodeLenses implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(private readonly store: TaskStore) {
+    this.subscriptions = [
+      this.changed,
+      store.onDidChange((record) => {
+        if (!record || record.source.kind === 'file') this.changed.fire();
+      }),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(CODE_LENS_SETTING) || e.affectsConfiguration('wan.model')) this.changed.fire();
+      }),
+    ];
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    if (!vscode.workspace.getConfiguration().get<boolean>(CODE_LENS_SETTING, true)) return [];
+    const parser = loadPromptParser();
+    const file = parseDocument(document);
+    const lenses: vscode.CodeLens[] = [];
+    const total = parser.videoCount(file);
+    if (file.prompts.length > 1 || total > 1) {
+      const top = new vscode.Range(0, 0, 0, 0);
+      lenses.push(new vscode.CodeLens(top, {
+        title: `$(run-all) ${vscode.l10n.t('Generate all ({0} videos)', total)}`,
+        tooltip: vscode.l10n.t('Submit every prompt of this file, {0} paid tasks in all, paced within the service\'s limit', total),
+        command: 'wan.generateAll',
+        arguments: [document.uri],
+      }));
+    }
+    const records = this.store.all().filter((r) => r.source.uri === document.uri.toString());
+    for (const entry of file.prompts) {
+      const line = rangeOf(document, entry.header?.start ?? entry.promptStart, entry.header?.start ?? entry.promptStart);
+      const problems = parser.blockingProblems(file, entry);
+      if (problems.length > 0) {
+        lenses.push(new vscode.CodeLens(line, {
+          title: `$(error) ${vscode.l10n.t('Fix {0} problem(s) to generate', problems.length)}`,
+          command: 'workbench.actions.view.problems',
+        }));
+      } else {
+        const count = entry.seeds.length;
+        lenses.push(new vscode.CodeLens(line, {
+          title: `$(play) ${count > 1 ? vscode.l10n.t('Generate {0} videos', count) : vscode.l10n.t('Generate')}`,
+          tooltip: vscode.l10n.t('Submit this prompt ({0} paid task(s))', count),
+          command: 'wan.generatePrompt',
+          arguments: [document.uri, entry.index],
+        }));
+      }
+      const status = statusLens(line, latestSubmission(records, entry));
+      if (status) lenses.push(status);
+    }
+    return lenses;
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+  }
+}
+
+/** The tasks of this prompt from its most recent submission, newest first (the store lists newest first). */
+function latestSubmission(records: TaskRecord[], entry: PromptEntry): TaskRecord[] {
+  const mine = records.filter((r) => (entry.title ? r.source.promptTitle === entry.title : r.source.promptTitle === undefined && r.params.prompt === entry.prompt));
+  const latest = mine[0];
+  if (!latest) return [];
+  return latest.source.batch ? mine.filter((r) => r.source.batch === latest.source.batch) : [latest];
+}
+
+function statusLens(range: vscode.Range, tasks: TaskRecord[]): vscode.CodeLens | undefined {
+  const latest = tasks[0];
+  if (!latest) return undefined;
+  const downloaded = tasks.find((r) => r.download.state === 'done');
+  const command = downloaded
+    ? { command: 'wan.openPreview', arguments: [downloaded.taskId] }
+    : { command: 'wan.tasks.focus', arguments: [] };
+  let title: string;
+  if (tasks.length > 1) {
+    const active = tasks.filter(isActive).length;
+    const ready = tasks.filter((r) => r.download.state === 'done').length;
+    title = active > 0
+      ? `$(loading~spin) ${vscode.l10n.t('{0} of {1} videos ready, {2} in progress', ready, tasks.length, active)}`
+      : `$(play-circle) ${vscode.l10n.t('{0} of {1} videos ready', ready, tasks.length)}`;
+  } else if (downloaded) {
+    title = `$(play-circle) ${vscode.l10n.t('Open latest video ({0} ago)', formatElapsed(Date.now() - (downloaded.finishedAt ?? downloaded.createdAt)))}`;
+  } else {
+    const icon = isActive(latest) ? '$(loading~spin)' : latest.status === 'FAILED' ? '$(error)' : '$(info)';
+    title = `${icon} ${statusLabel(latest)} · ${formatElapsed(elapsedOf(latest, Date.now()))}${latest.code ? ` · ${latest.code}` : ''}`;
+  }
+  return new vscode.CodeLens(range, {
+    title,
+    tooltip: downloaded ? vscode.l10n.t('Open the latest video of this prompt') : vscode.l10n.t('Show the task in the Tasks view'),
+    ...command,
+  });
+}

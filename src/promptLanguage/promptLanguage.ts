@@ -1,0 +1,40 @@
+// The editing help for .wanprompt files: completion, hover, quick fixes, lenses, outline, folding, and New Prompt File.
+// Registering costs nothing: each provider loads the parser the first time it is asked.
+import * as vscode from 'vscode';
+import { EXAMPLE_PROMPT_FILE } from '../prompt/example';
+import type { TaskStore } from '../tasks/taskStore';
+import { PromptCodeLenses } from './codeLens';
+import { PromptCompletions } from './completion';
+import { PromptHovers } from './hover';
+import { PromptOutline } from './outline';
+import { PROMPT_LANGUAGE, PROMPT_SELECTOR } from './promptDocuments';
+import { PromptQuickFixes } from './quickFixes';
+
+export class PromptLanguage implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[];
+
+  constructor(store: TaskStore) {
+    const lenses = new PromptCodeLenses(store);
+    const outline = new PromptOutline();
+    this.disposables = [
+      lenses,
+      vscode.languages.registerCompletionItemProvider(PROMPT_SELECTOR, new PromptCompletions(), ':'),
+      vscode.languages.registerHoverProvider(PROMPT_SELECTOR, new PromptHovers()),
+      vscode.languages.registerCodeActionsProvider(PROMPT_SELECTOR, new PromptQuickFixes(), PromptQuickFixes.metadata),
+      vscode.languages.registerCodeLensProvider(PROMPT_SELECTOR, lenses),
+      vscode.languages.registerDocumentSymbolProvider(PROMPT_SELECTOR, outline, { label: vscode.l10n.t('Prompts') }),
+      vscode.languages.registerFoldingRangeProvider(PROMPT_SELECTOR, outline),
+      vscode.commands.registerCommand('wan.newPromptFile', () => newPromptFile()),
+    ];
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+/** An untitled prompt file holding a commented example of every part of the format. */
+async function newPromptFile(): Promise<vscode.TextEditor> {
+  const document = await vscode.workspace.openTextDocument({ language: PROMPT_LANGUAGE, content: EXAMPLE_PROMPT_FILE });
+  return vscode.window.showTextDocument(document);
+}

@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { keyDoc, keysFor, valueSuggestions } from '../../../src/prompt/keys';
+import { PROMPT_FILE_KEYS } from '../../../src/prompt/promptFile';
+import { describeDurations, findModel, MODEL_IDS, nearestDuration, rulesFor } from '../../../src/wan/models';
+import { checkParam, defaultsForModel, toCreateBody, validateParams } from '../../../src/wan/params';
+
+describe('models', () => {
+  test('the six text-to-video models, found by name whatever its case; an unknown one gets wan2.7 rules', () => {
+    assert.deepEqual(MODEL_IDS, ['wan2.7-t2v', 'wan2.6-t2v', 'wan2.5-t2v-preview', 'wan2.2-t2v-plus', 'wanx2.1-t2v-turbo', 'wanx2.1-t2v-plus']);
+    assert.equal(findModel(' WAN2.6-T2V ')?.id, 'wan2.6-t2v');
+    assert.equal(findModel('wan2.7-i2v'), undefined);
+    assert.equal(rulesFor('some-alias').id, 'wan2.7-t2v');
+  });
+
+  test('durations per model, and the nearest allowed one', () => {
+    assert.deepEqual(MODEL_IDS.map((id) => describeDurations(rulesFor(id))), ['2–15', '5, 10 or 15', '5 or 10', '5', '5', '5']);
+    assert.equal(nearestDuration(rulesFor('wan2.7-t2v'), 40), 15);
+    assert.equal(nearestDuration(rulesFor('wan2.5-t2v-preview'), 7), 5);
+    assert.equal(nearestDuration(rulesFor('wan2.5-t2v-preview'), 8), 10);
+    assert.equal(nearestDuration(rulesFor('wan2.6-t2v'), 13), 15);
+  });
+
+  test('a field the model does not take is a problem that names the model', () => {
+    assert.match((checkParam('size', '1280*720', 'wan2.7-t2v') as { problem: string }).problem, /wan2\.7-t2v does not take size/);
+    assert.match((checkParam('resolution', '720P', 'wan2.2-t2v-plus') as { problem: string }).problem, /wan2\.2-t2v-plus does not take resolution/);
+    assert.match((checkParam('audio_url', 'https://example.com/a.mp3', 'wanx2.1-t2v-plus') as { problem: string }).problem, /silent/);
+    assert.deepEqual(checkParam('audio_url', undefined, 'wanx2.1-t2v-plus'), { value: undefined }, 'absent is always fine');
+    assert.deepEqual(checkParam('shot_type', 'Multi', 'wan2.6-t2v'), { value: 'multi' });
+  });
+});
+
+describe('create body per model', () => {
+  test('wan2.6 sends size, duration and shot_type; its resolution and ratio come from the size', () => {
+    const result = validateParams({ model: 'wan2.6-t2v', prompt: 'a fox', size: '720*1280', duration: 15, shot_type: 'multi', seed: 3, audio_url: 'https://example.com/a.mp3' });
+    assert.ok(result.params, JSON.stringify(result.problems));
+    assert.equal(result.params.resolution, '720P');
+    assert.equal(result.params.ratio, '9:16');
+    assert.deepEqual(toCreateBody(result.params), {
+      model: 'wan2.6-t2v',
+      input: { prompt: 'a fox', audio_url: 'https://example.com/a.mp3' },
+      parameters: { size: '720*1280', duration: 15, shot_type: 'multi', prompt_extend: true, watermark: false, seed: 3 },
+    });
+  });
+
+  test('wan2.2 sends its default size and no duration (fixed at 5 s)', () => {
+    const result = validateParams({ model: 'wan2.2-t2v-plus', prompt: 'a fox' });
+    assert.ok(result.params);
+    assert.equal(result.params.duration, 5);
+    assert.equal(result.params.resolution, '1080P');
+    assert.deepEqual(toCreateBody(result.params).parameters, { size: '1920*1080', prompt_extend: true, watermark: false });
+  });
+
+  test('the settings\' defaults adapt to the model: resolution and ratio become its size, what it cannot use gives way', () => {
+    const settings = { model: 'wan2.7-t2v', resolution: '720P', ratio: '9:16', duration: 8, prompt_extend: false, negative_prompt: 'blur' };
+    assert.deepEqual(defaultsForModel(settings, 'wan2.6-t2v'), { model: 'wan2.7-t2v', size: '720*1280', prompt_extend: false, negative_prompt: 'blur' });
+    assert.deepEqual(defaultsForModel(settings, 'wan2.7-t2v'), settings);
+    const silent = defaultsForModel({ ...settings, resolution: '720P', ratio: '16:9' }, 'wan2.2-t2v-plus');
+    assert.equal(silent.size, undefined, 'wan2.2 has no 720P: its own default size applies');
+    const params = validateParams({ ...silent, model: 'wan2.2-t2v-plus', prompt: 'a fox' }).params;
+    assert.equal(params?.size, '1920*1080');
+  });
+});
+
+describe('key documentation and suggestions', () => {
+  test('every key has a summary, what it allows and its default, under every model', () => {
+    for (const model of MODEL_IDS) {
+      for (const key of PROMPT_FILE_KEYS) {
+        const doc = keyDoc(key, model);
+        assert.ok(doc.summary.length > 10 && doc.allowed.length > 0 && doc.default.length > 0, `${key} under ${model}`);
+      }
+    }
+    assert.equal(keyDoc('duration', 'wan2.5-t2v-preview').allowed, '5 or 10 seconds');
+    assert.deepEqual(keyDoc('shot_type', 'wan2.7-t2v').models, ['wan2.6-t2v']);
+  });
+
+  test('the keys and values offered follow the model', () => {
+    assert.ok(keysFor('wan2.7-t2v').includes('resolution') && !keysFor('wan2.7-t2v').includes('size'));
+    assert.ok(keysFor('wan2.6-t2v').includes('shot_type') && !keysFor('wan2.6-t2v').includes('ratio'));
+    assert.ok(!keysFor('wan2.2-t2v-plus').includes('audio_url'));
+    assert.deepEqual(valueSuggestions('duration', 'wan2.5-t2v-preview').map((s) => s.value), ['5', '10']);
+    assert.equal(valueSuggestions('duration', 'wan2.7-t2v').length, 14);
+    assert.deepEqual(valueSuggestions('size', 'wanx2.1-t2v-plus').map((s) => s.value), ['1280*720', '720*1280', '960*960', '1088*832', '832*1088']);
+    assert.deepEqual(valueSuggestions('model', 'wan2.7-t2v').map((s) => s.value), MODEL_IDS);
+  });
+});
