@@ -120,8 +120,13 @@ async function runSuite(name: string, trusted: boolean, secret: string): Promise
 
   const activePage = (page = await browser!.newPage({ viewport: { width: 1600, height: 1000 } }));
   const browserLog = fs.createWriteStream(path.join(outputDir, `browser-console-${name}.log`));
-  activePage.on('console', (message) => browserLog.write(`[${message.type()}] ${message.text()}\n`));
-  activePage.on('pageerror', (error) => browserLog.write(`[pageerror] ${error.stack ?? error.message}\n`));
+  // The page keeps talking after the run's end closed the logs: a write then would crash the launcher.
+  activePage.on('console', (message) => {
+    if (browserLog.writable) browserLog.write(`[${message.type()}] ${message.text()}\n`);
+  });
+  activePage.on('pageerror', (error) => {
+    if (browserLog.writable) browserLog.write(`[pageerror] ${error.stack ?? error.message}\n`);
+  });
 
   let summary: { passed: number; failed: number } | undefined;
   // Screenshots are taken one after the other, in the order the suite asks for them.
@@ -145,7 +150,7 @@ async function runSuite(name: string, trusted: boolean, secret: string): Promise
   let suiteStarted = false;
   await activePage.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
     const text = formatLog(args);
-    workbenchLog.write(`[${type}] ${text}\n`);
+    if (workbenchLog.writable) workbenchLog.write(`[${type}] ${text}\n`);
     suiteStarted ||= SUITE_START.test(text);
     const request = SCREENSHOT_REQUEST.exec(text);
     if (request) {
