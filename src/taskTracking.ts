@@ -38,6 +38,11 @@ export class TaskTracking implements vscode.Disposable {
       store,
       claim: (taskId) => leases.claim(taskId, 'poll', POLL_LEASE_MS),
       queryTask: async (record, signal) => (await access.clientForRecord(record)).getTask(record.taskId, signal),
+      listTasks: async (record, window, signal) => {
+        const client = await access.clientForRecord(record);
+        const query = { startTime: new Date(window.startTime), endTime: new Date(window.endTime), pageNo: 1, pageSize: window.pageSize };
+        return (await client.listTasks(query, signal)).tasks;
+      },
       onFinished: (record) => this.onFinished(record),
       log: (message) => log.info(message),
     });

@@ -1,6 +1,10 @@
-// One scheduler for every task query: a single timer for the soonest due task, never a timer per task.
+// One scheduler for every task query: a single timer for the soonest due work, never a timer per task.
+// It asks the service as little as it can: each task is queried when it is likely to have ended (pollSchedule.ts),
+// one list call stands for the single queries of every task on an endpoint that has one, and a budget caps the
+// queries per second of all tasks together.
 import { WanError } from '../wan/errors';
 import { isTerminal, type WanTask } from '../wan/task';
+import { backoffDelay, estimateRunTime, nextPollDelay, priorEstimate, type RunTimeEstimate, type TaskProgress } from './pollSchedule';
 import { isActive, SERVICE_RETENTION_MS, type TaskRecord } from './taskRecord';
 import type { TaskStore } from './taskStore';
 
@@ -16,9 +20,21 @@ export const systemClock: Clock = {
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
+/** The tasks a list call asks for: created within [startTime, endTime] (epoch ms), newest first, one page. */
+export interface ListWindow {
+  startTime: number;
+  endTime: number;
+  pageSize: number;
+}
+
 export interface TaskPollerOptions {
   store: TaskStore;
   queryTask(record: TaskRecord, signal: AbortSignal): Promise<WanTask>;
+  /**
+   * The account's tasks on the endpoint of `record` (items carry status and times, not the video link).
+   * Absent: every task is queried on its own.
+   */
+  listTasks?(record: TaskRecord, window: ListWindow, signal: AbortSignal): Promise<WanTask[]>;
   /** Called once when a task reaches a terminal status. */
   onFinished(record: TaskRecord): void;
   /** False when another window polls this task now (see taskLeases.ts); absent means always ours. */
@@ -26,55 +42,58 @@ export interface TaskPollerOptions {
   log?(message: string): void;
   clock?: Clock;
   random?: () => number;
-  /** Multiplies every delay; tests and benchmarks run the real schedule faster. */
+  /** Real milliseconds per millisecond of service time; tests and benchmarks run the real schedule faster. */
   timeScale?: number;
   maxConcurrent?: number;
+  /** Most queries started per second of service time, all tasks together (the service allows 20). */
+  maxQueriesPerSecond?: number;
 }
 
 const SECOND = 1000;
-const MAX_BACKOFF_MS = 5 * 60 * SECOND;
 /** How soon to look again at a task another window polls: its lease may have run out by then. */
 const CLAIM_RETRY_MS = 30 * SECOND;
+const LIST_PAGE_SIZE = 100;
+/** Widens a list call's window on both sides: the local clock and the service's may disagree. */
+const LIST_CLOCK_MARGIN_MS = 10 * 60 * SECOND;
+/** Finished tasks of the same size whose running times make the estimate. */
+const HISTORY_SIZE = 20;
 
-/**
- * How long to wait before the next query of a task that is still going.
- * Queued tasks are checked less often the longer they wait; running ones often at first
- * (short clips finish in about a minute), then every 15 s (most take 1–5 minutes).
- */
-export function nextPollDelay(record: TaskRecord, now: number): number {
-  if (record.status === 'RUNNING') {
-    const runningFor = now - (record.runningSeenAt ?? now);
-    return clamp(runningFor / 10, 3 * SECOND, 15 * SECOND);
-  }
-  const waitingFor = now - record.createdAt;
-  return clamp(waitingFor / 4, 5 * SECOND, 30 * SECOND);
+interface Due {
+  at: number;
+  failures: number;
+  /** Query this task on its own: a list call said it ended (the link comes only with a query), or did not show it. */
+  single?: boolean;
 }
-
-/** Delay after the n-th consecutive failed query (n ≥ 1), never shorter than the service asked for. */
-export function backoffDelay(failures: number, retryAfterMs: number | undefined, retryable: boolean): number {
-  const base = retryable ? 2 * SECOND : 30 * SECOND;
-  const delay = Math.min(base * 2 ** (failures - 1), MAX_BACKOFF_MS);
-  return Math.max(delay, retryAfterMs ?? 0);
-}
-
-interface Due { at: number; failures: number }
 
 export class TaskPoller {
   private readonly due = new Map<string, Due>();
+  /** Task ids, and `list <endpoint>` for list calls, with a request under way. */
   private readonly inFlight = new Set<string>();
   private readonly abort = new AbortController();
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly timeScale: number;
   private readonly maxConcurrent: number;
+  /** Real milliseconds between two query starts. */
+  private readonly queryGap: number;
+  private nextQueryAt = -Infinity;
   private timer: unknown;
   private timerAt = Infinity;
+  /** Endpoints that answered a list call as something they do not offer. */
+  private readonly noList = new Set<string>();
+  private readonly estimates = new Map<string, RunTimeEstimate>();
+  private readonly storeSubscription: { dispose(): void };
 
   constructor(private readonly options: TaskPollerOptions) {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
     this.timeScale = options.timeScale ?? 1;
     this.maxConcurrent = options.maxConcurrent ?? 4;
+    this.queryGap = (SECOND / (options.maxQueriesPerSecond ?? 2)) * this.timeScale;
+    // A task that ended (or a change of many) may add to the history the estimates come from.
+    this.storeSubscription = options.store.onDidChange((record) => {
+      if (!record || !isActive(record)) this.estimates.clear();
+    });
   }
 
   /** Picks up every unfinished task in the store: after a create, a reload or a restart. */
@@ -87,7 +106,7 @@ export class TaskPoller {
     }
   }
 
-  /** Query this task soon (a new task, or the user asked for a refresh). */
+  /** Query this task soon (a new task, or the user asked for a refresh); the delay is in service time. */
   pollSoon(taskId: string, delayMs = 0): void {
     this.schedule(taskId, delayMs * this.timeScale, this.due.get(taskId)?.failures ?? 0);
   }
@@ -103,29 +122,28 @@ export class TaskPoller {
     this.due.delete(taskId);
   }
 
-  get pendingCount(): number {
-    return this.due.size + this.inFlight.size;
-  }
-
   dispose(): void {
     this.abort.abort();
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timer = undefined;
     this.due.clear();
+    this.storeSubscription.dispose();
   }
 
-  private schedule(taskId: string, delayMs: number, failures: number): void {
+  private schedule(taskId: string, delayMs: number, failures: number, single = false): void {
     if (this.abort.signal.aborted) return;
-    this.due.set(taskId, { at: this.clock.now() + delayMs, failures });
+    this.due.set(taskId, { at: this.clock.now() + delayMs, failures, single });
     this.armTimer();
   }
 
   private armTimer(): void {
-    // With every slot busy, the next finishing query re-arms the timer.
+    // With every slot busy, the next finishing request re-arms the timer.
     if (this.abort.signal.aborted || this.inFlight.size >= this.maxConcurrent) return;
     let soonest = Infinity;
     for (const entry of this.due.values()) soonest = Math.min(soonest, entry.at);
-    if (soonest === Infinity || soonest >= this.timerAt) return;
+    if (soonest === Infinity) return;
+    soonest = Math.max(soonest, this.nextQueryAt);
+    if (soonest >= this.timerAt) return;
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timerAt = soonest;
     this.timer = this.clock.setTimeout(() => this.runDue(), Math.max(0, soonest - this.clock.now()));
@@ -135,66 +153,148 @@ export class TaskPoller {
     this.timer = undefined;
     this.timerAt = Infinity;
     const now = this.clock.now();
-    const ready = [...this.due.entries()].filter(([, entry]) => entry.at <= now).sort((a, b) => a[1].at - b[1].at);
+    // When the budget is short, running tasks go first: one of them is what ends next.
+    const running = (taskId: string) => (this.options.store.get(taskId)?.status === 'RUNNING' ? 0 : 1);
+    const ready = [...this.due.entries()]
+      .filter(([, entry]) => entry.at <= now)
+      .sort((a, b) => running(a[0]) - running(b[0]) || a[1].at - b[1].at);
     for (const [taskId, entry] of ready) {
-      if (this.inFlight.size >= this.maxConcurrent) break;
-      this.due.delete(taskId);
-      this.inFlight.add(taskId);
-      void this.poll(taskId, entry.failures).finally(() => {
-        this.inFlight.delete(taskId);
-        this.armTimer();
-      });
+      if (this.inFlight.size >= this.maxConcurrent || this.nextQueryAt > now) break;
+      if (this.due.get(taskId) !== entry) continue; // taken along by a list call started in this loop
+      const record = this.options.store.get(taskId);
+      if (!record || !isActive(record)) {
+        this.due.delete(taskId);
+        continue;
+      }
+      this.nextQueryAt = Math.max(now, this.nextQueryAt) + this.queryGap;
+      const members = entry.single ? undefined : this.listMembers(record);
+      if (members) {
+        for (const [id] of members) this.due.delete(id);
+        this.start(`list ${endpointKey(record)}`, () => this.listRound(record, members));
+      } else {
+        this.due.delete(taskId);
+        this.start(taskId, () => this.poll(taskId, entry.failures));
+      }
     }
     this.armTimer();
+  }
+
+  private start(key: string, work: () => Promise<void>): void {
+    this.inFlight.add(key);
+    void work().finally(() => {
+      this.inFlight.delete(key);
+      this.armTimer();
+    });
+  }
+
+  /** Every waiting task on this record's endpoint, when one list call is worth more than a single query. */
+  private listMembers(record: TaskRecord): [string, Due][] | undefined {
+    const endpoint = endpointKey(record);
+    if (!this.options.listTasks || this.noList.has(endpoint) || this.inFlight.has(`list ${endpoint}`)) return undefined;
+    const members = [...this.due.entries()].filter(([id, entry]) => {
+      const other = this.options.store.get(id);
+      return !entry.single && other !== undefined && endpointKey(other) === endpoint;
+    });
+    return members.length >= 2 ? members : undefined;
   }
 
   private async poll(taskId: string, failures: number): Promise<void> {
     const record = this.options.store.get(taskId);
     if (!record || !isActive(record)) return;
-    const now = this.clock.now();
-    if (await this.expireIfTooOld(record, now)) return;
-    if (this.options.claim && !(await this.options.claim(taskId))) {
-      this.schedule(taskId, CLAIM_RETRY_MS * this.timeScale, failures);
-      return;
-    }
+    if (!(await this.mayQuery(record, failures))) return;
     try {
       const task = await this.options.queryTask(record, this.abort.signal);
-      await this.apply(record, task);
+      await this.apply(task);
     } catch (error) {
       if (this.abort.signal.aborted) return;
-      await this.fail(record, error, failures + 1);
+      await this.fail(taskId, error, failures + 1);
     }
   }
 
-  private async apply(record: TaskRecord, task: WanTask): Promise<void> {
+  /** One list call for many tasks; each listed task counts as queried. */
+  private async listRound(sample: TaskRecord, members: [string, Due][]): Promise<void> {
+    const asked: [TaskRecord, Due][] = [];
+    for (const [taskId, entry] of members) {
+      const record = this.options.store.get(taskId);
+      if (record && isActive(record) && (await this.mayQuery(record, entry.failures))) asked.push([record, entry]);
+    }
+    if (asked.length === 0) return;
     const now = this.clock.now();
-    const patch = patchFromTask(task, now);
-    if (task.status === 'RUNNING' && record.runningSeenAt === undefined) patch.runningSeenAt = now;
+    const endTime = now + LIST_CLOCK_MARGIN_MS;
+    const oldest = Math.min(...asked.map(([record]) => record.createdAt));
+    const window = { startTime: Math.max(oldest - LIST_CLOCK_MARGIN_MS, endTime - SERVICE_RETENTION_MS), endTime, pageSize: LIST_PAGE_SIZE };
+    let listed: Map<string, WanTask>;
+    try {
+      listed = new Map((await this.options.listTasks!(sample, window, this.abort.signal)).map((task) => [task.taskId, task]));
+    } catch (error) {
+      if (this.abort.signal.aborted) return;
+      const endpoint = endpointKey(sample);
+      if (isNotOffered(error)) {
+        this.noList.add(endpoint);
+        this.options.log?.(`${hostOf(sample)} does not answer list calls (${errorText(error)}); querying tasks one by one`);
+        for (const [record, entry] of asked) this.due.set(record.taskId, entry);
+        return;
+      }
+      for (const [record, entry] of asked) {
+        if (entry.at <= now) await this.fail(record.taskId, error, entry.failures + 1);
+        else this.due.set(record.taskId, entry);
+      }
+      return;
+    }
+    for (const [record, entry] of asked) {
+      const task = listed.get(record.taskId);
+      // Not on the first page, or outside the window: asked on its own when due.
+      if (!task) this.due.set(record.taskId, { ...entry, single: true });
+      // Only a query of the task itself gives the video link and the failure's details.
+      else if (isTerminal(task.status)) this.schedule(record.taskId, 0, 0, true);
+      else await this.apply(task);
+    }
+  }
+
+  /** False when the task is expired or another window polls it; either way it is not queried now. */
+  private async mayQuery(record: TaskRecord, failures: number): Promise<boolean> {
+    if (await this.expireIfTooOld(record, this.clock.now())) return false;
+    if (this.options.claim && !(await this.options.claim(record.taskId))) {
+      this.schedule(record.taskId, CLAIM_RETRY_MS * this.timeScale, failures);
+      return false;
+    }
+    return true;
+  }
+
+  private async apply(task: WanTask): Promise<void> {
+    const record = this.options.store.get(task.taskId);
+    if (!record) return;
+    const now = this.clock.now();
     if (record.status !== task.status) this.options.log?.(`task ${record.taskId}: ${record.status} → ${task.status}`);
-    await this.options.store.update(record.taskId, patch);
+    if (isTerminal(task.status)) {
+      await this.options.store.update(record.taskId, patchFromTask(task, now));
+      const finished = this.options.store.get(record.taskId);
+      if (finished) this.options.onFinished(finished);
+      return;
+    }
+    // Written only when something changed: every write reaches storage and redraws the task.
+    const patch = progressPatch(record, task, now);
+    if (patch) await this.options.store.update(record.taskId, patch);
     const updated = this.options.store.get(record.taskId);
     if (!updated) return;
-    if (isTerminal(task.status)) {
-      this.options.onFinished(updated);
-    } else {
-      this.schedule(record.taskId, this.jitter(nextPollDelay(updated, now)) * this.timeScale, 0);
-    }
+    const delay = nextPollDelay(this.progressOf(updated, now), this.estimateFor(updated));
+    this.schedule(record.taskId, this.jitter(delay) * this.timeScale, 0);
   }
 
-  private async fail(record: TaskRecord, error: unknown, failures: number): Promise<void> {
+  private async fail(taskId: string, error: unknown, failures: number): Promise<void> {
     const now = this.clock.now();
     if (error instanceof WanError && error.kind === 'not-found') {
-      await this.options.store.update(record.taskId, { status: 'UNKNOWN', finishedAt: now, lastError: undefined, message: error.message });
-      const updated = this.options.store.get(record.taskId);
+      await this.options.store.update(taskId, { status: 'UNKNOWN', finishedAt: now, lastError: undefined, message: error.message });
+      const updated = this.options.store.get(taskId);
       if (updated) this.options.onFinished(updated);
       return;
     }
     const wanError = error instanceof WanError ? error : undefined;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorText(error);
     const delay = backoffDelay(failures, wanError?.retryAfterMs, wanError?.retryable ?? true);
-    this.options.log?.(`task ${record.taskId}: query failed (${message}); next try in ${Math.round(delay / SECOND)} s`);
-    await this.options.store.update(record.taskId, { lastError: message });
-    this.schedule(record.taskId, this.jitter(delay) * this.timeScale, failures);
+    this.options.log?.(`task ${taskId}: query failed (${message}); next try in ${Math.round(delay / SECOND)} s`);
+    await this.options.store.update(taskId, { lastError: message });
+    this.schedule(taskId, this.jitter(delay) * this.timeScale, failures);
   }
 
   private async expireIfTooOld(record: TaskRecord, now: number): Promise<boolean> {
@@ -204,10 +304,65 @@ export class TaskPoller {
     return true;
   }
 
+  private progressOf(record: TaskRecord, now: number): TaskProgress {
+    if (record.status !== 'RUNNING') return { status: record.status, tasksAhead: this.tasksAhead(record) };
+    return { status: record.status, runningMs: Math.max(0, now - runStart(record, now)) / this.timeScale };
+  }
+
+  private tasksAhead(record: TaskRecord): number {
+    const endpoint = endpointKey(record);
+    let ahead = 0;
+    for (const other of this.options.store.all()) {
+      if (other.createdAt < record.createdAt && isActive(other) && endpointKey(other) === endpoint) ahead++;
+    }
+    return ahead;
+  }
+
+  /** From this user's latest finished tasks of the same model and size. */
+  private estimateFor(record: TaskRecord): RunTimeEstimate {
+    const { model, resolution, duration } = record.params;
+    const key = `${model} ${resolution} ${duration}`;
+    let estimate = this.estimates.get(key);
+    if (!estimate) {
+      const past: number[] = [];
+      for (const other of this.options.store.all()) {
+        if (past.length >= HISTORY_SIZE) break;
+        const p = other.params;
+        if (other.status !== 'SUCCEEDED' || p.model !== model || p.resolution !== resolution || p.duration !== duration) continue;
+        // Both times come from the service's clock, so their difference does not depend on the local one.
+        if (other.scheduledTime !== undefined && other.endTime !== undefined) past.push((other.endTime - other.scheduledTime) / this.timeScale);
+      }
+      estimate = estimateRunTime(past, priorEstimate({ resolution, duration }));
+      this.estimates.set(key, estimate);
+    }
+    return estimate;
+  }
+
   /** ±10 %, so tasks created together do not query in lockstep. */
   private jitter(ms: number): number {
     return ms * (0.9 + 0.2 * this.random());
   }
+}
+
+/**
+ * When the task started running, on the local clock: its queue time on the service's clock added to when the
+ * create call answered here; else when it was first seen running.
+ */
+function runStart(record: TaskRecord, now: number): number {
+  const seen = record.runningSeenAt ?? now;
+  if (record.scheduledTime === undefined || record.submitTime === undefined) return seen;
+  return Math.min(seen, record.createdAt + Math.max(0, record.scheduledTime - record.submitTime));
+}
+
+/** What a still-running task's answer adds to the record; undefined when nothing. */
+function progressPatch(record: TaskRecord, task: WanTask, now: number): Partial<TaskRecord> | undefined {
+  const patch: Partial<TaskRecord> = {};
+  if (task.status !== record.status) patch.status = task.status;
+  if (task.submitTime !== undefined && task.submitTime !== record.submitTime) patch.submitTime = task.submitTime;
+  if (task.scheduledTime !== undefined && task.scheduledTime !== record.scheduledTime) patch.scheduledTime = task.scheduledTime;
+  if (task.status === 'RUNNING' && record.runningSeenAt === undefined) patch.runningSeenAt = now;
+  if (record.lastError !== undefined) patch.lastError = undefined;
+  return Object.keys(patch).length > 0 ? patch : undefined;
 }
 
 /** The fields of a query answer worth keeping on the record. */
@@ -229,6 +384,25 @@ export function patchFromTask(task: WanTask, now: number): Partial<TaskRecord> {
   return patch;
 }
 
-function clamp(value: number, min: number, max: number): number {
-  return Math.min(max, Math.max(min, value));
+function endpointKey(record: TaskRecord): string {
+  return `${record.endpoint} ${record.baseUrl}`;
+}
+
+function hostOf(record: TaskRecord): string {
+  try {
+    return new URL(record.baseUrl).host;
+  } catch {
+    return record.baseUrl;
+  }
+}
+
+/** The endpoint has no list call (or not one this client understands), as opposed to a passing failure. */
+function isNotOffered(error: unknown): boolean {
+  if (!(error instanceof WanError)) return false;
+  if (error.kind === 'bad-response' || error.kind === 'not-found') return true;
+  return error.status === 400 || error.status === 404 || error.status === 405 || error.status === 501;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { WanError } from '../../../src/wan/errors';
 import type { TaskStatus, WanTask } from '../../../src/wan/task';
-import { backoffDelay, nextPollDelay, TaskPoller } from '../../../src/tasks/taskPoller';
+import { backoffDelay, estimateRunTime, nextPollDelay, priorEstimate } from '../../../src/tasks/pollSchedule';
+import { TaskPoller, type ListWindow } from '../../../src/tasks/taskPoller';
 import type { TaskRecord } from '../../../src/tasks/taskRecord';
 import { TaskStore } from '../../../src/tasks/taskStore';
 import { makeRecord, ManualClock, MemoryStorage } from './helpers';
@@ -41,20 +42,100 @@ function setup(records: TaskRecord[], scripts: Record<string, (WanTask | Error)[
   return { clock, storage, store, queries, finished, poller };
 }
 
+/** Tasks that queue and run for set times on the fake clock, answering as the service does (with its times). */
+class TimedService {
+  readonly queries: { id: string; at: number }[] = [];
+  readonly lists: { at: number; window: ListWindow }[] = [];
+  private readonly tasks = new Map<string, { created: number; start: number; end: number }>();
+
+  constructor(private readonly clock: ManualClock) {}
+
+  add(taskId: string, pendingMs: number, runningMs: number): void {
+    const created = this.clock.now();
+    this.tasks.set(taskId, { created, start: created + pendingMs, end: created + pendingMs + runningMs });
+  }
+
+  endOf(taskId: string): number {
+    return this.tasks.get(taskId)!.end;
+  }
+
+  answer(taskId: string, withLink: boolean): WanTask {
+    const t = this.tasks.get(taskId)!;
+    const now = this.clock.now();
+    const status: TaskStatus = now < t.start ? 'PENDING' : now < t.end ? 'RUNNING' : 'SUCCEEDED';
+    const answer = task(taskId, status, { submitTime: t.created });
+    if (status !== 'PENDING') answer.scheduledTime = t.start;
+    if (status === 'SUCCEEDED') answer.endTime = t.end;
+    if (status === 'SUCCEEDED' && withLink) answer.videoUrl = `https://example.com/${taskId}.mp4`;
+    return answer;
+  }
+
+  readonly queryTask = async (record: TaskRecord): Promise<WanTask> => {
+    this.queries.push({ id: record.taskId, at: this.clock.now() });
+    return this.answer(record.taskId, true);
+  };
+
+  readonly listTasks = async (_record: TaskRecord, window: ListWindow): Promise<WanTask[]> => {
+    this.lists.push({ at: this.clock.now(), window });
+    return [...this.tasks.keys()].map((id) => this.answer(id, false));
+  };
+}
+
+/** Earlier tasks of the same size that ran `runsMs` each, finished an hour ago. */
+function history(clock: ManualClock, runsMs: number[]): TaskRecord[] {
+  return runsMs.map((ms, i) => {
+    const start = clock.now() - 3600 * SECOND - i * 600 * SECOND;
+    return makeRecord(`past${i}`, { createdAt: start - 10 * SECOND, status: 'SUCCEEDED', submitTime: start - 10 * SECOND, scheduledTime: start, endTime: start + ms, finishedAt: start + ms, download: { state: 'done', path: '/x.mp4', bytes: 1, at: start + ms } });
+  });
+}
+
 describe('poll schedule', () => {
-  it('checks a queued task less often as it waits, within 5–30 s', () => {
-    const created = 0;
-    const record = makeRecord('t', { createdAt: created, status: 'PENDING' });
-    assert.equal(nextPollDelay(record, created + 1 * SECOND), 5 * SECOND);
-    assert.equal(nextPollDelay(record, created + 60 * SECOND), 15 * SECOND);
-    assert.equal(nextPollDelay(record, created + 600 * SECOND), 30 * SECOND);
+  const estimate = { medianMs: 120 * SECOND, spread: 0.15 };
+
+  /** The running times at which a task is queried, from its start until `untilMs`. */
+  function queryTimes(untilMs: number): number[] {
+    const times: number[] = [];
+    for (let at = 0; at < untilMs; at += nextPollDelay({ status: 'RUNNING', runningMs: at }, estimate)) times.push(at);
+    return times;
+  }
+
+  it('checks a queued task every third of its shortest likely run, within 5–30 s', () => {
+    assert.equal(nextPollDelay({ status: 'PENDING' }, estimate), 120 * SECOND * Math.exp(-0.3) / 3);
+    assert.equal(nextPollDelay({ status: 'PENDING' }, { medianMs: 600 * SECOND, spread: 0.15 }), 30 * SECOND);
+    assert.equal(nextPollDelay({ status: 'PENDING' }, { medianMs: 5 * SECOND, spread: 0.15 }), 5 * SECOND);
   });
 
-  it('checks a running task often at first, then every 15 s', () => {
-    const record = makeRecord('t', { createdAt: 0, status: 'RUNNING', runningSeenAt: 100 * SECOND });
-    assert.equal(nextPollDelay(record, 101 * SECOND), 3 * SECOND);
-    assert.equal(nextPollDelay(record, 160 * SECOND), 6 * SECOND);
-    assert.equal(nextPollDelay(record, 400 * SECOND), 15 * SECOND);
+  it('asks a running task rarely long before its likely end, never less than every 30 s', () => {
+    const early = queryTimes(80 * SECOND);
+    assert.ok(early.length <= 6, `${early.length} queries in the first 80 s of a 120 s run`);
+    const gaps = early.slice(1).map((at, i) => at - early[i]);
+    for (const gap of gaps) assert.ok(gap <= 30 * SECOND, `a ${gap} ms silence`);
+  });
+
+  it('asks every few seconds around the likely end, closer when the history is consistent', () => {
+    const atMedian = nextPollDelay({ status: 'RUNNING', runningMs: 120 * SECOND }, estimate);
+    assert.ok(atMedian >= 1.5 * SECOND && atMedian <= 3 * SECOND, `${atMedian}`);
+    const around = queryTimes(140 * SECOND).filter((at) => at >= 100 * SECOND);
+    assert.ok(around.length >= 8, `${around.length} queries between 100 and 140 s`);
+    const loose = nextPollDelay({ status: 'RUNNING', runningMs: 120 * SECOND }, { medianMs: 120 * SECOND, spread: 0.5 });
+    assert.ok(loose > atMedian && loose <= 5 * SECOND, `${loose}`);
+  });
+
+  it('spreads out to the documented 15 s when a task runs far past its likely end', () => {
+    const late = nextPollDelay({ status: 'RUNNING', runningMs: 160 * SECOND }, estimate);
+    assert.ok(late > nextPollDelay({ status: 'RUNNING', runningMs: 120 * SECOND }, estimate) && late < 15 * SECOND, `${late}`);
+    assert.equal(nextPollDelay({ status: 'RUNNING', runningMs: 600 * SECOND }, estimate), 15 * SECOND);
+  });
+
+  it('learns how long tasks of a size run from the earlier ones, and trusts a few samples less', () => {
+    const prior = priorEstimate({ resolution: '720P', duration: 5 });
+    assert.equal(estimateRunTime([], prior), prior);
+    const runs = [100, 104, 96, 110, 92, 101, 99, 105].map((s) => s * SECOND);
+    const learned = estimateRunTime(runs, prior);
+    assert.ok(Math.abs(learned.medianMs - 100 * SECOND) < 5 * SECOND, `${learned.medianMs}`);
+    assert.ok(learned.spread < prior.spread / 2, `${learned.spread}`);
+    assert.ok(estimateRunTime(runs.slice(0, 1), prior).spread > learned.spread, 'one sample is not enough to be sure');
+    assert.ok(priorEstimate({ resolution: '1080P', duration: 15 }).medianMs > prior.medianMs, 'bigger clips take longer');
   });
 
   it('backs off exponentially up to 5 minutes and honours Retry-After', () => {
@@ -85,15 +166,115 @@ describe('task poller', () => {
     poller.dispose();
   });
 
-  it('spaces queries out as a task waits in the queue', async () => {
-    const { clock, queries, poller } = setup([makeRecord('a', { createdAt: 0 })], { a: [task('a', 'PENDING')] });
+  it('asks about a queued task rarely, since the service tells later when it started', async () => {
+    const clock = new ManualClock();
+    const storage = new MemoryStorage();
+    const store = new TaskStore(storage);
+    for (const past of history(clock, [100, 104, 96, 110, 92].map((s) => s * SECOND))) await store.add(past);
+    const queries: { id: string; at: number }[] = [];
+    const poller = new TaskPoller({ store, queryTask: scriptedQuery({ a: [task('a', 'PENDING')] }, queries, clock), onFinished: () => undefined, clock, random: () => 0.5 });
+    await store.add(makeRecord('a', { createdAt: clock.now() }));
+    const writes = storage.writes;
     poller.pollSoon('a');
     await clock.advance(10 * 60 * SECOND);
     const gaps = queries.slice(1).map((q, i) => q.at - queries[i].at);
-    assert.ok(gaps.length > 10);
-    for (let i = 1; i < gaps.length; i++) assert.ok(gaps[i] >= gaps[i - 1] * 0.85, `gap ${i} shrank: ${gaps}`);
-    assert.ok(Math.max(...gaps) <= 33 * SECOND);
-    assert.ok(queries.length < 10 * 60 / 5, 'fewer queries than a fixed 5 s interval');
+    for (const gap of gaps) assert.ok(gap >= 20 * SECOND && gap <= 33 * SECOND, `gap ${gap}`);
+    assert.equal(storage.writes, writes, 'an answer that changes nothing is not written');
+    poller.dispose();
+  });
+
+  it('aims at the likely end from the history of tasks of the same size: the video within seconds, with half the queries of the official SDK', async () => {
+    const clock = new ManualClock();
+    const store = new TaskStore(new MemoryStorage());
+    for (const past of history(clock, [100, 104, 96, 110, 92, 101, 99, 105].map((s) => s * SECOND))) await store.add(past);
+    // Another size's history says nothing about this one.
+    for (const past of history(clock, [400, 410, 390].map((s) => s * SECOND))) await store.add({ ...past, taskId: `big-${past.taskId}`, params: { ...past.params, resolution: '1080P', duration: 15 } });
+    const service = new TimedService(clock);
+    const finishedAt: number[] = [];
+    const poller = new TaskPoller({ store, queryTask: service.queryTask, onFinished: () => finishedAt.push(clock.now()), clock, random: () => 0.5 });
+    service.add('a', 20 * SECOND, 103 * SECOND);
+    await store.add(makeRecord('a', { createdAt: clock.now() }));
+    poller.pollSoon('a', 4 * SECOND);
+    await clock.advance(10 * 60 * SECOND);
+    assert.equal(finishedAt.length, 1);
+    const delay = finishedAt[0] - service.endOf('a');
+    assert.ok(delay <= 4 * SECOND, `seen ${delay} ms after the end`);
+    // The official SDKs: at once, then 1 s, doubling every third query up to 5 s.
+    const sdkQueries = 10 + Math.ceil((123 - 21) / 5);
+    assert.ok(service.queries.length <= sdkQueries / 2, `${service.queries.length} queries, the SDK would make ${sdkQueries}`);
+    poller.dispose();
+  });
+
+  it('asks about many tasks on one endpoint with one list call, then the ended ones on their own for the link', async () => {
+    const clock = new ManualClock();
+    const store = new TaskStore(new MemoryStorage());
+    const service = new TimedService(clock);
+    const finished: TaskRecord[] = [];
+    const poller = new TaskPoller({ store, queryTask: service.queryTask, listTasks: service.listTasks, onFinished: (r) => finished.push(r), clock, random: () => 0.5 });
+    for (let i = 0; i < 10; i++) {
+      service.add(`t${i}`, 10 * SECOND + i * 5 * SECOND, 100 * SECOND + i * 7 * SECOND);
+      await store.add(makeRecord(`t${i}`, { createdAt: clock.now() }));
+      poller.pollSoon(`t${i}`, 4 * SECOND);
+    }
+    await clock.advance(30 * 60 * SECOND);
+    assert.equal(finished.length, 10);
+    for (const record of finished) assert.ok(record.videoUrl, 'each ended task was queried for its link');
+    // The last task left alone is queried on its own: a list call would cost as much and lack the link.
+    const last = finished[finished.length - 1].taskId;
+    for (const record of finished.slice(0, -1)) {
+      assert.equal(service.queries.filter((q) => q.id === record.taskId).length, 1, `${record.taskId}: one single query, for the link`);
+    }
+    assert.ok(service.queries.filter((q) => q.id === last).length <= 4);
+    const perTask = (service.queries.length + service.lists.length) / 10;
+    const sdkPerTask = finished.reduce((sum, r) => sum + 10 + Math.ceil((service.endOf(r.taskId) - r.createdAt - 21 * SECOND) / (5 * SECOND)), 0) / 10;
+    assert.ok(perTask < sdkPerTask / 5, `${perTask} requests per task; the official SDK's schedule would make ${sdkPerTask}`);
+    for (const { at, window } of service.lists) {
+      assert.ok(window.startTime <= at - 60 * SECOND && window.endTime >= at, 'the window holds every task, with a margin for clock skew');
+      assert.ok(window.endTime - window.startTime <= 24 * 3600 * SECOND);
+    }
+    poller.dispose();
+  });
+
+  it('queries one by one, and never lists again, where the endpoint has no list call', async () => {
+    const clock = new ManualClock();
+    const store = new TaskStore(new MemoryStorage());
+    const service = new TimedService(clock);
+    let lists = 0;
+    const logs: string[] = [];
+    const poller = new TaskPoller({
+      store,
+      queryTask: service.queryTask,
+      listTasks: async () => {
+        lists++;
+        throw new WanError({ kind: 'not-found', status: 404, message: 'No such API: GET /tasks' });
+      },
+      onFinished: () => undefined,
+      log: (line) => logs.push(line),
+      clock,
+      random: () => 0.5,
+    });
+    for (const id of ['a', 'b', 'c']) {
+      service.add(id, 10 * SECOND, 60 * SECOND);
+      await store.add(makeRecord(id, { createdAt: clock.now() }));
+    }
+    await poller.resumeAll();
+    await clock.advance(10 * 60 * SECOND);
+    assert.equal(lists, 1);
+    assert.ok(logs.some((line) => /one by one/.test(line)), logs.join('\n'));
+    assert.deepEqual(['a', 'b', 'c'].map((id) => store.get(id)!.status), ['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED']);
+    assert.equal(store.get('a')!.lastError, undefined, 'a missing list call is no problem of the task');
+    poller.dispose();
+  });
+
+  it('never starts more than 2 queries in a second, however many tasks are due', async () => {
+    const records = Array.from({ length: 40 }, (_, i) => makeRecord(`t${i}`, { createdAt: 0 }));
+    const scripts = Object.fromEntries(records.map((r) => [r.taskId, [task(r.taskId, 'PENDING'), task(r.taskId, 'SUCCEEDED')]]));
+    const { clock, queries, finished, poller } = setup(records, scripts);
+    await poller.resumeAll();
+    await clock.advance(5 * 60 * SECOND);
+    assert.equal(finished.length, 40, 'every task is reached');
+    const times = queries.map((q) => q.at).sort((a, b) => a - b);
+    for (let i = 2; i < times.length; i++) assert.ok(times[i] - times[i - 2] >= SECOND, `3 queries within ${times[i] - times[i - 2]} ms`);
     poller.dispose();
   });
 
@@ -171,16 +352,6 @@ describe('task poller', () => {
     await clock.advance(60 * SECOND);
     assert.equal(queries.length, 0);
     assert.equal(store.get('old')!.status, 'EXPIRED');
-    poller.dispose();
-  });
-
-  it('queries at most four tasks at once and still reaches them all', async () => {
-    const records = Array.from({ length: 10 }, (_, i) => makeRecord(`t${i}`, { createdAt: 0 }));
-    const scripts = Object.fromEntries(records.map((r) => [r.taskId, [task(r.taskId, 'SUCCEEDED')]]));
-    const { clock, finished, poller } = setup(records, scripts);
-    await poller.resumeAll();
-    await clock.advance(SECOND);
-    assert.equal(finished.length, 10);
     poller.dispose();
   });
 
