@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { EXAMPLE_PROMPT_FILE } from '../../../src/prompt/example';
 import {
@@ -276,6 +278,16 @@ describe('prompt file parser: several prompts', () => {
     file = parsePromptFile('---\nduration: 99\n---\n### A\nA cat.\n### B\nA dog.');
     assert.equal(blockingProblems(file, file.prompts[0]).length, 1);
     assert.equal(blockingProblems(file, file.prompts[1]).length, 1);
+  });
+
+  it('parses the README\'s examples without a problem', () => {
+    const readme = readFileSync(path.resolve(__dirname, '../../../../README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### Prompt files'), readme.indexOf('### Commands'));
+    const examples = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parsePromptFile(m[1]));
+    assert.equal(examples.length, 2);
+    for (const file of examples) assert.deepEqual(file.problems, []);
+    assert.deepEqual(examples[0].prompts.map((p) => p.seeds.length), [1, 3, 2]);
+    assert.equal(examples[1].prompts[0].model, 'wan2.6-t2v');
   });
 
   it('parses the New Prompt File example without a problem: 1 + 3 videos', () => {
