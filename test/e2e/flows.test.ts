@@ -140,12 +140,13 @@ test('3. a prompt file: an invalid value is underlined and listed in Problems, a
     assert.ok(squiggle && value, 'both the squiggle and the line are on screen');
     assert.ok(Math.abs(squiggle.y + squiggle.height / 2 - (value.y + value.height / 2)) < value.height, 'the squiggle is on the duration line');
   });
-  await step('open the Problems panel: it lists the mistake', async () => {
-    await workbench.runCommand('Problems: Focus on Problems View');
+  await step('the lens above the prompt says to fix the problem; clicking it opens the Problems panel, which lists it', async () => {
+    await workbench.codeLens(/^\s*Fix 1 problem\(s\) to generate\s*$/).click();
     await workbench.problemRows().filter({ hasText: 'duration must be a whole number of seconds from 2 to 15; got 20.' }).waitFor();
+    assert.equal(await workbench.codeLens(/^\s*Generate\s*$/).count(), 0, 'no Generate lens while the file has a problem');
   });
   const createsBefore = env.wan.requestsTo('create').length;
-  await step('press ▶ "Generate Video from Prompt File" in the editor title: refused, with the line and the reason', async () => {
+  await step('press ▶ "Generate Video from Prompt File" in the editor title anyway: refused, with the line and the reason', async () => {
     await workbench.editorTitleAction('Generate Video from Prompt File').click();
     const refusal = workbench.notification(/cannot be submitted/);
     await refusal.waitFor();
@@ -154,7 +155,8 @@ test('3. a prompt file: an invalid value is underlined and listed in Problems, a
     assert.equal(env.wan.requestsTo('create').length, createsBefore, 'nothing reached the service');
   });
   await workbench.screenshot('3-invalid-value');
-  await step('change the value to 4 and save: the squiggle and the problem go away', async () => {
+  await step('change the value to 4 and save: the squiggle and the problem go away, the lens offers Generate', async () => {
+    await workbench.runCommand('Notifications: Clear All Notifications');
     await env.page.locator('.monaco-editor .view-line', { hasText: 'duration: 20' }).click();
     await env.page.keyboard.press('End');
     await env.page.keyboard.press('Shift+Home');
@@ -162,10 +164,11 @@ test('3. a prompt file: an invalid value is underlined and listed in Problems, a
     await env.page.keyboard.press('Control+S');
     await workbench.squiggles.first().waitFor({ state: 'detached' });
     await workbench.problemsPanel.getByText('No problems have been detected in the workspace.').waitFor();
+    await workbench.codeLens(/^\s*Generate\s*$/).waitFor();
   });
   env.wan.scriptNextTasks({ pendingMs: 0, runningMs: 0 });
-  await step('press ▶ again: the file is submitted with its own parameters', async () => {
-    await workbench.editorTitleAction('Generate Video from Prompt File').click();
+  await step('click the Generate lens: the file is submitted with its own parameters', async () => {
+    await workbench.codeLens(/^\s*Generate\s*$/).click();
     await workbench.taskRow(LIGHTHOUSE.slice(0, 30)).waitFor();
     assert.equal(env.wan.requestsTo('create').length, createsBefore + 1);
     const { prompt, parameters } = lastCreate();

@@ -125,6 +125,11 @@ export class Workbench {
     return this.page.locator(`.editor-actions .action-label[aria-label^="${title}"]`);
   }
 
+  /** A CodeLens of the active editor whose text (after its icon) matches. */
+  codeLens(text: RegExp): Locator {
+    return this.page.locator('.codelens-decoration a').filter({ hasText: text });
+  }
+
   get squiggles(): Locator {
     return this.page.locator('.monaco-editor .squiggly-error');
   }
