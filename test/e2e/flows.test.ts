@@ -98,10 +98,12 @@ test('2. a selected sentence, right-click, Generate Video from Selection: the tr
   await step('start from a quiet window', () => workbench.tidy());
   const selection = await step('open notes.md and select the sentence', () => selectSentence(3, BOAT));
   env.wan.scriptNextTasks({ pendingMs: UNTIL_MOVED_MS, runningMs: UNTIL_MOVED_MS });
+  const createsBefore = env.wan.requestsTo('create').length;
   await step('right-click the selection and choose "Generate Video from Selection"', () => workbench.contextMenu(selection, 'Generate Video from Selection'));
   const row = workbench.taskRow(BOAT.slice(0, 40));
   await step('the task appears in the tree: queued, with a clock', () => workbench.waitForTaskStatus(row, 'queued', 'clock'));
-  await step('the service received the selected sentence, with the settings\' parameters', async () => {
+  await step('the service received the selected sentence once, with the settings\' parameters', async () => {
+    assert.equal(env.wan.requestsTo('create').length, createsBefore + 1);
     const { prompt, parameters } = lastCreate();
     assert.equal(prompt, BOAT);
     assert.equal(parameters.resolution, '720P');

@@ -97,7 +97,10 @@ export class Workbench {
     await this.page.keyboard.press('Control+G');
     await this.quickInput.waitFor();
     await this.page.keyboard.type(String(lineNumber));
+    // Enter before the picker has read the number would be lost.
+    await this.page.locator('.quick-input-list .monaco-list-row', { hasText: `line ${lineNumber}` }).waitFor();
     await this.page.keyboard.press('Enter');
+    await this.quickInput.waitFor({ state: 'hidden' });
     await this.page.keyboard.press('Home');
     await this.page.keyboard.press('Shift+End');
     const selection = this.page.locator('.monaco-editor .selected-text').first();
@@ -111,13 +114,10 @@ export class Workbench {
     if (!box) throw new Error('Nothing to right-click: the target is not on screen.');
     await this.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2, { button: 'right' });
     const entry = this.page.locator(`.monaco-menu .action-item .action-label[aria-label="${item}"]`);
-    await entry.waitFor();
-    // A click that lands right after the menu opens may be taken for the end of the right-click and ignored.
-    for (let attempt = 0; attempt < 5 && (await entry.isVisible()); attempt++) {
-      await entry.hover();
-      await entry.click().catch(() => undefined);
-      await entry.waitFor({ state: 'hidden', timeout: 1000 }).catch(() => undefined);
-    }
+    // A click right after the menu opens may be taken for the end of the right-click and ignored: point, then Enter.
+    await entry.hover();
+    await this.page.locator(`.monaco-menu .action-item.focused .action-label[aria-label="${item}"]`).waitFor();
+    await this.page.keyboard.press('Enter');
     await entry.waitFor({ state: 'hidden' });
   }
 
