@@ -59,15 +59,18 @@ export async function startEnvironment(): Promise<Environment> {
   let wan: WanTestServer | undefined;
   let codeServer: RunningCodeServer | undefined;
   let browser: Browser | undefined;
-  const stop = async (): Promise<void> => {
-    await browser?.close().catch(() => undefined);
-    if (codeServer) {
-      fs.copyFileSync(codeServer.logFile, path.join(SCREENSHOT_DIR, 'code-server.log'));
-      await codeServer.stop();
-    }
-    await wan?.close();
-    fs.rmSync(runDir, { recursive: true, force: true });
-  };
+  // Once only: a signal and the suite's own end may both ask.
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      await browser?.close().catch(() => undefined);
+      if (codeServer) {
+        fs.copyFileSync(codeServer.logFile, path.join(SCREENSHOT_DIR, 'code-server.log'));
+        await codeServer.stop();
+      }
+      await wan?.close();
+      fs.rmSync(runDir, { recursive: true, force: true });
+    })());
 
   try {
     const workspace = path.join(runDir, 'workspace');
