@@ -218,6 +218,7 @@ test('4. reload the window while a task runs: the task is still there and comple
   await step('the task completes after the reload, and its video is previewed', async () => {
     await workbench.waitForTaskStatus(row, 'succeeded', 'pass-filled');
     await workbench.activeTab.filter({ hasText: /^a-red-kite.*\.mp4/ }).waitFor({ timeout: TASK_CHANGE_TIMEOUT_MS });
+    await waitForVideoReady();
   });
   await workbench.screenshot('4-completed');
 });
