@@ -18,7 +18,7 @@ import { WanAccess } from './wanAccess';
 /** What activate() returns: read-only views for tests and other extensions. */
 export interface WanVideoApi {
   tasks(): readonly TaskRecord[];
-  /** The item the Tasks view shows for a task. */
+  /** The item the Tasks view shows for a task, with the tooltip it shows on hover. */
   treeItem(taskId: string): vscode.TreeItem;
   /** The elements the Tasks view shows under `element` (the top level when absent): task ids and `batch:` groups. */
   treeChildren(element?: string): string[];
@@ -79,7 +79,7 @@ export function activate(context: vscode.ExtensionContext): WanVideoApi {
 
   return {
     tasks: () => store.all(),
-    treeItem: (taskId) => tree.getTreeItem(taskId),
+    treeItem: (taskId) => tree.resolveTreeItem(tree.getTreeItem(taskId), taskId),
     treeChildren: (element) => tree.getChildren(element),
     videoState: (taskId) => previews.videoState(taskId),
     isPreviewOpen: (taskId) => previews.isOpen(taskId),

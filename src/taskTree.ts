@@ -137,11 +137,17 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskId>, vscode
       record.status === 'SUCCEEDED' && record.download.state === 'downloading' ? 'sync~spin' : icon,
       color ? new vscode.ThemeColor(color) : undefined,
     );
-    item.tooltip = tooltipOf(record);
     item.contextValue = contextValueOf(record);
     if (record.download.state === 'done') {
       item.command = { command: 'wan.openPreview', title: vscode.l10n.t('Open Video Preview'), arguments: [taskId] };
     }
+    return item;
+  }
+
+  /** The tooltip is built when the user hovers the item: building it for every item would be most of the view's cost. */
+  resolveTreeItem(item: vscode.TreeItem, taskId: TaskId): vscode.TreeItem {
+    const record = taskId.startsWith(BATCH_PREFIX) ? undefined : this.store.get(taskId);
+    if (record) item.tooltip = tooltipOf(record);
     return item;
   }
 
