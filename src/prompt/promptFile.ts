@@ -308,6 +308,21 @@ function checkPromptText(entry: PromptEntry, section: Section, problems: PromptF
 
 // ---- front matter ----
 
+/** Front matters already parsed, by their text: an edit re-reads only the one it touched (long files stay fast to check). */
+const parsedYaml = new Map<string, ReturnType<typeof parseDocument>>();
+const PARSED_YAML_LIMIT = 5000;
+
+/** The YAML document of a front matter's text; its ranges are relative to that text, so it serves wherever the text moves. */
+function parseYaml(source: string): ReturnType<typeof parseDocument> {
+  let doc = parsedYaml.get(source);
+  if (!doc) {
+    if (parsedYaml.size >= PARSED_YAML_LIMIT) parsedYaml.clear();
+    doc = parseDocument(source, { uniqueKeys: true, prettyErrors: false });
+    parsedYaml.set(source, doc);
+  }
+  return doc;
+}
+
 function readFrontMatter(text: string, lines: Line[], block: NonNullable<Section['frontMatter']>, problems: PromptFileProblem[]): FrontMatter {
   const open = lines[block.open];
   const bodyStart = open.next;
@@ -323,7 +338,7 @@ function readFrontMatter(text: string, lines: Line[], block: NonNullable<Section
   if (!frontMatter.closed) return frontMatter; // its end is a guess: reading it would only add noise
 
   const source = text.slice(bodyStart, bodyEnd);
-  const doc = parseDocument(source, { uniqueKeys: true, prettyErrors: false });
+  const doc = parseYaml(source);
   // An error found at the end of the YAML (an unclosed bracket) is shown on its last character, not on the closing ---.
   const last = Math.max(1, source.trimEnd().length);
   for (const error of doc.errors) {
