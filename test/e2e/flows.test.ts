@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Locator } from 'playwright-core';
 import { API_KEY, SCREENSHOT_DIR, startEnvironment, type Environment } from './environment';
-import { finish, startRunning, taskFor, UNTIL_MOVED_MS } from './service';
+import { finish, scriptNewTasks, startRunning, taskFor, UNTIL_MOVED_MS } from './service';
 import { stepsOf } from './steps';
 import { TASK_CHANGE_TIMEOUT_MS, waitUntil, Workbench } from './workbench';
 
@@ -40,12 +40,12 @@ after(async () => {
   console.log(`End-to-end suite: ${((Date.now() - started) / 1000).toFixed(1)} s in all. Screenshots (${shots.length}) in ${path.relative(process.cwd(), SCREENSHOT_DIR)}/: ${shots.join(', ')}`);
 });
 
-/** The sentence on a line of notes.md, selected, ready for a right-click. */
+/** Selects the sentence on a line of notes.md; returns its text on screen, which lies inside the selection. */
 async function selectSentence(line: number, sentence: string): Promise<Locator> {
   await workbench.openFile('notes.md');
-  const selection = await workbench.selectLine(line);
-  await env.page.locator('.monaco-editor .view-line', { hasText: sentence }).waitFor();
-  return selection;
+  await workbench.selectLine(line);
+  await waitUntil('the status bar to count the whole sentence as selected', async () => (await workbench.statusBarSelection())?.includes(`(${sentence.length} selected)`));
+  return env.page.locator('.monaco-editor .view-line', { hasText: sentence }).locator(':scope > span');
 }
 
 /** ▶ in the Tasks view's title with no text editor open: the extension asks for the prompt. */
@@ -97,7 +97,7 @@ test('2. a selected sentence, right-click, Generate Video from Selection: the tr
   const step = stepsOf(workbench, '2-selection');
   await step('start from a quiet window', () => workbench.tidy());
   const selection = await step('open notes.md and select the sentence', () => selectSentence(3, BOAT));
-  env.wan.scriptNextTasks({ pendingMs: UNTIL_MOVED_MS, runningMs: UNTIL_MOVED_MS });
+  scriptNewTasks(env.wan, { pendingMs: UNTIL_MOVED_MS, runningMs: UNTIL_MOVED_MS });
   const createsBefore = env.wan.requestsTo('create').length;
   await step('right-click the selection and choose "Generate Video from Selection"', () => workbench.contextMenu(selection, 'Generate Video from Selection'));
   const row = workbench.taskRow(BOAT.slice(0, 40));
@@ -168,7 +168,7 @@ test('3. a prompt file: an invalid value is underlined and listed in Problems, a
     await workbench.problemsPanel.getByText('No problems have been detected in the workspace.').waitFor();
     await workbench.codeLens(/^\s*Generate\s*$/).waitFor();
   });
-  env.wan.scriptNextTasks({ pendingMs: 0, runningMs: 0 });
+  scriptNewTasks(env.wan, { pendingMs: 0, runningMs: 0 });
   await step('click the Generate lens: the file is submitted with its own parameters', async () => {
     await workbench.codeLens(/^\s*Generate\s*$/).click();
     await workbench.taskRow(LIGHTHOUSE.slice(0, 30)).waitFor();
@@ -192,7 +192,7 @@ test('4. reload the window while a task runs: the task is still there and comple
     await workbench.activeTab.filter({ hasText: /^a-paper-boat.*\.mp4/ }).waitFor();
     await waitForVideoReady();
   });
-  env.wan.scriptNextTasks({ pendingMs: 0, runningMs: UNTIL_MOVED_MS });
+  scriptNewTasks(env.wan, { pendingMs: 0, runningMs: UNTIL_MOVED_MS });
   await step('▶ in the Tasks view, type a prompt', () => generateFromViewTitle(KITE));
   const row = workbench.taskRow(KITE);
   await step('the task runs', () => workbench.waitForTaskStatus(row, 'running', 'loading'));
@@ -227,7 +227,7 @@ test('5. a task the content check rejects, and a key the service rejects: messag
   const step = stepsOf(workbench, '5-failures');
   await step('start from a quiet window', () => workbench.tidy());
   const selection = await step('open notes.md and select the second sentence', () => selectSentence(5, CROWD));
-  env.wan.scriptNextTasks({ pendingMs: 0, runningMs: 0, outcome: 'FAILED', code: 'DataInspectionFailed', message: 'Input data may contain inappropriate content.' });
+  scriptNewTasks(env.wan, { pendingMs: 0, runningMs: 0, outcome: 'FAILED', code: 'DataInspectionFailed', message: 'Input data may contain inappropriate content.' });
   await step('right-click, "Generate Video from Selection", then close the editor', async () => {
     await workbench.contextMenu(selection, 'Generate Video from Selection');
     await workbench.taskRow(CROWD.slice(0, 30)).waitFor();
@@ -283,7 +283,7 @@ test('5. a task the content check rejects, and a key the service rejects: messag
     await workbench.answerInputBox(API_KEY, { password: true });
     await workbench.notification(/^API key saved/).waitFor();
   });
-  env.wan.scriptNextTasks({ pendingMs: 0, runningMs: 0 });
+  scriptNewTasks(env.wan, { pendingMs: 0, runningMs: 0 });
   await step('generate again: the task is created and finishes', async () => {
     await workbench.runCommand('Notifications: Clear All Notifications');
     await generateFromViewTitle(OWL);
@@ -295,7 +295,7 @@ test('5. a task the content check rejects, and a key the service rejects: messag
 test('6. cancel a queued task from its inline action in the tree: the service receives the cancel', { timeout: FLOW_TIMEOUT_MS }, async () => {
   const step = stepsOf(workbench, '6-cancel');
   await step('start from a quiet window', () => workbench.tidy());
-  env.wan.scriptNextTasks({ pendingMs: UNTIL_MOVED_MS, runningMs: 0 });
+  scriptNewTasks(env.wan, { pendingMs: UNTIL_MOVED_MS, runningMs: 0 });
   await step('▶ in the Tasks view, type a prompt', () => generateFromViewTitle(SNAIL));
   const row = workbench.taskRow(SNAIL);
   await step('the task is queued', () => workbench.waitForTaskStatus(row, 'queued', 'clock'));

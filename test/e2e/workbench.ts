@@ -93,7 +93,7 @@ export class Workbench {
   }
 
   /** Ctrl+G to the line, then Home and Shift+End: the whole line is selected. */
-  async selectLine(lineNumber: number): Promise<Locator> {
+  async selectLine(lineNumber: number): Promise<void> {
     await this.page.keyboard.press('Control+G');
     await this.quickInput.waitFor();
     await this.page.keyboard.type(String(lineNumber));
@@ -103,9 +103,11 @@ export class Workbench {
     await this.quickInput.waitFor({ state: 'hidden' });
     await this.page.keyboard.press('Home');
     await this.page.keyboard.press('Shift+End');
-    const selection = this.page.locator('.monaco-editor .selected-text').first();
-    await selection.waitFor();
-    return selection;
+  }
+
+  /** The status bar's cursor position, e.g. "Ln 3, Col 89 (88 selected)". */
+  statusBarSelection(): Promise<string | null> {
+    return this.page.locator('[id="status.editor.selection"]').textContent();
   }
 
   /** Right-clicks the middle of the element (by position: editor layers lie over the selection) and chooses the item. */
