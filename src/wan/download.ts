@@ -17,6 +17,8 @@ export interface DownloadOptions {
 
 const DEFAULT_TIMEOUTS: Required<Timeouts> = { connectMs: 15_000, headersMs: 30_000, bodyMs: 30_000 };
 const MAX_REDIRECTS = 5;
+/** Bytes gathered before a write: one write per network chunk (16–64 KB) would make writing the bottleneck. */
+const WRITE_BATCH_BYTES = 1024 * 1024;
 
 interface Progress {
   /** bytes in the .part file */
@@ -186,15 +188,39 @@ async function statusError(response: HttpResponse, url: URL): Promise<WanError> 
 async function writeBody(response: HttpResponse, url: URL, progress: Progress, context: Context): Promise<void> {
   // 'w' when starting from zero (also discards a partial file after an ignored Range), 'a' to resume.
   const file = await fs.open(context.partPath, progress.received === 0 ? 'w' : 'a');
+  let batch: Buffer[] = [];
+  let batchBytes = 0;
+  let writing: Promise<void> = Promise.resolve();
+  // One batch goes to disk while the next arrives; `received` counts only bytes on disk, where a resume starts.
+  const flush = (): Promise<void> => {
+    const buffers = batch;
+    const bytes = batchBytes;
+    batch = [];
+    batchBytes = 0;
+    writing = writing.then(async () => {
+      if (bytes === 0) return;
+      await file.writev(buffers);
+      progress.received += bytes;
+      context.onProgress?.(progress.received, progress.total);
+    });
+    return writing;
+  };
   try {
     for await (const chunk of response.body) {
-      await file.write(chunk as Buffer);
-      progress.received += (chunk as Buffer).length;
-      context.onProgress?.(progress.received, progress.total);
+      batch.push(chunk as Buffer);
+      batchBytes += (chunk as Buffer).length;
+      if (batchBytes >= WRITE_BATCH_BYTES) {
+        await writing;
+        void flush().catch(() => undefined); // its failure surfaces at the next await of `writing`
+      }
     }
+    await flush();
   } catch (error) {
+    // What arrived before a broken connection is kept, so the next attempt resumes after it.
+    await flush().catch(() => undefined);
     throw networkError(error, url, context);
   } finally {
+    await writing.catch(() => undefined);
     await file.close();
   }
   if (progress.total !== undefined && progress.received !== progress.total) {
