@@ -24,6 +24,8 @@ export class TaskTracking implements vscode.Disposable {
   readonly keeper: VideoKeeper;
   private readonly statusBar = vscode.window.createStatusBarItem('wan.activeTasks', vscode.StatusBarAlignment.Left, 50);
   private readonly subscriptions: vscode.Disposable[] = [];
+  /** Batches already reported in this window. */
+  private readonly reportedBatches = new Set<string>();
 
   constructor(
     private readonly store: TaskStore,
@@ -100,10 +102,16 @@ export class TaskTracking implements vscode.Disposable {
   }
 
   private onFinished(record: TaskRecord): void {
+    if (record.status === 'SUCCEEDED') {
+      void this.keeper.keep(record.taskId);
+      return;
+    }
+    // A batch speaks once, when all its tasks are settled, instead of once per task.
+    if (record.source.batch) {
+      void this.reportBatchIfSettled(record.source.batch);
+      return;
+    }
     switch (record.status) {
-      case 'SUCCEEDED':
-        void this.keeper.keep(record.taskId);
-        break;
       case 'FAILED': {
         const reason = failureReason({ taskId: record.taskId, status: 'FAILED', code: record.code, message: record.message, raw: undefined });
         const classified = classifyServiceCode(record.code);
@@ -122,6 +130,10 @@ export class TaskTracking implements vscode.Disposable {
 
   private async onSaved(record: TaskRecord): Promise<void> {
     if (record.download.state !== 'done') return;
+    if (record.source.batch) {
+      await this.reportBatchIfSettled(record.source.batch);
+      return;
+    }
     if (openPreviewOnSuccess()) await this.previews.show(record);
     const preview = vscode.l10n.t('Preview');
     const reveal = vscode.l10n.t('Reveal');
@@ -130,7 +142,29 @@ export class TaskTracking implements vscode.Disposable {
     else if (choice === reveal) await vscode.commands.executeCommand('wan.revealVideo', record.taskId);
   }
 
+  /** One notification for a whole batch, once every task of it has ended and every video is saved or has failed. */
+  private async reportBatchIfSettled(batch: string): Promise<void> {
+    const tasks = this.store.all().filter((r) => r.source.batch === batch);
+    const settled = (r: TaskRecord) => !isActive(r) && (r.status !== 'SUCCEEDED' || r.download.state === 'done' || r.download.state === 'failed');
+    if (tasks.length === 0 || !tasks.every(settled) || this.reportedBatches.has(batch)) return;
+    this.reportedBatches.add(batch);
+    const saved = tasks.filter((r) => r.download.state === 'done');
+    const latest = saved.sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0))[0];
+    const name = tasks[0].source.label;
+    if (latest && openPreviewOnSuccess()) await this.previews.show(latest);
+    const show = vscode.l10n.t('Show Tasks');
+    const text = saved.length === tasks.length
+      ? vscode.l10n.t('All {0} videos of "{1}" are ready.', tasks.length, name)
+      : vscode.l10n.t('{0} of {1} videos of "{2}" are ready; the others failed or were cancelled (their reasons are in the Tasks view).', saved.length, tasks.length, name);
+    const choice = await (saved.length === tasks.length ? vscode.window.showInformationMessage(text, show) : vscode.window.showWarningMessage(text, show));
+    if (choice === show) await vscode.commands.executeCommand('wan.tasks.focus');
+  }
+
   private async onDownloadFailed(record: TaskRecord, message: string): Promise<void> {
+    if (record.source.batch) {
+      await this.reportBatchIfSettled(record.source.batch);
+      return;
+    }
     const retry = vscode.l10n.t('Retry Download');
     const choice = await vscode.window.showErrorMessage(
       vscode.l10n.t('The video of "{0}" could not be saved: {1} The link stays valid for 24 hours; retry from the Tasks view.', record.source.label, message),

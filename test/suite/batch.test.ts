@@ -107,6 +107,7 @@ describe('Generate all: a batch from one prompt file', function () {
   });
 
   it('submits 20 prompts and their variations, at most 5 creates in any second, and every video lands once', async () => {
+    await set('openPreviewOnSuccess', true);
     const uri = await writePromptFile('river.wanprompt', storyboard(20, true));
     const records = await vscode.commands.executeCommand<TaskRecord[]>('wan.generateAll', uri);
     assert.equal(records.length, 28, '16 prompts once, 4 prompts three times');
@@ -145,6 +146,11 @@ describe('Generate all: a batch from one prompt file', function () {
     const downloads = downloadsPerTask();
     assert.deepEqual(records.map((r) => downloads.get(r.taskId)), Array(28).fill(1), 'each video was downloaded once');
     assert.match(String(api.treeItem(`batch:${batch}`).description), /^28 of 28 ready/);
+    // The batch speaks once: one preview (of its latest video), not 28.
+    const start = Date.now();
+    while (!records.some((r) => api.isPreviewOpen(r.taskId)) && Date.now() - start < 10_000) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(records.filter((r) => api.isPreviewOpen(r.taskId)).length, 1);
+    await set('openPreviewOnSuccess', false);
     await vscode.commands.executeCommand('wan.tasks.focus');
     await vscode.commands.executeCommand('notifications.clearAll');
     await new Promise((resolve) => setTimeout(resolve, 1000));
