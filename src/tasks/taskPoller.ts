@@ -45,7 +45,7 @@ export interface TaskPollerOptions {
   /** Real milliseconds per millisecond of service time; tests and benchmarks run the real schedule faster. */
   timeScale?: number;
   maxConcurrent?: number;
-  /** Most queries started per second of service time, all tasks together (the service allows 20). */
+  /** Most queries started within any second of service time, all tasks together (the service allows 20). */
   maxQueriesPerSecond?: number;
 }
 
@@ -57,6 +57,11 @@ const LIST_PAGE_SIZE = 100;
 const LIST_CLOCK_MARGIN_MS = 10 * 60 * SECOND;
 /** Finished tasks of the same size whose running times make the estimate. */
 const HISTORY_SIZE = 20;
+
+/** A query's place in the budget: when it was sent (or, until then, when it was decided). */
+interface Slot {
+  at: number;
+}
 
 interface Due {
   at: number;
@@ -74,9 +79,9 @@ export class TaskPoller {
   private readonly random: () => number;
   private readonly timeScale: number;
   private readonly maxConcurrent: number;
-  /** Real milliseconds between two query starts. */
-  private readonly queryGap: number;
-  private nextQueryAt = -Infinity;
+  private readonly maxQueriesPerSecond: number;
+  /** When the latest queries were sent (at most maxQueriesPerSecond of them), real ms. */
+  private readonly recentStarts: Slot[] = [];
   private timer: unknown;
   private timerAt = Infinity;
   /** Endpoints that answered a list call as something they do not offer. */
@@ -89,7 +94,7 @@ export class TaskPoller {
     this.random = options.random ?? Math.random;
     this.timeScale = options.timeScale ?? 1;
     this.maxConcurrent = options.maxConcurrent ?? 4;
-    this.queryGap = (SECOND / (options.maxQueriesPerSecond ?? 2)) * this.timeScale;
+    this.maxQueriesPerSecond = Math.max(1, Math.floor(options.maxQueriesPerSecond ?? 2));
     // A task that ended (or a change of many) may add to the history the estimates come from.
     this.storeSubscription = options.store.onDidChange((record) => {
       if (!record || !isActive(record)) this.estimates.clear();
@@ -142,7 +147,7 @@ export class TaskPoller {
     let soonest = Infinity;
     for (const entry of this.due.values()) soonest = Math.min(soonest, entry.at);
     if (soonest === Infinity) return;
-    soonest = Math.max(soonest, this.nextQueryAt);
+    soonest = Math.max(soonest, this.nextQueryAllowedAt());
     if (soonest >= this.timerAt) return;
     if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timerAt = soonest;
@@ -159,24 +164,32 @@ export class TaskPoller {
       .filter(([, entry]) => entry.at <= now)
       .sort((a, b) => running(a[0]) - running(b[0]) || a[1].at - b[1].at);
     for (const [taskId, entry] of ready) {
-      if (this.inFlight.size >= this.maxConcurrent || this.nextQueryAt > now) break;
+      if (this.inFlight.size >= this.maxConcurrent || this.nextQueryAllowedAt() > now) break;
       if (this.due.get(taskId) !== entry) continue; // taken along by a list call started in this loop
       const record = this.options.store.get(taskId);
       if (!record || !isActive(record)) {
         this.due.delete(taskId);
         continue;
       }
-      this.nextQueryAt = Math.max(now, this.nextQueryAt) + this.queryGap;
+      const slot: Slot = { at: now };
+      this.recentStarts.push(slot);
+      if (this.recentStarts.length > this.maxQueriesPerSecond) this.recentStarts.shift();
       const members = entry.single ? undefined : this.listMembers(record);
       if (members) {
         for (const [id] of members) this.due.delete(id);
-        this.start(`list ${endpointKey(record)}`, () => this.listRound(record, members));
+        this.start(`list ${endpointKey(record)}`, () => this.listRound(record, members, slot));
       } else {
         this.due.delete(taskId);
-        this.start(taskId, () => this.poll(taskId, entry.failures));
+        this.start(taskId, () => this.poll(taskId, entry.failures, slot));
       }
     }
     this.armTimer();
+  }
+
+  /** A query may start once the one maxQueriesPerSecond starts back is a second old: never more in any second. */
+  private nextQueryAllowedAt(): number {
+    if (this.recentStarts.length < this.maxQueriesPerSecond) return -Infinity;
+    return this.recentStarts[0].at + SECOND * this.timeScale;
   }
 
   private start(key: string, work: () => Promise<void>): void {
@@ -198,10 +211,11 @@ export class TaskPoller {
     return members.length >= 2 ? members : undefined;
   }
 
-  private async poll(taskId: string, failures: number): Promise<void> {
+  private async poll(taskId: string, failures: number, slot: Slot): Promise<void> {
     const record = this.options.store.get(taskId);
     if (!record || !isActive(record)) return;
     if (!(await this.mayQuery(record, failures))) return;
+    slot.at = this.clock.now();
     try {
       const task = await this.options.queryTask(record, this.abort.signal);
       await this.apply(task);
@@ -212,7 +226,7 @@ export class TaskPoller {
   }
 
   /** One list call for many tasks; each listed task counts as queried. */
-  private async listRound(sample: TaskRecord, members: [string, Due][]): Promise<void> {
+  private async listRound(sample: TaskRecord, members: [string, Due][], slot: Slot): Promise<void> {
     const asked: [TaskRecord, Due][] = [];
     for (const [taskId, entry] of members) {
       const record = this.options.store.get(taskId);
@@ -224,6 +238,7 @@ export class TaskPoller {
     const oldest = Math.min(...asked.map(([record]) => record.createdAt));
     const window = { startTime: Math.max(oldest - LIST_CLOCK_MARGIN_MS, endTime - SERVICE_RETENTION_MS), endTime, pageSize: LIST_PAGE_SIZE };
     let listed: Map<string, WanTask>;
+    slot.at = this.clock.now();
     try {
       listed = new Map((await this.options.listTasks!(sample, window, this.abort.signal)).map((task) => [task.taskId, task]));
     } catch (error) {

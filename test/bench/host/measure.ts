@@ -1,0 +1,281 @@
+// Measurements inside a real extension host, next to the installed Wan Video extension. Each command writes its
+// figures to $WAN_BENCH_DIR/<measurement>.json, where the benchmark's runner (test/bench/vscodeBench.ts) reads them.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
+import * as vscode from 'vscode';
+import type { WanVideoApi } from '../../../src/extension';
+import { PromptDiagnostics } from '../../../src/promptDiagnostics';
+import { TaskTreeProvider } from '../../../src/taskTree';
+import { TaskStore, type KeyValueStorage } from '../../../src/tasks/taskStore';
+import { taskHistory } from '../records';
+
+const WAN_ID = 'wan-video-dev.wan-video';
+/** After activation, what the extension starts (store, poller, views) has this long to settle before memory is read. */
+const SETTLE_MS = 3000;
+const TREE_TASKS = 1000;
+const PROMPT_FILE_LINES = 5000;
+const EDITS = 30;
+const DOWNLOADS = 3;
+
+export async function run(measurement: 'report' | 'measure'): Promise<void> {
+  let result: unknown;
+  try {
+    result = measurement === 'report' ? await report() : { tree: await measureTree(), diagnostics: await measureDiagnostics(), download: await measureDownload() };
+  } catch (error) {
+    result = { error: error instanceof Error ? error.stack ?? error.message : String(error) };
+  }
+  fs.writeFileSync(path.join(benchDir(), `${measurement}.json`), JSON.stringify(result, null, 2));
+}
+
+/** The extension host's memory once Wan Video (if installed) is active, and what of it is loaded. */
+async function report(): Promise<object> {
+  const wan = vscode.extensions.getExtension<WanVideoApi>(WAN_ID);
+  if (wan) {
+    await waitFor('Wan Video to activate', () => wan.isActive, 60_000);
+    await sleep(SETTLE_MS);
+  }
+  collectGarbage();
+  const memory = process.memoryUsage();
+  return {
+    pid: process.pid,
+    rss: memory.rss,
+    heapUsed: memory.heapUsed,
+    external: memory.external,
+    wan: wan && {
+      tasks: wan.exports.tasks().length,
+      // Which of its bundles are loaded: at start-up only dist/extension.js should be.
+      loaded: Object.keys(require.cache).filter((file) => file.startsWith(wan.extensionPath)).map((file) => path.relative(wan.extensionPath, file)),
+    },
+  };
+}
+
+/** The Tasks view's provider over 1000 finished tasks: time to produce every item, and what one task's change redraws. */
+async function measureTree(): Promise<object> {
+  const store = new TaskStore(new MemoryStorage());
+  const records = taskHistory(TREE_TASKS, Date.now());
+  for (const record of records) await store.add(record);
+  const provider = new TaskTreeProvider(store);
+  const produce = () => {
+    for (const id of provider.getChildren()) provider.getTreeItem(id);
+  };
+  const plainItems = () => {
+    for (const record of records) {
+      const item = new vscode.TreeItem(record.params.prompt);
+      item.id = record.taskId;
+    }
+  };
+  produce();
+  plainItems();
+  const produceMs = timesOf(20, produce);
+  const plainMs = timesOf(20, plainItems);
+
+  // The same provider behind a real view: count what VS Code asks for.
+  const calls = { children: 0, items: 0 };
+  const counting: vscode.TreeDataProvider<string> = {
+    onDidChangeTreeData: provider.onDidChangeTreeData,
+    getChildren: (element) => {
+      calls.children++;
+      return provider.getChildren(element);
+    },
+    getTreeItem: (element) => {
+      calls.items++;
+      return provider.getTreeItem(element);
+    },
+    getParent: (element) => provider.getParent(element),
+  };
+  const view = vscode.window.createTreeView('wanBench.tasks', { treeDataProvider: counting });
+  try {
+    const opened = performance.now();
+    await vscode.commands.executeCommand('wanBench.tasks.focus');
+    await waitFor('the view to ask for every item', () => calls.items >= TREE_TASKS, 30_000);
+    const openMs = performance.now() - opened;
+    await sleep(1000);
+    const afterChange = async (change: () => Promise<void>) => {
+      calls.children = 0;
+      calls.items = 0;
+      await change();
+      await sleep(1500);
+      return { ...calls };
+    };
+    // One task's download fails: one item should be asked for again.
+    const oneTask = await afterChange(() => store.update(records[TREE_TASKS / 2].taskId, { download: { state: 'failed', error: 'disk full', at: Date.now() } }));
+    // For comparison, a removal, which refreshes the whole list.
+    const wholeList = await afterChange(() => store.remove([records[TREE_TASKS - 1].taskId]));
+    return { tasks: TREE_TASKS, produceMs: summary(produceMs), plainItemsMs: summary(plainMs), openMs, oneTask, wholeList };
+  } finally {
+    view.dispose();
+    provider.dispose();
+    store.dispose();
+  }
+}
+
+/** The problems of a 5000-line prompt file, recomputed on each keystroke: time per edit. */
+async function measureDiagnostics(): Promise<object> {
+  const file = path.join(benchDir(), 'long.wanprompt');
+  fs.writeFileSync(file, longPromptFile(PROMPT_FILE_LINES));
+  const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+  const editor = await vscode.window.showTextDocument(document);
+  const diagnostics = new PromptDiagnostics();
+  const checkMs: number[] = [];
+  const check = diagnostics.check.bind(diagnostics);
+  // The listeners call this.check: time each call they make for this document.
+  diagnostics.check = (changed) => {
+    const started = performance.now();
+    check(changed);
+    if (changed === document) checkMs.push(performance.now() - started);
+  };
+  try {
+    diagnostics.check(document); // loads the parser, as the first keystroke in a session would
+    checkMs.length = 0;
+    const editMs: number[] = [];
+    const line = Math.floor(PROMPT_FILE_LINES / 2);
+    for (let i = 0; i < EDITS; i++) {
+      const started = performance.now();
+      await editor.edit((builder) => builder.insert(new vscode.Position(line, 0), 'x'));
+      editMs.push(performance.now() - started);
+    }
+    await sleep(500);
+    const problems = vscode.languages.getDiagnostics(document.uri).length;
+    return { lines: document.lineCount, edits: EDITS, checkMs: summary(checkMs), editRoundTripMs: summary(editMs), problems };
+  } finally {
+    diagnostics.dispose();
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    fs.rmSync(file, { force: true });
+  }
+}
+
+/** The extension's own downloader (its dist/net.js) fetching the big file: time and the host's memory growth. */
+async function measureDownload(): Promise<object> {
+  const url = process.env.WAN_BENCH_DOWNLOAD_URL;
+  const wan = vscode.extensions.getExtension(WAN_ID);
+  if (!url || !wan) return { skipped: 'no download URL or no Wan Video extension' };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const net = require(path.join(wan.extensionPath, 'dist', 'net.js')) as typeof import('../../../src/net');
+  const runs: { bytes: number; ms: number; rssBefore: number; peakGrowth: number }[] = [];
+  for (let i = 0; i < DOWNLOADS; i++) {
+    const target = path.join(benchDir(), `download-${i}.mp4`);
+    fs.rmSync(target, { force: true });
+    collectGarbage();
+    const rssBefore = process.memoryUsage.rss();
+    resetPeakMemory();
+    let peak = rssBefore;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 5);
+    const started = performance.now();
+    try {
+      const saved = await net.downloadVideo(url, target);
+      const ms = performance.now() - started;
+      clearInterval(sampler);
+      peak = Math.max(peak, peakMemory() ?? 0);
+      runs.push({ bytes: saved.bytes, ms, rssBefore, peakGrowth: peak - rssBefore });
+    } finally {
+      clearInterval(sampler);
+      fs.rmSync(target, { force: true });
+    }
+  }
+  return { runs };
+}
+
+function longPromptFile(lines: number): string {
+  const out = ['# A long shot list for the benchmark.', '---', 'model: wan2.7-t2v', 'resolution: 720P', 'ratio: 16:9', 'duration: 5', '---', ''];
+  for (let shot = 1; out.length < lines; shot++) {
+    out.push(
+      `### Shot ${shot}`,
+      '# notes for the editor',
+      '---',
+      `seed: ${shot}`,
+      // Every 50th shot asks for 20 s, which the model does not make: a problem to show.
+      `duration: ${shot % 50 === 0 ? 20 : 5}`,
+      '---',
+      `A paper boat drifting down a rain gutter after storm number ${shot},`,
+      'macro lens, soft morning light, droplets on the paper,',
+      'the camera follows it slowly.',
+      '',
+    );
+  }
+  return out.slice(0, lines).join('\n');
+}
+
+class MemoryStorage implements KeyValueStorage {
+  private readonly data = new Map<string, unknown>();
+
+  get<T>(key: string): T | undefined {
+    return this.data.get(key) as T | undefined;
+  }
+
+  update(key: string, value: unknown): Promise<void> {
+    if (value === undefined) this.data.delete(key);
+    else this.data.set(key, value);
+    return Promise.resolve();
+  }
+
+  keys(): readonly string[] {
+    return [...this.data.keys()];
+  }
+}
+
+let gc: (() => void) | undefined;
+
+/** A full collection before reading memory, so figures compare live objects rather than garbage. */
+function collectGarbage(): void {
+  if (!gc) {
+    v8.setFlagsFromString('--expose-gc');
+    gc = vm.runInNewContext('gc') as () => void;
+  }
+  gc();
+  gc();
+}
+
+/** Linux keeps the process's peak resident size (VmHWM); writing 5 to clear_refs starts it again from now. */
+function resetPeakMemory(): void {
+  try {
+    fs.writeFileSync('/proc/self/clear_refs', '5');
+  } catch {
+    // Not Linux, or not allowed: the sampled peak stands alone.
+  }
+}
+
+function peakMemory(): number | undefined {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function timesOf(count: number, work: () => void): number[] {
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    work();
+    times.push(performance.now() - started);
+  }
+  return times;
+}
+
+function summary(values: number[]): { median: number; p95: number; max: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.round((p / 100) * (sorted.length - 1)))];
+  return { median: at(50), p95: at(95), max: sorted[sorted.length - 1] };
+}
+
+function benchDir(): string {
+  const dir = process.env.WAN_BENCH_DIR;
+  if (!dir) throw new Error('WAN_BENCH_DIR is not set: the probe runs only under the benchmark.');
+  return dir;
+}
+
+async function waitFor(what: string, probe: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}.`);
+    await sleep(50);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,19 @@
+// The benchmark's probe and reference: an extension that does nothing at activation, so its activation time is the
+// floor of this VS Code on this machine; its commands take measurements inside the extension host it shares with
+// Wan Video (measure.ts loads only when one runs).
+import * as vscode from 'vscode';
+
+type Measurement = 'report' | 'measure';
+
+export function activate(context: vscode.ExtensionContext): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand('wanBench.report', () => run('report')),
+    vscode.commands.registerCommand('wanBench.measure', () => run('measure')),
+  );
+}
+
+async function run(measurement: Measurement): Promise<void> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const measure = require('./measure') as typeof import('./measure');
+  await measure.run(measurement);
+}

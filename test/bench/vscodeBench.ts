@@ -1,0 +1,371 @@
+// The cost to VS Code, measured in a real one (code-server 4.100.3 = VS Code 1.100.3, in Chromium): the packaged
+// extension's size, its activation time as the workbench's Running Extensions view reports it, the extension host's
+// memory with 500 tasks in storage against a host without the extension, and (inside that host, through the probe
+// extension in test/bench/host) the Tasks view with 1000 tasks, diagnostics on a 5000-line prompt file, and a
+// 200 MB download next to curl.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomFillSync } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { TaskStore, type KeyValueStorage } from '../../src/tasks/taskStore';
+import { WanClient } from '../../src/wan/client';
+import { closeDispatcher } from '../../src/wan/http';
+import { validateParams } from '../../src/wan/params';
+import { WanTestServer } from '../server/wanServer';
+import { CHROMIUM_PATH, ensureCodeServer, installVsix, startCodeServer, type RunningCodeServer } from '../vscode/codeServer';
+import { taskHistory } from './records';
+import { repoRoot } from './repo';
+
+const WAN_ID = 'wan-video-dev.wan-video';
+const STORED_TASKS = 500;
+const DOWNLOAD_BYTES = 200 * 1024 * 1024;
+const CURL_RUNS = 3;
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+/** Tall, so the Running Extensions list (70 px a row, slowest first) shows the probe's row too. */
+const VIEWPORT = { width: 1600, height: 2400 };
+
+export interface HostReport {
+  pid: number;
+  rss: number;
+  heapUsed: number;
+  external: number;
+  wan?: { tasks: number; loaded: string[] };
+}
+
+export interface WindowFigures {
+  report: HostReport;
+  /** activation times (code loading + activate call) from Running Extensions, ms */
+  wanActivationMs?: number;
+  probeActivationMs?: number;
+}
+
+export interface Summary {
+  median: number;
+  p95: number;
+  max: number;
+}
+
+export interface MeasureReport {
+  tree: { tasks: number; produceMs: Summary; plainItemsMs: Summary; openMs: number; oneTask: { children: number; items: number }; wholeList: { children: number; items: number } };
+  diagnostics: { lines: number; edits: number; checkMs: Summary; editRoundTripMs: Summary; problems: number };
+  download: { runs: { bytes: number; ms: number; rssBefore: number; peakGrowth: number }[] };
+}
+
+export interface VscodeFigures {
+  vsixBytes: number;
+  /** the installed extension's bundles: what activation loads and what loads on first use */
+  bundleBytes: Record<string, number>;
+  /** require() of each lazily loaded bundle in a fresh Node process, ms: what activation leaves out */
+  lazyLoadMs: Record<string, number>;
+  withoutWan: WindowFigures[];
+  withWan: WindowFigures[];
+  measured: MeasureReport;
+  curl: { bytes: number; ms: number }[];
+  screenshots: string[];
+}
+
+export async function runVscodeBench(windows: number, log: (line: string) => void): Promise<VscodeFigures> {
+  await ensureCodeServer({ log });
+  // Short: code-server puts unix sockets under it.
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'wan-bench-'));
+  const screenshotDir = path.join(repoRoot(), 'test-output', 'bench');
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  let browser: Browser | undefined;
+  let download: WanTestServer | undefined;
+  try {
+    log('packaging the extension (production build) and the probe…');
+    const wanVsix = packageWan(work);
+    const probeVsix = await packageProbe(work);
+    download = await WanTestServer.start({ video: randomFillSync(Buffer.alloc(DOWNLOAD_BYTES)) });
+    const downloadUrl = await finishedTaskUrl(download);
+    const results = path.join(work, 'results');
+    fs.mkdirSync(results);
+    const curl: { bytes: number; ms: number }[] = [];
+    for (let i = 0; i < CURL_RUNS; i++) curl.push(await curlOnce(downloadUrl, path.join(work, 'curl.mp4')));
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+
+    log(`${windows} windows without Wan Video (the probe alone)…`);
+    const withoutWan = await session({ work, name: 'without', vsixes: [probeVsix], browser, results, downloadUrl, windows, withWan: false, screenshotDir, log });
+    log(`${windows} windows with Wan Video and ${STORED_TASKS} tasks in its storage…`);
+    const withWan = await session({ work, name: 'with', vsixes: [probeVsix, wanVsix], browser, results, downloadUrl, windows, withWan: true, screenshotDir, log });
+    const installed = path.join(work, 'ext-with', `${WAN_ID}-${packageVersion()}`);
+    const bundleBytes = Object.fromEntries(['dist/extension.js', 'dist/net.js', 'dist/promptParser.js'].map((file) => [file, fs.statSync(path.join(installed, file)).size]));
+    const lazyLoadMs = Object.fromEntries(['dist/net.js', 'dist/promptParser.js'].map((file) => [file, requireTime(path.join(installed, file))]));
+    return {
+      vsixBytes: fs.statSync(wanVsix).size,
+      bundleBytes,
+      lazyLoadMs,
+      withoutWan: withoutWan.windows,
+      withWan: withWan.windows,
+      measured: withWan.measured!,
+      curl,
+      screenshots: [...withoutWan.screenshots, ...withWan.screenshots],
+    };
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await download?.close();
+    await closeDispatcher();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+interface SessionOptions {
+  work: string;
+  name: string;
+  vsixes: string[];
+  browser: Browser;
+  results: string;
+  downloadUrl: string;
+  windows: number;
+  withWan: boolean;
+  screenshotDir: string;
+  log: (line: string) => void;
+}
+
+/** One code-server with these extensions; `windows` fresh windows (each a new extension host), then the probe's measurements. */
+async function session(options: SessionOptions): Promise<{ windows: WindowFigures[]; measured?: MeasureReport; screenshots: string[] }> {
+  const extensionsDir = path.join(options.work, `ext-${options.name}`);
+  for (const vsix of options.vsixes) await installVsix(vsix, extensionsDir);
+  const workspace = path.join(options.work, `ws-${options.name}`);
+  fs.mkdirSync(workspace);
+  let codeServer: RunningCodeServer | undefined;
+  let context: BrowserContext | undefined;
+  const screenshots: string[] = [];
+  try {
+    codeServer = await startCodeServer({
+      workspaceFolder: workspace,
+      runDir: path.join(options.work, `cs-${options.name}`),
+      extensionsDir,
+      env: {
+        WAN_BENCH_DIR: options.results,
+        WAN_BENCH_DOWNLOAD_URL: options.downloadUrl,
+        EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: '' }),
+      },
+    });
+    context = await options.browser.newContext({ viewport: VIEWPORT });
+    const url = `${codeServer.url}/?folder=${encodeURIComponent(workspace)}`;
+    if (options.withWan) await seedTasks(context, codeServer.url);
+    const windows: WindowFigures[] = [];
+    let measured: MeasureReport | undefined;
+    for (let i = 0; i < options.windows; i++) {
+      const page = await openWindow(context, url);
+      try {
+        const report = await runProbe<HostReport>(page, options.results, 'report', 'Wan Bench: Report Extension Host', 120_000);
+        const figures: WindowFigures = { report };
+        if (options.withWan) {
+          await runCommand(page, 'Developer: Show Running Extensions');
+          figures.wanActivationMs = await activationTime(page, /^(Wan Video|wan-video-dev\.wan-video)$/);
+          figures.probeActivationMs = await activationTime(page, /^(Wan Bench Probe|wan-bench\.wan-bench-probe)$/);
+          if (i === 0) screenshots.push(await screenshot(page, options.screenshotDir, 'bench-running-extensions'));
+        }
+        windows.push(figures);
+        options.log(`  window ${i + 1}: host ${(report.rss / 2 ** 20).toFixed(1)} MB${figures.wanActivationMs === undefined ? '' : `, Wan Video activated in ${figures.wanActivationMs} ms`}`);
+        if (options.withWan && i === options.windows - 1) {
+          await runCommand(page, 'View: Close All Editors');
+          await page.locator('.activitybar .action-item a[aria-label^="Wan Video"]').click();
+          await page.locator('[id="workbench.view.extension.wan"] .monaco-list-row').first().waitFor();
+          screenshots.push(await screenshot(page, options.screenshotDir, 'bench-tasks-view-500'));
+          options.log('  tree, diagnostics and download inside the extension host…');
+          measured = await runProbe<MeasureReport>(page, options.results, 'measure', 'Wan Bench: Measure Tree, Diagnostics and Download', 10 * 60_000);
+        }
+      } finally {
+        await page.close();
+        // code-server keeps a closed window's extension host for a reconnection; this one is done.
+        const host = windows[windows.length - 1]?.report.pid;
+        if (host) killQuietly(host);
+      }
+    }
+    return { windows, measured, screenshots };
+  } finally {
+    await context?.close().catch(() => undefined);
+    await codeServer?.stop();
+  }
+}
+
+/** Puts the tasks into the browser's copy of VS Code's global state, where the workbench keeps extension storage. */
+async function seedTasks(context: BrowserContext, origin: string): Promise<void> {
+  const state: Record<string, unknown> = {};
+  const capture: KeyValueStorage = {
+    get: <T>(key: string) => state[key] as T | undefined,
+    update: (key, value) => {
+      state[key] = value;
+      return Promise.resolve();
+    },
+    keys: () => Object.keys(state),
+  };
+  const store = new TaskStore(capture);
+  for (const record of taskHistory(STORED_TASKS, Date.now())) await store.add(record);
+  store.dispose();
+  const page = await context.newPage();
+  try {
+    await page.goto(`${origin}/healthz`);
+    const arg = { database: 'vscode-web-state-db-global', table: 'ItemTable', key: WAN_ID, value: JSON.stringify(state) };
+    await page.evaluate(`(${SEED_SCRIPT})(${JSON.stringify(arg)})`);
+  } finally {
+    await page.close();
+  }
+}
+
+/** Runs in the page: IndexedDB, as VS Code's BrowserStorageService keeps it (database, table, key → JSON text). */
+const SEED_SCRIPT = `async ({ database, table, key, value }) => {
+  const db = await new Promise((resolve, reject) => {
+    const request = indexedDB.open(database);
+    request.onupgradeneeded = () => request.result.createObjectStore(table);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  await new Promise((resolve, reject) => {
+    const transaction = db.transaction(table, 'readwrite');
+    transaction.objectStore(table).put(value, key);
+    transaction.oncomplete = resolve;
+    transaction.onerror = () => reject(transaction.error);
+  });
+  db.close();
+}`;
+
+async function openWindow(context: BrowserContext, url: string): Promise<Page> {
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  await page.goto(url);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  return page;
+}
+
+/** Runs one of the probe's commands and waits for the figures it writes. */
+async function runProbe<T>(page: Page, results: string, measurement: string, title: string, timeoutMs: number): Promise<T> {
+  const file = path.join(results, `${measurement}.json`);
+  fs.rmSync(file, { force: true });
+  await runCommand(page, title);
+  const deadline = Date.now() + timeoutMs;
+  while (!fs.existsSync(file)) {
+    if (Date.now() > deadline) throw new Error(`The probe wrote no ${measurement}.json within ${timeoutMs / 1000} s.`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const result = JSON.parse(fs.readFileSync(file, 'utf8')) as T & { error?: string };
+  if (result.error) throw new Error(`The probe's ${measurement} failed: ${result.error}`);
+  return result;
+}
+
+/** F1, the command's title, a click on its row; again while the window is still starting and the row is missing. */
+async function runCommand(page: Page, title: string): Promise<void> {
+  const row = page.locator(`.quick-input-list .monaco-list-row[aria-label="${title}"], .quick-input-list .monaco-list-row[aria-label^="${title}, "]`).first();
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    try {
+      await row.click({ timeout: 5000 });
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+  }
+}
+
+/** The "Activation: N ms" of an extension's row in Running Extensions, once it has one. */
+async function activationTime(page: Page, name: RegExp): Promise<number> {
+  const row = page.locator('.runtime-extensions-editor .monaco-list-row').filter({ has: page.locator('.name', { hasText: name }) });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const text = (await row.locator('.activation-time').textContent({ timeout: 30_000 })) ?? '';
+    const match = /(\d+)\s*ms/.exec(text);
+    if (match) return Number(match[1]);
+    if (Date.now() > deadline) throw new Error(`No activation time for ${name} in Running Extensions: "${text}"`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function screenshot(page: Page, dir: string, name: string): Promise<string> {
+  const file = path.join(dir, `${name}.png`);
+  await page.screenshot({ path: file });
+  return path.relative(repoRoot(), file);
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // Gone already.
+  }
+}
+
+function packageWan(work: string): string {
+  const out = path.join(work, 'wan-video.vsix');
+  vsce(repoRoot(), out);
+  return out;
+}
+
+/** The probe: its manifest, and esbuild bundles of its code (the extension's own sources it measures included). */
+async function packageProbe(work: string): Promise<string> {
+  const dir = path.join(work, 'probe');
+  const host = path.join(repoRoot(), 'test', 'bench', 'host');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const esbuild = require('esbuild') as typeof import('esbuild');
+  await esbuild.build({
+    entryPoints: { extension: path.join(host, 'probeExtension.ts'), measure: path.join(host, 'measure.ts') },
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    outdir: dir,
+    external: ['vscode', './measure'],
+    logLevel: 'error',
+  });
+  fs.copyFileSync(path.join(host, 'package.json'), path.join(dir, 'package.json'));
+  const out = path.join(work, 'probe.vsix');
+  vsce(dir, out, ['--skip-license']);
+  return out;
+}
+
+function vsce(cwd: string, out: string, extra: string[] = []): void {
+  const bin = path.join(repoRoot(), 'node_modules', '.bin', 'vsce');
+  const result = spawnSync(bin, ['package', '--no-dependencies', '--allow-missing-repository', ...extra, '--out', out], { cwd, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`vsce package in ${cwd} failed:\n${result.stdout}${result.stderr}`);
+}
+
+function packageVersion(): string {
+  return (JSON.parse(fs.readFileSync(path.join(repoRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** A finished task on the test server, whose result link serves the big file. */
+async function finishedTaskUrl(server: WanTestServer): Promise<string> {
+  const checked = validateParams({ prompt: 'A 200 MB video for the download benchmark', seed: 1 });
+  if (!checked.params) throw new Error('The download task parameters are refused.');
+  server.scriptNextTasks({ pendingMs: 0, runningMs: 0 });
+  const client = new WanClient({ baseUrl: server.baseUrl, apiKey: 'sk-bench' });
+  const task = await client.createTask(checked.params);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  return server.videoUrlFor(task.taskId);
+}
+
+/** Debian's curl fetching the same file from the same server: the reference for throughput. */
+function curlOnce(url: string, target: string): Promise<{ bytes: number; ms: number }> {
+  // Not spawnSync: the server answering curl runs in this process.
+  const child = spawn('curl', ['--silent', '--show-error', '--output', target, '--write-out', '%{size_download} %{time_total}', url]);
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.on('error', (error) => reject(new Error(`curl did not start (is Debian's curl installed?): ${error.message}`)));
+    child.on('exit', (code) => {
+      fs.rmSync(target, { force: true });
+      if (code !== 0) return reject(new Error(`curl failed (exit ${code}): ${err}`));
+      const [bytes, seconds] = out.trim().split(' ').map(Number);
+      resolve({ bytes, ms: seconds * 1000 });
+    });
+  });
+}
+
+/** How long require() of a bundle takes in a fresh Node process. */
+function requireTime(file: string): number {
+  const script = `const { performance } = require('node:perf_hooks'); const t = performance.now(); require(${JSON.stringify(file)}); console.log(performance.now() - t);`;
+  const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`Could not load ${file}: ${result.stderr}`);
+  return Number(result.stdout.trim());
+}
