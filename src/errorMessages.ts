@@ -23,7 +23,7 @@ export function showError(error: unknown, context: ErrorContext): void {
 
 async function present(error: unknown, context: ErrorContext): Promise<void> {
   const { text, buttons, setting } = describe(error, context);
-  const choice = await vscode.window.showErrorMessage(`${context.action}: ${text}`, ...buttons);
+  const choice = await vscode.window.showErrorMessage(vscode.l10n.t('{0}: {1}', context.action, text), ...buttons);
   if (choice === SET_KEY) await vscode.commands.executeCommand('wan.setApiKey');
   else if (choice === OPEN_SETTINGS) await vscode.commands.executeCommand('workbench.action.openSettings', setting ?? 'wan.');
   else if (choice === EDIT_PROMPT && context.promptUri) await vscode.window.showTextDocument(context.promptUri);
@@ -32,7 +32,7 @@ async function present(error: unknown, context: ErrorContext): Promise<void> {
 
 /** Message text without the action, for the tree's tooltip and tests. */
 export function errorText(error: unknown): string {
-  if (error instanceof WanError) return error.advice ? `${error.message} ${error.advice}` : error.message;
+  if (error instanceof WanError) return error.advice ? vscode.l10n.t('{0} {1}', error.message, error.advice) : error.message;
   return error instanceof Error ? error.message : String(error);
 }
 

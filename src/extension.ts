@@ -1,8 +1,9 @@
 // Wires the extension together; each feature lives in its own module and owns its disposables.
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { ApiKeys } from './apiKeys';
 import { Generator } from './generate';
-import { closeNet } from './lazy';
+import { closeNet, shareTranslations } from './lazy';
 import { PromptDiagnostics } from './promptDiagnostics';
 import { PromptLanguage } from './promptLanguage/promptLanguage';
 import { showError } from './errorMessages';
@@ -27,6 +28,7 @@ export interface WanVideoApi {
 }
 
 export function activate(context: vscode.ExtensionContext): WanVideoApi {
+  shareTranslations(l10n.config);
   const own = <T extends vscode.Disposable>(disposable: T): T => {
     context.subscriptions.push(disposable);
     return disposable;

@@ -26,13 +26,15 @@ function config(): vscode.WorkspaceConfiguration {
 export function readEndpoint(): Endpoint {
   const id = config().get<string>('endpoint', 'apiyi') as EndpointId;
   if (!ENDPOINT_IDS.includes(id)) {
-    throw new SettingsError(`The setting wan.endpoint is "${id}"; allowed: ${ENDPOINT_IDS.join(', ')}.`, 'wan.endpoint');
+    throw new SettingsError(vscode.l10n.t('The setting wan.endpoint is "{0}"; allowed: {1}.', id, ENDPOINT_IDS.join(', ')), 'wan.endpoint');
   }
   if (id !== 'custom') return { id, baseUrl: ENDPOINT_BASE_URLS[id] };
   const raw = config().get<string>('baseUrl', '').trim();
-  if (!raw) throw new SettingsError('wan.endpoint is "custom" but wan.baseUrl is empty: set the base URL of the service, for example https://example.com/api/v1.', 'wan.baseUrl');
+  if (!raw) {
+    throw new SettingsError(vscode.l10n.t('wan.endpoint is "custom" but wan.baseUrl is empty: set the base URL of the service, for example https://example.com/api/v1.'), 'wan.baseUrl');
+  }
   const checked = checkBaseUrl(raw);
-  if ('problem' in checked) throw new SettingsError(`wan.baseUrl: ${checked.problem}`, 'wan.baseUrl');
+  if ('problem' in checked) throw new SettingsError(vscode.l10n.t('{0}: {1}', 'wan.baseUrl', checked.problem), 'wan.baseUrl');
   return { id, baseUrl: checked.url };
 }
 
@@ -54,7 +56,7 @@ export function readDefaults(): Partial<Record<ParamField, unknown>> {
   for (const [field, setting, value] of raw) {
     if (value === undefined || value === null || value === '') continue;
     const checked = checkParam(field, value);
-    if ('problem' in checked) problems.push({ setting: `wan.${setting}`, message: `wan.${setting}: ${checked.problem}` });
+    if ('problem' in checked) problems.push({ setting: `wan.${setting}`, message: vscode.l10n.t('{0}: {1}', `wan.${setting}`, checked.problem) });
     else values[field] = checked.value;
   }
   if (problems.length > 0) throw new SettingsError(problems.map((p) => p.message).join(' '), problems[0].setting);

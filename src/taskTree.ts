@@ -62,10 +62,10 @@ export function contextValueOf(record: TaskRecord): string {
 
 export function formatElapsed(ms: number): string {
   const seconds = Math.max(0, Math.round(ms / 1000));
-  if (seconds < 60) return `${seconds}s`;
+  if (seconds < 60) return vscode.l10n.t('{0}s', seconds);
   const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes}m ${String(seconds % 60).padStart(2, '0')}s`;
-  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`;
+  if (minutes < 60) return vscode.l10n.t('{0}m {1}s', minutes, String(seconds % 60).padStart(2, '0'));
+  return vscode.l10n.t('{0}h {1}m', Math.floor(minutes / 60), String(minutes % 60).padStart(2, '0'));
 }
 
 export function elapsedOf(record: TaskRecord, now: number): number {
@@ -128,10 +128,10 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskId>, vscode
     if (!record) return new vscode.TreeItem(taskId);
     // A prompt of a prompt file goes by its title; its variations by their seeds.
     const title = record.source.promptTitle;
-    const item = new vscode.TreeItem(title ? `${title} · seed ${record.params.seed ?? '?'}` : firstLine(record.params.prompt));
+    const item = new vscode.TreeItem(title ? vscode.l10n.t('{0} · seed {1}', title, record.params.seed ?? '?') : firstLine(record.params.prompt));
     item.id = taskId;
     const { resolution, ratio, duration } = record.params;
-    item.description = `${statusLabel(record)} · ${formatElapsed(elapsedOf(record, Date.now()))} · ${resolution} · ${ratio} · ${duration}s`;
+    item.description = `${statusLabel(record)} · ${formatElapsed(elapsedOf(record, Date.now()))} · ${resolution} · ${ratio} · ${vscode.l10n.t('{0}s', duration)}`;
     const [icon, color] = ICONS[record.status];
     item.iconPath = new vscode.ThemeIcon(
       record.status === 'SUCCEEDED' && record.download.state === 'downloading' ? 'sync~spin' : icon,
@@ -192,7 +192,7 @@ function tooltipOf(record: TaskRecord): vscode.MarkdownString {
   const rows: [string, string | number | boolean | undefined][] = [
     [vscode.l10n.t('Status'), statusLabel(record)],
     [vscode.l10n.t('Model'), p.model],
-    [vscode.l10n.t('Parameters'), `${p.resolution} · ${p.ratio} · ${p.duration}s · prompt_extend ${p.promptExtend} · watermark ${p.watermark}`],
+    [vscode.l10n.t('Parameters'), `${p.resolution} · ${p.ratio} · ${vscode.l10n.t('{0}s', p.duration)} · prompt_extend ${p.promptExtend} · watermark ${p.watermark}`],
     [vscode.l10n.t('Seed'), p.seed],
     [vscode.l10n.t('Negative prompt'), p.negativePrompt],
     [vscode.l10n.t('Task ID'), record.taskId],

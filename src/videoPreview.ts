@@ -129,7 +129,7 @@ export function renderPage(webview: Pick<vscode.Webview, 'cspSource' | 'asWebvie
   const rows: [string, string | number | undefined][] = [
     [vscode.l10n.t('Model'), p.model],
     [vscode.l10n.t('Resolution'), `${p.resolution} · ${p.ratio}`],
-    [vscode.l10n.t('Duration'), `${record.usage?.duration ?? p.duration} s`],
+    [vscode.l10n.t('Duration'), vscode.l10n.t('{0} s', record.usage?.duration ?? p.duration)],
     [vscode.l10n.t('Seed'), p.seed],
     [vscode.l10n.t('Negative prompt'), p.negativePrompt],
     [vscode.l10n.t('Rewritten prompt'), record.actualPrompt],

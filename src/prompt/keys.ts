@@ -1,5 +1,6 @@
 // What each front-matter key means, what it allows under a model, and what to suggest for it: for hover and completion.
-import { allowedDurations, describeDurations, MODEL_IDS, rulesFor, SHOT_TYPES, T2V_MODELS } from '../wan/models';
+import * as l10n from '@vscode/l10n';
+import { allowedDurations, describeDurations, MODEL_IDS, modelSummary, rulesFor, SHOT_TYPES, T2V_MODELS } from '../wan/models';
 import { LIMITS, RATIOS, RESOLUTIONS, takesField } from '../wan/params';
 import { MAX_VARIANTS, PROMPT_FILE_KEYS, type PromptFileKey } from './promptFile';
 
@@ -29,38 +30,62 @@ export function keyDoc(key: PromptFileKey, model: string): KeyDoc {
   switch (key) {
     case 'model':
       return doc(
-        'The text-to-video model. Its rules decide which other keys apply: wan2.7 takes resolution and ratio, the older models a size.',
-        T2V_MODELS.map((m) => `${m.id} (${m.summary})`).join('; '),
-        'the `wan.model` setting (wan2.7-t2v)',
+        l10n.t('The text-to-video model. Its rules decide which other keys apply: wan2.7 takes resolution and ratio, the older models a size.'),
+        T2V_MODELS.map((m) => `${m.id} (${modelSummary(m)})`).join('; '),
+        l10n.t('the `wan.model` setting (wan2.7-t2v)'),
       );
     case 'resolution':
-      return doc('Output resolution. 1080P costs more per second.', RESOLUTIONS.join(', '), 'the `wan.defaults.resolution` setting (720P)');
+      return doc(l10n.t('Output resolution. 1080P costs more per second.'), RESOLUTIONS.join(', '), l10n.t('the `wan.defaults.resolution` setting (720P)'));
     case 'ratio':
-      return doc('Aspect ratio of the video.', RATIOS.join(', '), 'the `wan.defaults.ratio` setting (16:9)');
+      return doc(l10n.t('Aspect ratio of the video.'), RATIOS.join(', '), l10n.t('the `wan.defaults.ratio` setting (16:9)'));
     case 'size':
       return doc(
-        'Width*height of the video, for the models before wan2.7. Each size belongs to a resolution tier.',
-        rules.shape === 'size' ? rules.sizes.map((o) => `${o.size} (${o.tier}, ${o.ratio})`).join(', ') : `${rules.id} takes resolution and ratio instead`,
-        rules.shape === 'size' ? `the size matching the resolution and ratio settings, else ${rules.defaultSize}` : '—',
+        l10n.t('Width*height of the video, for the models before wan2.7. Each size belongs to a resolution tier.'),
+        rules.shape === 'size' ? rules.sizes.map((o) => `${o.size} (${o.tier}, ${o.ratio})`).join(', ') : l10n.t('{0} takes resolution and ratio instead', rules.id),
+        rules.shape === 'size' ? l10n.t('the size matching the resolution and ratio settings, else {0}', rules.defaultSize ?? '') : '—',
       );
     case 'duration':
-      return doc('Length of the video in whole seconds. Billing is per second.', `${describeDurations(rules)} seconds`, `the \`wan.defaults.duration\` setting (5) where the model allows it, else ${rules.defaultDuration}`);
+      return doc(
+        l10n.t('Length of the video in whole seconds. Billing is per second.'),
+        l10n.t('{0} seconds', describeDurations(rules)),
+        l10n.t('the `wan.defaults.duration` setting (5) where the model allows it, else {0}', rules.defaultDuration),
+      );
     case 'shot_type':
-      return doc('`single`: one continuous shot; `multi`: several shots. Works only with prompt_extend on.', rules.shotType ? SHOT_TYPES.join(', ') : `${rules.id} does not take it`, 'single');
+      return doc(
+        l10n.t('`single`: one continuous shot; `multi`: several shots. Works only with prompt_extend on.'),
+        rules.shotType ? SHOT_TYPES.join(', ') : l10n.t('{0} does not take it', rules.id),
+        'single',
+      );
     case 'seed':
-      return doc('Fixes the randomness: the same prompt and seed give a similar video. With variants, the videos take seed, seed+1, …', `a whole number from 0 to ${LIMITS.seedMax}`, 'a new random seed for each video (or the `wan.defaults.seed` setting); the seed used is always recorded');
+      return doc(
+        l10n.t('Fixes the randomness: the same prompt and seed give a similar video. With variants, the videos take seed, seed+1, …'),
+        l10n.t('a whole number from {0} to {1}', 0, LIMITS.seedMax),
+        l10n.t('a new random seed for each video (or the `wan.defaults.seed` setting); the seed used is always recorded'),
+      );
     case 'seeds':
-      return doc('One video per seed in the list, for example `[1, 2, 3]`. Replaces seed and variants.', `1 to ${MAX_VARIANTS} seeds, each from 0 to ${LIMITS.seedMax}`, 'one video');
+      return doc(
+        l10n.t('One video per seed in the list, for example `[1, 2, 3]`. Replaces seed and variants.'),
+        l10n.t('1 to {0} seeds, each from 0 to {1}', MAX_VARIANTS, LIMITS.seedMax),
+        l10n.t('one video'),
+      );
     case 'variants':
-      return doc('How many videos to make of the prompt, each with its own seed: counting up from seed when it is set, random otherwise.', `a whole number from 1 to ${MAX_VARIANTS}`, '1');
+      return doc(
+        l10n.t('How many videos to make of the prompt, each with its own seed: counting up from seed when it is set, random otherwise.'),
+        l10n.t('a whole number from {0} to {1}', 1, MAX_VARIANTS),
+        '1',
+      );
     case 'prompt_extend':
-      return doc('Let the service rewrite the prompt with more detail (adds a few seconds).', 'true, false', 'the `wan.defaults.promptExtend` setting (true)');
+      return doc(l10n.t('Let the service rewrite the prompt with more detail (adds a few seconds).'), 'true, false', l10n.t('the `wan.defaults.promptExtend` setting (true)'));
     case 'watermark':
-      return doc('Adds the "AI generated" mark at the bottom right.', 'true, false', 'the `wan.defaults.watermark` setting (false)');
+      return doc(l10n.t('Adds the "AI generated" mark at the bottom right.'), 'true, false', l10n.t('the `wan.defaults.watermark` setting (false)'));
     case 'negative_prompt':
-      return doc('What the video should avoid.', `text, at most ${LIMITS.negativePromptMax} characters`, 'the `wan.defaults.negativePrompt` setting (none)');
+      return doc(l10n.t('What the video should avoid.'), l10n.t('text, at most {0} characters', LIMITS.negativePromptMax), l10n.t('the `wan.defaults.negativePrompt` setting (none)'));
     case 'audio_url':
-      return doc('A soundtrack for the video. Without it the model makes its own sound.', rules.audio ? 'a public http:// or https:// link to a wav or mp3 file, 2–30 s, at most 15 MB' : `${rules.id} makes silent videos`, 'none');
+      return doc(
+        l10n.t('A soundtrack for the video. Without it the model makes its own sound.'),
+        rules.audio ? l10n.t('a public http:// or https:// link to a wav or mp3 file, 2–30 s, at most 15 MB') : l10n.t('{0} makes silent videos', rules.id),
+        l10n.t('none'),
+      );
   }
 }
 
@@ -75,7 +100,7 @@ export function valueSuggestions(key: PromptFileKey, model: string): ValueSugges
   const rules = rulesFor(model);
   switch (key) {
     case 'model':
-      return T2V_MODELS.map((m) => ({ value: m.id, detail: m.summary }));
+      return T2V_MODELS.map((m) => ({ value: m.id, detail: modelSummary(m) }));
     case 'resolution':
       return RESOLUTIONS.map((value) => ({ value }));
     case 'ratio':
@@ -83,18 +108,18 @@ export function valueSuggestions(key: PromptFileKey, model: string): ValueSugges
     case 'size':
       return rules.sizes.map((o) => ({ value: o.size, detail: `${o.tier} · ${o.ratio}` }));
     case 'duration':
-      return allowedDurations(rules).map((n) => ({ value: String(n), detail: `${n} s` }));
+      return allowedDurations(rules).map((n) => ({ value: String(n), detail: l10n.t('{0} s', n) }));
     case 'shot_type':
       return SHOT_TYPES.map((value) => ({ value }));
     case 'prompt_extend':
     case 'watermark':
       return [{ value: 'true' }, { value: 'false' }];
     case 'variants':
-      return [2, 3, 4].map((n) => ({ value: String(n), detail: `${n} videos` }));
+      return [2, 3, 4].map((n) => ({ value: String(n), detail: l10n.t('{0} videos', n) }));
     case 'seeds':
-      return [{ value: '[1, 2, 3]', detail: '3 videos' }];
+      return [{ value: '[1, 2, 3]', detail: l10n.t('{0} videos', 3) }];
     case 'negative_prompt':
-      return [{ value: 'blurry, low quality, distorted, text, watermark' }];
+      return [{ value: l10n.t('blurry, low quality, distorted, text, watermark') }];
     case 'audio_url':
       return [{ value: 'https://' }];
     case 'seed':

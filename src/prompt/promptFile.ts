@@ -10,9 +10,10 @@
 //   variants: 3
 //   ---
 //   A paper boat drifting down a rain gutter.
+import * as l10n from '@vscode/l10n';
 import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import { findModel, hasFixedDuration, MODEL_IDS, nearestDuration, rulesFor, T2V_MODELS } from '../wan/models';
-import { checkParam, DEFAULT_MODEL, LIMITS, RATIOS, RESOLUTIONS, takesField, type ParamField } from '../wan/params';
+import { checkParam, checkSeed, DEFAULT_MODEL, LIMITS, RATIOS, RESOLUTIONS, takesField, type ParamField } from '../wan/params';
 
 /** The keys a front matter may set: the API's own parameter names, and the two that make several videos of one prompt. */
 export const PROMPT_FILE_KEYS = [
@@ -252,7 +253,7 @@ function splitSections(lines: Line[], problems: PromptFileProblem[]): Section[] 
       section.frontMatter = close === undefined ? { open: i, last } : { open: i, close, last: close };
       if (close === undefined) {
         problems.push({
-          message: `The front matter opened on line ${i + 1} is never closed: add a line with --- between the settings and the prompt.`,
+          message: l10n.t('The front matter opened on line {0} is never closed: add a line with --- between the settings and the prompt.', i + 1),
           start: line.start,
           end: line.end,
           severity: 'error',
@@ -265,7 +266,7 @@ function splitSections(lines: Line[], problems: PromptFileProblem[]): Section[] 
     if (FENCE.test(line.text) && !sawFence) {
       sawFence = true;
       problems.push({
-        message: 'This --- line is part of the prompt text. To give the next prompt settings of its own, start it with a ### line, then its --- block.',
+        message: l10n.t('This --- line is part of the prompt text. To give the next prompt settings of its own, start it with a ### line, then its --- block.'),
         start: line.start,
         end: line.end,
         severity: 'warning',
@@ -294,10 +295,8 @@ function promptText(textLines: Line[]): { prompt: string; start: number; end: nu
 function checkPromptText(entry: PromptEntry, section: Section, problems: PromptFileProblem[]): void {
   if (section.frontMatter && section.frontMatter.close === undefined) return; // already reported: the prompt is inside it
   if (entry.prompt === '') {
-    const name = entry.title ? `The prompt "${entry.title}"` : 'The prompt';
-    const where = entry.header ? ' below its ### line' : section.frontMatter ? ' below the front matter' : '';
     const at = entry.header ?? { start: entry.start, end: entry.end };
-    problems.push({ message: `${name} is empty: write the text of the video${where}.`, start: at.start, end: at.end, field: 'prompt', severity: 'error' });
+    problems.push({ message: emptyPromptMessage(entry, section), start: at.start, end: at.end, field: 'prompt', severity: 'error' });
     return;
   }
   const checked = checkParam('prompt', entry.prompt);
@@ -344,12 +343,12 @@ function readFrontMatter(text: string, lines: Line[], block: NonNullable<Section
   for (const error of doc.errors) {
     const start = Math.min(error.pos[0], last - 1);
     const end = Math.min(Math.max(error.pos[1], start + 1), last);
-    problems.push({ message: `The front matter is not valid YAML: ${firstLine(error.message)}`, start: bodyStart + start, end: bodyStart + end, severity: 'error' });
+    problems.push({ message: l10n.t('The front matter is not valid YAML: {0}', firstLine(error.message)), start: bodyStart + start, end: bodyStart + end, severity: 'error' });
   }
   if (doc.errors.length > 0 || doc.contents === null) return frontMatter;
   if (!isMap(doc.contents)) {
     const [start, end] = doc.contents.range ?? [0, source.length];
-    problems.push({ message: 'The front matter must be a list of `key: value` lines, for example `duration: 5`.', start: bodyStart + start, end: bodyStart + end, severity: 'error' });
+    problems.push({ message: l10n.t('The front matter must be a list of `key: value` lines, for example `duration: 5`.'), start: bodyStart + start, end: bodyStart + end, severity: 'error' });
     return frontMatter;
   }
   for (const pair of doc.contents.items) {
@@ -405,9 +404,9 @@ function checkScope(frontMatter: FrontMatter | undefined, inheritedModel: string
     if (checked !== undefined) scope.values[key as PromptFileKey] = checked;
   }
   const { seed, seeds, variants } = scope.fields;
-  if (seeds && seed) problems.push(at(seeds, 'key', 'seeds and seed both fix the seed: keep one of them.', 'seeds', [remove('Remove seed', seed)]));
+  if (seeds && seed) problems.push(at(seeds, 'key', l10n.t('seeds and seed both fix the seed: keep one of them.'), 'seeds', [remove(seed)]));
   if (seeds && variants) {
-    problems.push(at(variants, 'key', 'variants and seeds both say how many videos to make: seeds makes one per seed, so remove variants.', 'variants', [remove('Remove variants', variants)]));
+    problems.push(at(variants, 'key', l10n.t('variants and seeds both say how many videos to make: seeds makes one per seed, so remove variants.'), 'variants', [remove(variants)]));
   }
   return scope;
 }
@@ -417,14 +416,15 @@ function checkModel(field: FrontMatterField, problems: PromptFileProblem[]): str
   const known = findModel(written);
   if (known) {
     if (written !== known.id) {
-      problems.push(at(field, 'value', `Write the model as ${known.id}.`, 'model', [replace(`Change to ${known.id}`, field, known.id)], 'warning'));
+      problems.push(at(field, 'value', l10n.t('Write the model as {0}.', known.id), 'model', [replace(field, known.id)], 'warning'));
     }
     return known.id;
   }
   const closest = closestOf(written.trim().toLowerCase(), MODEL_IDS, 4);
-  const kind = /-(i2v|r2v)\b/i.test(written) ? ` ${written} makes videos from images; prompt files are text to video.` : '';
-  problems.push(at(field, 'value', `model "${written}" is not a text-to-video model this extension knows.${kind} Use one of ${MODEL_IDS.join(', ')}.`, 'model',
-    closest ? [replace(`Change to ${closest}`, field, closest)] : undefined));
+  const message = /-(i2v|r2v)\b/i.test(written)
+    ? l10n.t('model "{0}" is not a text-to-video model this extension knows. {0} makes videos from images; prompt files are text to video. Use one of {1}.', written, MODEL_IDS.join(', '))
+    : l10n.t('model "{0}" is not a text-to-video model this extension knows. Use one of {1}.', written, MODEL_IDS.join(', '));
+  problems.push(at(field, 'value', message, 'model', closest ? [replace(field, closest)] : undefined));
   return undefined;
 }
 
@@ -439,23 +439,21 @@ function checkKey(key: PromptFileKey, field: FrontMatterField, model: string, pr
   }
   // Accepted but written otherwise (720p for 720P): say how the API writes it.
   if (typeof field.value === 'string' && typeof checked.value === 'string' && ['resolution', 'shot_type'].includes(key) && field.value !== checked.value) {
-    problems.push(at(field, 'value', `Write ${key} as ${checked.value}, as the API does.`, key, [replace(`Change to ${checked.value}`, field, checked.value)], 'warning'));
+    problems.push(at(field, 'value', l10n.t('Write {0} as {1}, as the API does.', key, checked.value), key, [replace(field, checked.value)], 'warning'));
   }
   return checked.value;
 }
 
 function checkVariants(field: FrontMatterField, problems: PromptFileProblem[]): number | undefined {
   const value = field.value;
-  const range = `a whole number from 1 to ${MAX_VARIANTS}`;
   if (typeof value === 'string' && NUMBER_TEXT.test(value)) {
-    problems.push(at(field, 'value', `variants must be a number, not a string — write ${value.trim()} without quotes.`, 'variants', [replace(`Change to ${value.trim()}`, field, value.trim())]));
+    problems.push(at(field, 'value', l10n.t('{0} must be a number, not a string — write {1} without quotes.', 'variants', value.trim()), 'variants', [replace(field, value.trim())]));
     return undefined;
   }
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_VARIANTS) {
-    const fixes = typeof value === 'number' && Number.isFinite(value)
-      ? [replace(`Change to ${clamp(Math.round(value), 1, MAX_VARIANTS)}`, field, String(clamp(Math.round(value), 1, MAX_VARIANTS)))]
-      : undefined;
-    problems.push(at(field, 'value', `variants is how many videos to make of the prompt, each with its own seed: ${range}; got ${JSON.stringify(value)}.`, 'variants', fixes));
+    const fixes = typeof value === 'number' && Number.isFinite(value) ? [replace(field, String(clamp(Math.round(value), 1, MAX_VARIANTS)))] : undefined;
+    const message = l10n.t('variants is how many videos to make of the prompt, each with its own seed: a whole number from 1 to {0}; got {1}.', MAX_VARIANTS, JSON.stringify(value));
+    problems.push(at(field, 'value', message, 'variants', fixes));
     return undefined;
   }
   return value;
@@ -464,11 +462,11 @@ function checkVariants(field: FrontMatterField, problems: PromptFileProblem[]): 
 function checkSeeds(field: FrontMatterField, problems: PromptFileProblem[]): number[] | undefined {
   const value = field.value;
   if (!Array.isArray(value)) {
-    problems.push(at(field, 'value', `seeds is a list with one seed per video, like [1, 2, 3]; for one seed write seed: ${JSON.stringify(value)}.`, 'seeds'));
+    problems.push(at(field, 'value', l10n.t('seeds is a list with one seed per video, like [1, 2, 3]; for one seed write seed: {0}.', JSON.stringify(value)), 'seeds'));
     return undefined;
   }
   if (value.length === 0 || value.length > MAX_VARIANTS) {
-    problems.push(at(field, 'value', `seeds must list from 1 to ${MAX_VARIANTS} seeds; it lists ${value.length}.`, 'seeds'));
+    problems.push(at(field, 'value', l10n.t('seeds must list from 1 to {0} seeds; it lists {1}.', MAX_VARIANTS, value.length), 'seeds'));
     return undefined;
   }
   const ranges = field.itemRanges ?? [];
@@ -476,13 +474,13 @@ function checkSeeds(field: FrontMatterField, problems: PromptFileProblem[]): num
   const seen = new Set<number>();
   value.forEach((item, i) => {
     const [start, end] = ranges[i] ?? [field.valueStart, field.valueEnd];
-    const checked = checkParam('seed', item);
+    const checked = checkSeed(item, l10n.t('each seed'));
     if ('problem' in checked) {
       ok = false;
-      const fixes = typeof item === 'string' && NUMBER_TEXT.test(item) ? [{ title: `Change to ${item.trim()}`, edits: [{ start, end, text: item.trim() }] }] : undefined;
-      problems.push({ message: checked.problem.replace(/^seed/, 'each seed'), start, end, field: 'seeds', severity: 'error', fixes });
+      const fixes = typeof item === 'string' && NUMBER_TEXT.test(item) ? [{ title: changeTo(item.trim()), edits: [{ start, end, text: item.trim() }] }] : undefined;
+      problems.push({ message: checked.problem, start, end, field: 'seeds', severity: 'error', fixes });
     } else if (seen.has(item as number)) {
-      problems.push({ message: `Seed ${item} is listed twice: the same seed makes the same video twice.`, start, end, field: 'seeds', severity: 'warning' });
+      problems.push({ message: l10n.t('Seed {0} is listed twice: the same seed makes the same video twice.', item as number), start, end, field: 'seeds', severity: 'warning' });
     }
     seen.add(item as number);
   });
@@ -499,8 +497,8 @@ function checkInherited(text: string, file: Scope, prompt: Scope, problems: Prom
     if (!('problem' in checked)) continue;
     const line = lineOf(text, file.fields[key]!.keyStart);
     const message = takesField(rulesFor(prompt.model), key)
-      ? `${checked.problem} The file's front matter sets ${key} for every prompt (line ${line}): give this prompt a ${key} of its own.`
-      : `${prompt.model} does not take ${key}, which the file's front matter sets for every prompt (line ${line}): move it into the prompts that use ${file.model}.`;
+      ? l10n.t('{0} The file\'s front matter sets {1} for every prompt (line {2}): give this prompt a {1} of its own.', checked.problem, key, line)
+      : l10n.t('{0} does not take {1}, which the file\'s front matter sets for every prompt (line {2}): move it into the prompts that use {3}.', prompt.model, key, line, file.model);
     problems.push(at(modelField, 'value', message, 'model'));
   }
 }
@@ -511,7 +509,7 @@ function checkMultiShot(file: Scope, prompt: Scope | undefined, problems: Prompt
   const values = prompt ? { ...file.values, ...prompt.values } : file.values;
   const field = prompt?.fields.shot_type ?? prompt?.fields.prompt_extend ?? file.fields.shot_type;
   if (field && values.shot_type === 'multi' && values.prompt_extend === false) {
-    problems.push(at(field, 'value', 'shot_type: multi works only with prompt_extend: true; with prompt_extend off the video is one shot.', field.key as PromptFileKey, undefined, 'warning'));
+    problems.push(at(field, 'value', l10n.t('shot_type: multi works only with prompt_extend: true; with prompt_extend off the video is one shot.'), field.key as PromptFileKey, undefined, 'warning'));
   }
 }
 
@@ -523,7 +521,7 @@ function checkSeedRange(file: Scope, prompt: Scope | undefined, problems: Prompt
   const seeds = seedsOf(file, prompt);
   const last = seeds[seeds.length - 1];
   if (last !== undefined && last > LIMITS.seedMax) {
-    problems.push(at(field, 'value', `${seeds.length} variants from seed ${seeds[0]} would pass the largest seed, ${LIMITS.seedMax}: choose a smaller seed.`, field.key as PromptFileKey));
+    problems.push(at(field, 'value', l10n.t('{0} variants from seed {1} would pass the largest seed, {2}: choose a smaller seed.', seeds.length, seeds[0] ?? 0, LIMITS.seedMax), field.key as PromptFileKey));
   }
 }
 
@@ -561,30 +559,33 @@ function fixesFor(key: ParamField, field: FrontMatterField, model: string): Quic
   const rules = rulesFor(model);
   const fixes: QuickFix[] = [];
   if (typeof value === 'string' && ['duration', 'seed'].includes(key) && NUMBER_TEXT.test(value)) {
-    fixes.push(replace(`Change to ${value.trim()}`, field, value.trim()));
+    fixes.push(replace(field, value.trim()));
   }
   if (typeof value === 'string' && ['prompt_extend', 'watermark'].includes(key) && BOOLEAN_TEXT.test(value)) {
-    fixes.push(replace(`Change to ${value.trim().toLowerCase()}`, field, value.trim().toLowerCase()));
+    fixes.push(replace(field, value.trim().toLowerCase()));
   }
   if (key === 'duration' && typeof value === 'number' && Number.isFinite(value)) {
     const nearest = nearestDuration(rules, value);
-    fixes.push(hasFixedDuration(rules) ? remove('Remove duration', field) : replace(`Change to ${nearest}`, field, String(nearest)));
+    fixes.push(hasFixedDuration(rules) ? remove(field) : replace(field, String(nearest)));
   }
   if (key === 'seed' && typeof value === 'number' && Number.isFinite(value)) {
-    const nearest = clamp(Math.round(value), 0, LIMITS.seedMax);
-    fixes.push(replace(`Change to ${nearest}`, field, String(nearest)));
+    fixes.push(replace(field, String(clamp(Math.round(value), 0, LIMITS.seedMax))));
   }
   if (key === 'size' && typeof value === 'string') {
     const starred = value.trim().replace(/\s*[xX×]\s*/, '*');
-    if (rules.sizes.some((option) => option.size === starred)) fixes.push(replace(`Change to ${starred}`, field, starred));
+    if (rules.sizes.some((option) => option.size === starred)) fixes.push(replace(field, starred));
     if (rules.shape === 'resolution-ratio') {
       const known = T2V_MODELS.flatMap((m) => m.sizes).find((option) => option.size === starred);
       if (known && (RESOLUTIONS as readonly string[]).includes(known.tier)) {
-        fixes.push(replaceLine(`Change to resolution: ${known.tier} and ratio: ${known.ratio}`, field, [`resolution: ${known.tier}`, `ratio: ${quoteRatio(known.ratio)}`]));
+        fixes.push(replaceLine(
+          l10n.t('Change to resolution: {0} and ratio: {1}', known.tier, known.ratio),
+          field,
+          [`resolution: ${known.tier}`, `ratio: ${quoteRatio(known.ratio)}`],
+        ));
       }
     }
   }
-  if (!takesField(rules, key)) fixes.push(remove(`Remove ${key}`, field));
+  if (!takesField(rules, key)) fixes.push(remove(field));
   return fixes.length > 0 ? fixes : undefined;
 }
 
@@ -593,12 +594,14 @@ function quoteRatio(ratio: string): string {
 }
 
 function unknownKey(field: FrontMatterField): PromptFileProblem {
-  const hint = field.key === 'prompt' ? ' The prompt itself goes below the closing ---.' : '';
   const closest = closestOf(field.key.toLowerCase(), PROMPT_FILE_KEYS, 3);
   const fixes = closest && field.key !== 'prompt'
-    ? [{ title: `Change to ${closest}`, edits: [{ start: field.keyStart, end: field.keyEnd, text: closest }] }]
+    ? [{ title: changeTo(closest), edits: [{ start: field.keyStart, end: field.keyEnd, text: closest }] }]
     : undefined;
-  return { message: `Unknown key "${field.key}". Allowed keys: ${PROMPT_FILE_KEYS.join(', ')}.${hint}`, start: field.keyStart, end: field.keyEnd, severity: 'error', fixes };
+  const message = field.key === 'prompt'
+    ? l10n.t('Unknown key "{0}". Allowed keys: {1}. The prompt itself goes below the closing ---.', field.key, PROMPT_FILE_KEYS.join(', '))
+    : l10n.t('Unknown key "{0}". Allowed keys: {1}.', field.key, PROMPT_FILE_KEYS.join(', '));
+  return { message, start: field.keyStart, end: field.keyEnd, severity: 'error', fixes };
 }
 
 function at(field: FrontMatterField, part: 'key' | 'value', message: string, key: PromptFileKey, fixes?: QuickFix[], severity: 'error' | 'warning' = 'error'): PromptFileProblem {
@@ -608,12 +611,26 @@ function at(field: FrontMatterField, part: 'key' | 'value', message: string, key
   return problem;
 }
 
-function replace(title: string, field: FrontMatterField, text: string): QuickFix {
-  return { title, edits: [{ start: field.valueStart, end: field.valueEnd, text }] };
+function changeTo(text: string): string {
+  return l10n.t('Change to {0}', text);
 }
 
-function remove(title: string, field: FrontMatterField): QuickFix {
-  return { title, edits: [{ start: field.lineStart, end: field.lineEnd, text: '' }] };
+/** "Change to <text>": the field's value becomes `text`. */
+function replace(field: FrontMatterField, text: string): QuickFix {
+  return { title: changeTo(text), edits: [{ start: field.valueStart, end: field.valueEnd, text }] };
+}
+
+/** "Remove <key>": the field's whole line goes. */
+function remove(field: FrontMatterField): QuickFix {
+  return { title: l10n.t('Remove {0}', field.key), edits: [{ start: field.lineStart, end: field.lineEnd, text: '' }] };
+}
+
+/** A title comes from a ### line: only an untitled prompt can be below a front matter or nothing. */
+function emptyPromptMessage(entry: PromptEntry, section: Section): string {
+  if (entry.title) return l10n.t('The prompt "{0}" is empty: write the text of the video below its ### line.', entry.title);
+  if (entry.header) return l10n.t('The prompt is empty: write the text of the video below its ### line.');
+  if (section.frontMatter) return l10n.t('The prompt is empty: write the text of the video below the front matter.');
+  return l10n.t('The prompt is empty: write the text of the video.');
 }
 
 /** Replaces the key's whole line with other `key: value` lines, at the same indentation. */

@@ -1,7 +1,7 @@
 // The editing help for .wanprompt files: completion, hover, quick fixes, lenses, outline, folding, and New Prompt File.
 // Registering costs nothing: each provider loads the parser the first time it is asked.
 import * as vscode from 'vscode';
-import { EXAMPLE_PROMPT_FILE } from '../prompt/example';
+import { examplePromptFile } from '../prompt/example';
 import type { TaskStore } from '../tasks/taskStore';
 import { PromptCodeLenses } from './codeLens';
 import { PromptCompletions } from './completion';
@@ -35,6 +35,6 @@ export class PromptLanguage implements vscode.Disposable {
 
 /** An untitled prompt file holding a commented example of every part of the format. */
 async function newPromptFile(): Promise<vscode.TextEditor> {
-  const document = await vscode.workspace.openTextDocument({ language: PROMPT_LANGUAGE, content: EXAMPLE_PROMPT_FILE });
+  const document = await vscode.workspace.openTextDocument({ language: PROMPT_LANGUAGE, content: examplePromptFile() });
   return vscode.window.showTextDocument(document);
 }

@@ -1,12 +1,13 @@
 // Paces task creations within the service's limit (5 per second per account), queued locally beyond it,
 // and submits batches that can be cancelled: what was not sent is never sent.
 import { setMaxListeners } from 'node:events';
+import * as l10n from '@vscode/l10n';
 import { systemClock, type Clock } from './taskPoller';
 
 /** The create was never sent: the batch was cancelled (or the queue closed) while it waited for its turn. */
 export class NotSubmittedError extends Error {
   constructor() {
-    super('Not submitted: cancelled before its turn.');
+    super(l10n.t('Not submitted: cancelled before its turn.'));
   }
 }
 

@@ -1,6 +1,7 @@
 // Saves each finished video at once: a unique name beside its sidecar JSON, never over an existing file.
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import * as l10n from '@vscode/l10n';
 import { WanError } from '../wan/errors';
 import { toCreateBody } from '../wan/params';
 import type { WanTask } from '../wan/task';
@@ -130,7 +131,7 @@ export class VideoKeeper {
     const task = await this.options.requery(record, signal);
     await this.options.store.update(record.taskId, patchFromTask(task, this.now()));
     if (!task.videoUrl) {
-      throw new Error('The service no longer gives a link for this video: it keeps results for 24 hours after the task ends.');
+      throw new Error(l10n.t('The service no longer gives a link for this video: it keeps results for 24 hours after the task ends.'));
     }
     return task.videoUrl;
   }

@@ -1,4 +1,5 @@
 // The Wan API client: create, query, cancel and list tasks. One attempt per call; retrying is the caller's decision.
+import * as l10n from '@vscode/l10n';
 import { checkBaseUrl } from './endpoints';
 import { WanError, errorFromHttpResponse, textSnippet } from './errors';
 import { networkError, send, type HttpResponse, type SendOptions, type Timeouts } from './http';
@@ -67,10 +68,14 @@ export class WanClient {
     const checked = checkBaseUrl(options.baseUrl);
     if ('problem' in checked) throw new WanError({ kind: 'insecure-url', message: checked.problem });
     const apiKey = options.apiKey.trim();
-    if (apiKey === '') throw new WanError({ kind: 'auth', message: 'No API key is set.', advice: 'Set the API key for the chosen endpoint.' });
+    if (apiKey === '') throw new WanError({ kind: 'auth', message: l10n.t('No API key is set.'), advice: l10n.t('Set the API key for the chosen endpoint.') });
     // A header cannot carry spaces or non-ASCII characters; catching it here keeps the key out of undici's error.
     if (!/^[\x21-\x7e]+$/.test(apiKey)) {
-      throw new WanError({ kind: 'auth', message: 'The API key contains spaces or characters that cannot be part of a key.', advice: 'Paste the key again, exactly as the console shows it.' });
+      throw new WanError({
+        kind: 'auth',
+        message: l10n.t('The API key contains spaces or characters that cannot be part of a key.'),
+        advice: l10n.t('Paste the key again, exactly as the console shows it.'),
+      });
     }
     this.baseUrl = checked.url;
     this.apiKey = apiKey;
@@ -151,8 +156,8 @@ export class WanClient {
         throw new WanError({
           kind: 'bad-response',
           status: response.statusCode,
-          message: `The service answered with a redirect (HTTP ${response.statusCode}) to ${headerValue(response, 'location') ?? 'another address'}, which is not followed.`,
-          advice: 'Check the base URL: set it to the address the API really lives at.',
+          message: l10n.t('The service answered with a redirect (HTTP {0}) to {1}, which is not followed.', response.statusCode, headerValue(response, 'location') ?? l10n.t('another address')),
+          advice: l10n.t('Check the base URL: set it to the address the API really lives at.'),
         });
       }
       throw errorFromHttpResponse({
@@ -188,7 +193,11 @@ async function readText(response: HttpResponse, url: URL, options: SendOptions):
       size += (chunk as Buffer).length;
       if (size > MAX_ANSWER_BYTES) {
         response.body.destroy();
-        throw new WanError({ kind: 'bad-response', status: response.statusCode, message: `The answer from ${url.host} is larger than ${MAX_ANSWER_BYTES / 1_000_000} MB, which no API answer is.` });
+        throw new WanError({
+          kind: 'bad-response',
+          status: response.statusCode,
+          message: l10n.t('The answer from {0} is larger than {1} MB, which no API answer is.', url.host, MAX_ANSWER_BYTES / 1_000_000),
+        });
       }
       chunks.push(chunk as Buffer);
     }
@@ -208,7 +217,10 @@ function parseAnswer(text: string, status: number): Json {
   const json = asRecord(parsed);
   if (!json) {
     const snippet = textSnippet(text);
-    throw new WanError({ kind: 'bad-response', status, message: `The service answered HTTP ${status}, but not with a JSON object${snippet ? `: "${snippet}"` : ''}.` });
+    const message = snippet
+      ? l10n.t('The service answered HTTP {0}, but not with a JSON object: "{1}".', status, snippet)
+      : l10n.t('The service answered HTTP {0}, but not with a JSON object.', status);
+    throw new WanError({ kind: 'bad-response', status, message });
   }
   return json;
 }

@@ -1,6 +1,7 @@
 // Saves a result video: streamed to <target>.part, resumed with Range after a broken connection, renamed when complete.
 import { promises as fs } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import * as l10n from '@vscode/l10n';
 import { checkDownloadUrl } from './endpoints';
 import { WanError, textSnippet } from './errors';
 import { abortedError, networkError, send, type HttpResponse, type Timeouts } from './http';
@@ -37,8 +38,8 @@ interface Context {
 function existsError(targetPath: string): WanError {
   return new WanError({
     kind: 'invalid-request',
-    message: `${targetPath} already exists; the download does not overwrite it.`,
-    advice: 'Choose another file name, or move the existing file away first.',
+    message: l10n.t('{0} already exists; the download does not overwrite it.', targetPath),
+    advice: l10n.t('Choose another file name, or move the existing file away first.'),
   });
 }
 
@@ -147,10 +148,10 @@ async function fetchOnce(start: URL, progress: Progress, context: Context): Prom
     if (status >= 300 && status < 400 && location) {
       await response.body.dump();
       if (hops >= MAX_REDIRECTS) {
-        throw new WanError({ kind: 'bad-response', status, message: `The result link redirected more than ${MAX_REDIRECTS} times.` });
+        throw new WanError({ kind: 'bad-response', status, message: l10n.t('The result link redirected more than {0} times.', MAX_REDIRECTS) });
       }
       const next = checkDownloadUrl(new URL(location, url).href);
-      if ('problem' in next) throw new WanError({ kind: 'insecure-url', message: `The result link redirected to an address that is not allowed. ${next.problem}` });
+      if ('problem' in next) throw new WanError({ kind: 'insecure-url', message: l10n.t('The result link redirected to an address that is not allowed. {0}', next.problem) });
       url = next.url;
       continue;
     }
@@ -163,7 +164,7 @@ async function fetchOnce(start: URL, progress: Progress, context: Context): Prom
       if (!range || range.start !== progress.received) {
         await response.body.dump();
         progress.received = 0;
-        throw new WanError({ kind: 'bad-response', status, retryable: true, message: 'The storage answered a different part of the file than asked; starting over.' });
+        throw new WanError({ kind: 'bad-response', status, retryable: true, message: l10n.t('The storage answered a different part of the file than asked; starting over.') });
       }
       progress.total = range.total ?? (contentLength(response) ?? 0) + range.start;
     } else {
@@ -177,12 +178,17 @@ async function fetchOnce(start: URL, progress: Progress, context: Context): Prom
 async function statusError(response: HttpResponse, url: URL): Promise<WanError> {
   const status = response.statusCode;
   const snippet = await readSnippet(response).catch(() => '');
-  const said = snippet ? ` ("${snippet}")` : '';
   if (status === 403 || status === 404 || status === 410) {
-    return new WanError({ kind: 'link-expired', status, message: `The result link answered HTTP ${status}${said}: it has expired or is not valid.` });
+    const message = snippet
+      ? l10n.t('The result link answered HTTP {0} ("{1}"): it has expired or is not valid.', status, snippet)
+      : l10n.t('The result link answered HTTP {0}: it has expired or is not valid.', status);
+    return new WanError({ kind: 'link-expired', status, message });
   }
   const retryable = status === 408 || status === 429 || status >= 500;
-  return new WanError({ kind: status === 429 ? 'throttled' : 'server', status, retryable, message: `The result storage at ${url.host} answered HTTP ${status}${said}.` });
+  const message = snippet
+    ? l10n.t('The result storage at {0} answered HTTP {1} ("{2}").', url.host, status, snippet)
+    : l10n.t('The result storage at {0} answered HTTP {1}.', url.host, status);
+  return new WanError({ kind: status === 429 ? 'throttled' : 'server', status, retryable, message });
 }
 
 async function writeBody(response: HttpResponse, url: URL, progress: Progress, context: Context): Promise<void> {
@@ -231,8 +237,8 @@ async function writeBody(response: HttpResponse, url: URL, progress: Progress, c
       retryable: true,
       requestMayHaveBeenSent: true,
       message: tooLong
-        ? `The download from ${url.host} is longer than announced (${progress.total} bytes); starting over.`
-        : `The download from ${url.host} ended after ${progress.received} of ${progress.total} bytes.`,
+        ? l10n.t('The download from {0} is longer than announced ({1} bytes); starting over.', url.host, progress.total)
+        : l10n.t('The download from {0} ended after {1} of {2} bytes.', url.host, progress.received, progress.total),
     });
   }
 }

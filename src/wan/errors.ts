@@ -1,4 +1,5 @@
 // Every failure of the Wan API, the network or a download, as one error type a user can act on.
+import * as l10n from '@vscode/l10n';
 
 export type WanErrorKind =
   | 'invalid-request'
@@ -31,24 +32,27 @@ export interface WanErrorInit {
   cause?: unknown;
 }
 
-const ADVICE: Record<WanErrorKind, string> = {
-  'invalid-request': 'Fix the request: check the prompt and parameters against what the model accepts.',
-  moderation: 'Change the prompt (or the audio): the content check rejected it.',
-  arrearage: 'Top up the account that owns the API key, then try again.',
-  auth: 'Set the right API key, and check that the endpoint matches it: a key only works in its own region (Beijing, Singapore) or with the reseller that issued it.',
-  access: 'Activate the model for this account (or fix the account\'s access to it) in the provider\'s console, then try again.',
-  'model-not-found': 'Fix the model name (text to video: wan2.7-t2v).',
-  throttled: 'Wait a moment and try again: the service limits how many requests and tasks run at once.',
-  quota: 'Buy quota for this model or switch to another model.',
-  server: 'Try again in a little while: the problem is on the service\'s side.',
-  network: 'Check the network connection, any proxy, and the base URL, then try again.',
-  timeout: 'Try again; before creating a task again, check the task list, since the last one may have gone through.',
-  'not-found': 'Check the task id and the base URL: tasks are kept for 24 hours only.',
-  'bad-response': 'Check the base URL: the answer did not look like the Wan API.',
-  'link-expired': 'Query the task again for a fresh link: result links expire (results are kept 24 hours).',
-  'insecure-url': 'Use an https:// address (http:// is allowed only for this computer: localhost, 127.0.0.1).',
-  aborted: 'Nothing to do: the operation was cancelled.',
-};
+/** What the user can do about each kind of failure; a function, since a message is translated when it is made. */
+function adviceFor(kind: WanErrorKind): string {
+  switch (kind) {
+    case 'invalid-request': return l10n.t('Fix the request: check the prompt and parameters against what the model accepts.');
+    case 'moderation': return l10n.t('Change the prompt (or the audio): the content check rejected it.');
+    case 'arrearage': return l10n.t('Top up the account that owns the API key, then try again.');
+    case 'auth': return l10n.t('Set the right API key, and check that the endpoint matches it: a key only works in its own region (Beijing, Singapore) or with the reseller that issued it.');
+    case 'access': return l10n.t('Activate the model for this account (or fix the account\'s access to it) in the provider\'s console, then try again.');
+    case 'model-not-found': return l10n.t('Fix the model name (text to video: wan2.7-t2v).');
+    case 'throttled': return l10n.t('Wait a moment and try again: the service limits how many requests and tasks run at once.');
+    case 'quota': return l10n.t('Buy quota for this model or switch to another model.');
+    case 'server': return l10n.t('Try again in a little while: the problem is on the service\'s side.');
+    case 'network': return l10n.t('Check the network connection, any proxy, and the base URL, then try again.');
+    case 'timeout': return l10n.t('Try again; before creating a task again, check the task list, since the last one may have gone through.');
+    case 'not-found': return l10n.t('Check the task id and the base URL: tasks are kept for 24 hours only.');
+    case 'bad-response': return l10n.t('Check the base URL: the answer did not look like the Wan API.');
+    case 'link-expired': return l10n.t('Query the task again for a fresh link: result links expire (results are kept 24 hours).');
+    case 'insecure-url': return l10n.t('Use an https:// address (http:// is allowed only for this computer: localhost, 127.0.0.1).');
+    case 'aborted': return l10n.t('Nothing to do: the operation was cancelled.');
+  }
+}
 
 /** esbuild puts this module in two bundles (dist/extension.js and dist/net.js): a shared mark lets instanceof work across both copies. */
 const WAN_ERROR = Symbol.for('wan-video.WanError');
@@ -77,7 +81,7 @@ export class WanError extends Error {
     this.requestId = init.requestId;
     this.retryable = init.retryable ?? false;
     this.retryAfterMs = init.retryAfterMs;
-    this.advice = init.advice ?? ADVICE[init.kind];
+    this.advice = init.advice ?? adviceFor(init.kind);
     this.requestMayHaveBeenSent = init.requestMayHaveBeenSent ?? false;
   }
 }
@@ -125,31 +129,33 @@ function byStatus(status: number | undefined): { kind: WanErrorKind; retryable: 
 
 export function classifyServiceCode(code: string | undefined, status?: number): { kind: WanErrorKind; retryable: boolean; advice: string } {
   const found = (code ? byCode(code) : undefined) ?? byStatus(status);
-  let advice = ADVICE[found.kind];
-  if (code && normalise(code) === 'unsupportedoperation') {
-    advice = 'Only a task that is still waiting (PENDING) can be cancelled.';
-  }
+  const advice = code && normalise(code) === 'unsupportedoperation'
+    ? l10n.t('Only a task that is still waiting (PENDING) can be cancelled.')
+    : adviceFor(found.kind);
   return { ...found, advice };
 }
 
-const LEADS: Record<WanErrorKind, string> = {
-  'invalid-request': 'The service rejected the request',
-  moderation: 'The content check rejected the request',
-  arrearage: 'The account is in arrears',
-  auth: 'The service rejected the API key',
-  access: 'The service denied access',
-  'model-not-found': 'The service does not know this model',
-  throttled: 'The service is throttling requests',
-  quota: 'The quota for this model is used up',
-  server: 'The service failed',
-  network: 'The service could not be reached',
-  timeout: 'The service did not answer in time',
-  'not-found': 'The service does not know this task',
-  'bad-response': 'The service gave an unexpected answer',
-  'link-expired': 'The result link no longer works',
-  'insecure-url': 'The address is not allowed',
-  aborted: 'Cancelled',
-};
+/** The first words of the message for an error answer of the service. */
+function leadFor(kind: WanErrorKind): string {
+  switch (kind) {
+    case 'invalid-request': return l10n.t('The service rejected the request');
+    case 'moderation': return l10n.t('The content check rejected the request');
+    case 'arrearage': return l10n.t('The account is in arrears');
+    case 'auth': return l10n.t('The service rejected the API key');
+    case 'access': return l10n.t('The service denied access');
+    case 'model-not-found': return l10n.t('The service does not know this model');
+    case 'throttled': return l10n.t('The service is throttling requests');
+    case 'quota': return l10n.t('The quota for this model is used up');
+    case 'server': return l10n.t('The service failed');
+    case 'network': return l10n.t('The service could not be reached');
+    case 'timeout': return l10n.t('The service did not answer in time');
+    case 'not-found': return l10n.t('The service does not know this task');
+    case 'bad-response': return l10n.t('The service gave an unexpected answer');
+    case 'link-expired': return l10n.t('The result link no longer works');
+    case 'insecure-url': return l10n.t('The address is not allowed');
+    case 'aborted': return l10n.t('Cancelled');
+  }
+}
 
 /** Readable text of an HTML or plain body: tags, scripts and styles removed, whitespace collapsed, cut short. */
 export function textSnippet(body: string, max = 160): string {
@@ -204,11 +210,13 @@ export function errorFromHttpResponse(input: HttpErrorInput, now = Date.now()): 
     return new WanError({
       kind,
       status,
-      message: `The service answered HTTP ${status} with a page that is not the Wan API${snippet ? `: "${snippet}"` : ''}.`,
+      message: snippet
+        ? l10n.t('The service answered HTTP {0} with a page that is not the Wan API: "{1}".', status, snippet)
+        : l10n.t('The service answered HTTP {0} with a page that is not the Wan API.', status),
       retryable: kind === 'server' && (status === 502 || status === 503 || status === 504),
       retryAfterMs,
       requestId: input.requestIdHeader,
-      advice: kind === 'server' ? 'Try again in a little while; if it keeps happening, check the base URL and any proxy in between.' : undefined,
+      advice: kind === 'server' ? l10n.t('Try again in a little while; if it keeps happening, check the base URL and any proxy in between.') : undefined,
     });
   }
   const code = stringField(json, 'code');
@@ -222,9 +230,9 @@ export function errorFromHttpResponse(input: HttpErrorInput, now = Date.now()): 
     status,
     code,
     requestId,
-    message: `${LEADS[kind]} (${label})${serviceMessage ? `: ${serviceMessage}` : '.'}`,
+    message: serviceMessage ? l10n.t('{0} ({1}): {2}', leadFor(kind), label, serviceMessage) : l10n.t('{0} ({1}).', leadFor(kind), label),
     retryable: classified.retryable,
     retryAfterMs,
-    advice: kind === classified.kind ? classified.advice : ADVICE[kind],
+    advice: kind === classified.kind ? classified.advice : adviceFor(kind),
   });
 }

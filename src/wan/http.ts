@@ -1,4 +1,5 @@
 // The one place that talks HTTP: a shared keep-alive agent and the mapping of network failures to WanError.
+import * as l10n from '@vscode/l10n';
 import { Agent, request, type Dispatcher } from 'undici';
 import { WanError } from './errors';
 
@@ -56,7 +57,7 @@ export async function send(url: URL, options: SendOptions): Promise<HttpResponse
 }
 
 export function abortedError(): WanError {
-  return new WanError({ kind: 'aborted', message: 'Cancelled.' });
+  return new WanError({ kind: 'aborted', message: l10n.t('Cancelled.') });
 }
 
 const NOT_REACHED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'EADDRNOTAVAIL']);
@@ -69,7 +70,7 @@ function errorCode(error: unknown): string | undefined {
 }
 
 function seconds(ms: number): string {
-  return ms >= 1000 ? `${Math.round(ms / 100) / 10} s` : `${ms} ms`;
+  return ms >= 1000 ? l10n.t('{0} s', Math.round(ms / 100) / 10) : l10n.t('{0} ms', ms);
 }
 
 /** Maps a thrown network error to WanError; `requestMayHaveBeenSent` is true unless the connection never opened. */
@@ -80,32 +81,38 @@ export function networkError(error: unknown, url: URL, options: Pick<SendOptions
   const code = errorCode(error);
   const detail = error instanceof Error ? error.message : String(error);
   if (code && NOT_REACHED.has(code)) {
-    const what = code === 'ECONNREFUSED' ? 'the connection was refused' : code.startsWith('EAI') || code === 'ENOTFOUND' ? 'the host name was not found' : 'the host is unreachable';
-    return new WanError({ kind: 'network', message: `Could not connect to ${host}: ${what} (${code}).`, retryable: true, requestMayHaveBeenSent: false, cause: error });
+    const message = code === 'ECONNREFUSED'
+      ? l10n.t('Could not connect to {0}: the connection was refused ({1}).', host, code)
+      : code.startsWith('EAI') || code === 'ENOTFOUND'
+        ? l10n.t('Could not connect to {0}: the host name was not found ({1}).', host, code)
+        : l10n.t('Could not connect to {0}: the host is unreachable ({1}).', host, code);
+    return new WanError({ kind: 'network', message, retryable: true, requestMayHaveBeenSent: false, cause: error });
   }
   if (code === 'UND_ERR_CONNECT_TIMEOUT') {
-    return new WanError({ kind: 'timeout', message: `Could not connect to ${host} within ${seconds(options.timeouts.connectMs)}.`, retryable: true, requestMayHaveBeenSent: false, cause: error });
+    return new WanError({ kind: 'timeout', message: l10n.t('Could not connect to {0} within {1}.', host, seconds(options.timeouts.connectMs)), retryable: true, requestMayHaveBeenSent: false, cause: error });
   }
   if (code && /^(CERT_|ERR_TLS_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/.test(code)) {
     return new WanError({
       kind: 'network',
-      message: `The secure connection to ${host} failed: ${detail} (${code}).`,
+      message: l10n.t('The secure connection to {0} failed: {1} ({2}).', host, detail, code),
       retryable: false,
       requestMayHaveBeenSent: false,
-      advice: 'Check the computer\'s clock and any proxy or antivirus that intercepts HTTPS.',
+      advice: l10n.t('Check the computer\'s clock and any proxy or antivirus that intercepts HTTPS.'),
       cause: error,
     });
   }
   if (code === 'UND_ERR_HEADERS_TIMEOUT') {
-    return new WanError({ kind: 'timeout', message: `${host} did not answer within ${seconds(options.timeouts.headersMs)}.`, retryable: true, requestMayHaveBeenSent: true, cause: error });
+    return new WanError({ kind: 'timeout', message: l10n.t('{0} did not answer within {1}.', host, seconds(options.timeouts.headersMs)), retryable: true, requestMayHaveBeenSent: true, cause: error });
   }
   if (code === 'UND_ERR_BODY_TIMEOUT') {
-    return new WanError({ kind: 'timeout', message: `The answer from ${host} stalled for more than ${seconds(options.timeouts.bodyMs)}.`, retryable: true, requestMayHaveBeenSent: true, cause: error });
+    return new WanError({ kind: 'timeout', message: l10n.t('The answer from {0} stalled for more than {1}.', host, seconds(options.timeouts.bodyMs)), retryable: true, requestMayHaveBeenSent: true, cause: error });
   }
   // Anything else happened on an open connection (reset, closed early): the request may have arrived.
   return new WanError({
     kind: 'network',
-    message: `The connection to ${host} broke before the answer was complete: ${detail}${code ? ` (${code})` : ''}.`,
+    message: code
+      ? l10n.t('The connection to {0} broke before the answer was complete: {1} ({2}).', host, detail, code)
+      : l10n.t('The connection to {0} broke before the answer was complete: {1}.', host, detail),
     retryable: true,
     requestMayHaveBeenSent: true,
     cause: error,

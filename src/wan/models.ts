@@ -1,5 +1,6 @@
 // The text-to-video models a prompt may choose, and what each one takes: the rules follow the model.
 // Sending a field a model does not take fails only after the service accepted (and queued) the task.
+import * as l10n from '@vscode/l10n';
 
 export type OutputTier = '480P' | '720P' | '1080P';
 export type SizeRatio = '16:9' | '9:16' | '1:1' | '4:3' | '3:4';
@@ -19,8 +20,6 @@ export type DurationRule =
 
 export interface ModelRules {
   id: string;
-  /** One line for completion and hover. */
-  summary: string;
   /** `resolution` + `ratio` (wan2.7) or one `size` (older models). */
   shape: 'resolution-ratio' | 'size';
   /** For `size` models: the sizes it accepts. */
@@ -49,7 +48,6 @@ const SIZES_1080P = [
 export const T2V_MODELS: readonly ModelRules[] = [
   {
     id: 'wan2.7-t2v',
-    summary: 'Wan 2.7: 720P or 1080P in five ratios, 2–15 s, with sound (or your audio_url)',
     shape: 'resolution-ratio',
     sizes: [],
     durations: { kind: 'range', min: 2, max: 15 },
@@ -59,7 +57,6 @@ export const T2V_MODELS: readonly ModelRules[] = [
   },
   {
     id: 'wan2.6-t2v',
-    summary: 'Wan 2.6: size at 720P or 1080P, 5, 10 or 15 s, single or multi-shot, with sound',
     shape: 'size',
     sizes: [...SIZES_720P, ...SIZES_1080P],
     defaultSize: '1920*1080',
@@ -71,7 +68,6 @@ export const T2V_MODELS: readonly ModelRules[] = [
   },
   {
     id: 'wan2.5-t2v-preview',
-    summary: 'Wan 2.5 preview: size at 480P, 720P or 1080P, 5 or 10 s, with sound',
     shape: 'size',
     sizes: [...SIZES_480P, ...SIZES_720P, ...SIZES_1080P],
     defaultSize: '1920*1080',
@@ -82,7 +78,6 @@ export const T2V_MODELS: readonly ModelRules[] = [
   },
   {
     id: 'wan2.2-t2v-plus',
-    summary: 'Wan 2.2 plus: size at 480P or 1080P, always 5 s, silent',
     shape: 'size',
     sizes: [...SIZES_480P, ...SIZES_1080P],
     defaultSize: '1920*1080',
@@ -93,7 +88,6 @@ export const T2V_MODELS: readonly ModelRules[] = [
   },
   {
     id: 'wanx2.1-t2v-turbo',
-    summary: 'Wan 2.1 turbo: size at 480P or 720P, always 5 s, silent',
     shape: 'size',
     sizes: [...SIZES_480P, ...SIZES_720P],
     defaultSize: '1280*720',
@@ -104,7 +98,6 @@ export const T2V_MODELS: readonly ModelRules[] = [
   },
   {
     id: 'wanx2.1-t2v-plus',
-    summary: 'Wan 2.1 plus: size at 720P, always 5 s, silent',
     shape: 'size',
     sizes: SIZES_720P,
     defaultSize: '1280*720',
@@ -116,6 +109,19 @@ export const T2V_MODELS: readonly ModelRules[] = [
 ];
 
 export const MODEL_IDS: readonly string[] = T2V_MODELS.map((model) => model.id);
+
+/** One line for completion and hover. */
+export function modelSummary(rules: ModelRules): string {
+  switch (rules.id) {
+    case 'wan2.7-t2v': return l10n.t('Wan 2.7: 720P or 1080P in five ratios, 2–15 s, with sound (or your audio_url)');
+    case 'wan2.6-t2v': return l10n.t('Wan 2.6: size at 720P or 1080P, 5, 10 or 15 s, single or multi-shot, with sound');
+    case 'wan2.5-t2v-preview': return l10n.t('Wan 2.5 preview: size at 480P, 720P or 1080P, 5 or 10 s, with sound');
+    case 'wan2.2-t2v-plus': return l10n.t('Wan 2.2 plus: size at 480P or 1080P, always 5 s, silent');
+    case 'wanx2.1-t2v-turbo': return l10n.t('Wan 2.1 turbo: size at 480P or 720P, always 5 s, silent');
+    case 'wanx2.1-t2v-plus': return l10n.t('Wan 2.1 plus: size at 720P, always 5 s, silent');
+    default: return rules.id;
+  }
+}
 
 /** The model a name names, ignoring case and spaces around it; undefined for a name this extension does not know. */
 export function findModel(name: string | undefined): ModelRules | undefined {
@@ -168,5 +174,5 @@ export function sizeFor(rules: ModelRules, tier: string, ratio: string): SizeOpt
 
 export function orList(items: readonly string[]): string {
   if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+  return l10n.t('{0} or {1}', items.slice(0, -1).join(', '), items[items.length - 1]);
 }

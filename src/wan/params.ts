@@ -1,4 +1,5 @@
 // The rules for the parameters of each text-to-video model, in one place for settings, prompt files and the create call.
+import * as l10n from '@vscode/l10n';
 import {
   describeDurations, findSize, hasFixedDuration, isAllowedDuration, rulesFor, SHOT_TYPES, sizeFor,
   type ModelRules, type OutputTier, type ShotType,
@@ -62,31 +63,41 @@ function oneOf(field: string, allowed: readonly string[], value: unknown): Check
   const list = allowed.join(', ');
   if (typeof value !== 'string') {
     // YAML 1.1 readers turn an unquoted 16:9 into a number, hence the hint to quote it.
-    return { problem: `${field} must be one of ${list}, written as text in quotes (e.g. "${allowed[0]}").` };
+    return { problem: l10n.t('{0} must be one of {1}, written as text in quotes (e.g. "{2}").', field, list, allowed[0]) };
   }
   const found = allowed.find((option) => option.toLowerCase() === value.trim().toLowerCase());
-  return found ? { value: found } : { problem: `${field} "${value}" is not allowed; use one of ${list}.` };
+  return found ? { value: found } : { problem: l10n.t('{0} "{1}" is not allowed; use one of {2}.', field, value, list) };
 }
 
-function integer(field: string, value: unknown, min: number, max: number, unit: string): Check {
-  const range = `a whole number${unit} from ${min} to ${max}`;
+/** `field` names the value in the message: a key such as `seed`, or words such as "each seed". */
+function integer(field: string, value: unknown, min: number, max: number, seconds = false): Check {
+  const range = seconds ? l10n.t('a whole number of seconds from {0} to {1}', min, max) : l10n.t('a whole number from {0} to {1}', min, max);
   if (typeof value === 'string') {
     return /^\s*-?\d+(\.\d+)?\s*$/.test(value)
-      ? { problem: `${field} must be a number, not a string — write ${value.trim()} without quotes.` }
-      : { problem: `${field} must be ${range}, not "${value}".` };
+      ? { problem: numberNotString(field, value) }
+      : { problem: l10n.t('{0} must be {1}, not "{2}".', field, range, value) };
   }
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    return { problem: `${field} must be ${range}; got ${JSON.stringify(value)}.` };
+    return { problem: l10n.t('{0} must be {1}; got {2}.', field, range, JSON.stringify(value)) };
   }
   return { value };
+}
+
+function numberNotString(field: string, value: string): string {
+  return l10n.t('{0} must be a number, not a string — write {1} without quotes.', field, value.trim());
+}
+
+/** A seed, named in messages as `label` (a list item is "each seed"). */
+export function checkSeed(value: unknown, label = 'seed'): Check {
+  return integer(label, value, 0, LIMITS.seedMax);
 }
 
 function flag(field: string, value: unknown): Check {
   if (typeof value === 'boolean') return { value };
   if (typeof value === 'string' && /^\s*(true|false)\s*$/i.test(value)) {
-    return { problem: `${field} must be true or false, not a string — write ${value.trim().toLowerCase()} without quotes.` };
+    return { problem: l10n.t('{0} must be true or false, not a string — write {1} without quotes.', field, value.trim().toLowerCase()) };
   }
-  return { problem: `${field} must be true or false; got ${JSON.stringify(value)}.` };
+  return { problem: l10n.t('{0} must be true or false; got {1}.', field, JSON.stringify(value)) };
 }
 
 /** Characters as the service counts them (code points), so an emoji is one, not two. */
@@ -95,10 +106,10 @@ function characterCount(text: string): number {
 }
 
 function optionalText(field: string, value: unknown, max: number): Check {
-  if (typeof value !== 'string') return { problem: `${field} must be text; got ${JSON.stringify(value)}.` };
+  if (typeof value !== 'string') return { problem: l10n.t('{0} must be text; got {1}.', field, JSON.stringify(value)) };
   const trimmed = value.trim();
   const length = characterCount(trimmed);
-  if (length > max) return { problem: `${field} is ${length} characters long; at most ${max} are allowed.` };
+  if (length > max) return { problem: l10n.t('{0} is {1} characters long; at most {2} are allowed.', field, length, max) };
   return { value: trimmed === '' ? undefined : trimmed };
 }
 
@@ -108,24 +119,24 @@ function optionalText(field: string, value: unknown, max: number): Check {
  */
 export function checkParam(field: ParamField, value: unknown, model?: string): { value: unknown } | { problem: string } {
   if (value === undefined || value === null) {
-    return field === 'prompt' ? { problem: 'prompt is required: describe the video to make.' } : { value: undefined };
+    return field === 'prompt' ? { problem: l10n.t('prompt is required: describe the video to make.') } : { value: undefined };
   }
   const rules = rulesFor(model);
   if (!takesField(rules, field)) return { problem: notTaken(field, rules) };
   switch (field) {
     case 'model': {
       if (typeof value !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value.trim())) {
-        return { problem: `model must be a model name such as ${DEFAULT_MODEL}; got ${JSON.stringify(value)}.` };
+        return { problem: l10n.t('model must be a model name such as {0}; got {1}.', DEFAULT_MODEL, JSON.stringify(value)) };
       }
       return { value: value.trim() };
     }
     case 'prompt': {
-      if (typeof value !== 'string') return { problem: `prompt must be text; got ${JSON.stringify(value)}.` };
+      if (typeof value !== 'string') return { problem: l10n.t('{0} must be text; got {1}.', 'prompt', JSON.stringify(value)) };
       const trimmed = value.trim();
-      if (trimmed === '') return { problem: 'prompt is empty: describe the video to make.' };
+      if (trimmed === '') return { problem: l10n.t('prompt is empty: describe the video to make.') };
       const length = characterCount(trimmed);
       if (length > LIMITS.promptMax) {
-        return { problem: `prompt is ${length} characters long; at most ${LIMITS.promptMax} are allowed (the service cuts the rest).` };
+        return { problem: l10n.t('prompt is {0} characters long; at most {1} are allowed (the service cuts the rest).', length, LIMITS.promptMax) };
       }
       return { value: trimmed };
     }
@@ -134,12 +145,13 @@ export function checkParam(field: ParamField, value: unknown, model?: string): {
     case 'audio_url': {
       const checked = optionalText('audio_url', value, 2048);
       if ('problem' in checked || checked.value === undefined) return checked;
-      const allowed = 'a public http:// or https:// link to a wav or mp3 file (2–30 s, at most 15 MB)';
       try {
         const url = new URL(checked.value as string);
-        return url.protocol === 'https:' || url.protocol === 'http:' ? checked : { problem: `audio_url must be ${allowed}.` };
+        return url.protocol === 'https:' || url.protocol === 'http:'
+          ? checked
+          : { problem: l10n.t('audio_url must be a public http:// or https:// link to a wav or mp3 file (2–30 s, at most 15 MB).') };
       } catch {
-        return { problem: `audio_url is not a URL; it must be ${allowed}.` };
+        return { problem: l10n.t('audio_url is not a URL; it must be a public http:// or https:// link to a wav or mp3 file (2–30 s, at most 15 MB).') };
       }
     }
     case 'resolution':
@@ -157,7 +169,7 @@ export function checkParam(field: ParamField, value: unknown, model?: string): {
     case 'watermark':
       return flag('watermark', value);
     case 'seed':
-      return integer('seed', value, 0, LIMITS.seedMax, '');
+      return checkSeed(value);
   }
 }
 
@@ -182,39 +194,37 @@ function notTaken(field: ParamField, rules: ModelRules): string {
   switch (field) {
     case 'resolution':
     case 'ratio':
-      return `${rules.id} does not take ${field}: it takes size instead, e.g. size: ${rules.defaultSize}.`;
+      return l10n.t('{0} does not take {1}: it takes size instead, e.g. size: {2}.', rules.id, field, rules.defaultSize ?? '');
     case 'size':
-      return `${rules.id} does not take size: it takes resolution (${RESOLUTIONS.join(', ')}) and ratio (${RATIOS.join(', ')}) instead.`;
+      return l10n.t('{0} does not take size: it takes resolution ({1}) and ratio ({2}) instead.', rules.id, RESOLUTIONS.join(', '), RATIOS.join(', '));
     case 'shot_type':
-      return `${rules.id} does not take shot_type; only wan2.6-t2v does.`;
+      return l10n.t('{0} does not take shot_type; only wan2.6-t2v does.', rules.id);
     case 'audio_url':
-      return `${rules.id} makes silent videos and takes no audio_url; wan2.7-t2v, wan2.6-t2v and wan2.5-t2v-preview do.`;
+      return l10n.t('{0} makes silent videos and takes no audio_url; wan2.7-t2v, wan2.6-t2v and wan2.5-t2v-preview do.', rules.id);
     default:
-      return `${rules.id} does not take ${field}.`;
+      return l10n.t('{0} does not take {1}.', rules.id, field);
   }
 }
 
 function checkDuration(rules: ModelRules, value: unknown): Check {
   const rule = rules.durations;
-  if (rule.kind === 'range') return integer('duration', value, rule.min, rule.max, ' of seconds');
-  if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) {
-    return { problem: `duration must be a number, not a string — write ${value.trim()} without quotes.` };
-  }
+  if (rule.kind === 'range') return integer('duration', value, rule.min, rule.max, true);
+  if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) return { problem: numberNotString('duration', value) };
   if (typeof value === 'number' && isAllowedDuration(rules, value)) return { value };
   if (hasFixedDuration(rules)) {
-    return { problem: `${rules.id} always makes ${rule.choices[0]}-second videos: leave duration out, or write ${rule.choices[0]}; got ${JSON.stringify(value)}.` };
+    return { problem: l10n.t('{0} always makes {1}-second videos: leave duration out, or write {1}; got {2}.', rules.id, rule.choices[0], JSON.stringify(value)) };
   }
-  return { problem: `duration must be ${describeDurations(rules)} seconds for ${rules.id}; got ${JSON.stringify(value)}.` };
+  return { problem: l10n.t('duration must be {0} seconds for {1}; got {2}.', describeDurations(rules), rules.id, JSON.stringify(value)) };
 }
 
 function checkSize(rules: ModelRules, value: unknown): Check {
   const list = rules.sizes.map((option) => option.size).join(', ');
-  if (typeof value !== 'string') return { problem: `size must be one of ${list} (width*height); got ${JSON.stringify(value)}.` };
+  if (typeof value !== 'string') return { problem: l10n.t('size must be one of {0} (width*height); got {1}.', list, JSON.stringify(value)) };
   const written = value.trim();
   if (findSize(rules, written)) return { value: written };
   const starred = written.replace(/\s*[xX×]\s*/, '*');
-  if (starred !== written && findSize(rules, starred)) return { problem: `size is written with a *, as ${starred}, not ${written}.` };
-  return { problem: `size "${written}" is not one ${rules.id} makes; use one of ${list}.` };
+  if (starred !== written && findSize(rules, starred)) return { problem: l10n.t('size is written with a *, as {0}, not {1}.', starred, written) };
+  return { problem: l10n.t('size "{0}" is not one {1} makes; use one of {2}.', written, rules.id, list) };
 }
 
 const FIELDS: readonly ParamField[] = [

@@ -1,4 +1,5 @@
 // A task as the service reports it, read from either response shape the API is known to use.
+import * as l10n from '@vscode/l10n';
 import { WanError, classifyServiceCode } from './errors';
 
 export type TaskStatus = 'PENDING' | 'RUNNING' | 'SUSPENDED' | 'SUCCEEDED' | 'FAILED' | 'CANCELED' | 'UNKNOWN';
@@ -119,22 +120,24 @@ function parseUsage(usage: Json | undefined): TaskUsage | undefined {
   return Object.values(result).some((v) => v !== undefined) ? withoutUndefined(result) : undefined;
 }
 
-function badResponse(what: string): WanError {
-  return new WanError({ kind: 'bad-response', message: `The service's answer has ${what}, so it is not a Wan task.` });
+function badResponse(message: string): WanError {
+  return new WanError({ kind: 'bad-response', message });
 }
 
 export function parseTask(body: unknown): WanTask {
   const top = asRecord(body);
-  if (!top) throw badResponse('no JSON object');
+  if (!top) throw badResponse(l10n.t('The service\'s answer has no JSON object, so it is not a Wan task.'));
   const output = asRecord(top.output);
   // The native shape keeps the task in `output`; the alternative one at the top level.
   const where = [output, top];
   const taskId = text(pick(where, 'task_id', 'id'));
-  if (!taskId) throw badResponse('no task id');
+  if (!taskId) throw badResponse(l10n.t('The service\'s answer has no task id, so it is not a Wan task.'));
   const rawStatus = pick(where, 'task_status', 'status');
   const status = parseStatus(rawStatus);
   if (!status) {
-    throw badResponse(rawStatus === undefined ? 'no task status' : `an unknown task status "${String(rawStatus)}"`);
+    throw badResponse(rawStatus === undefined
+      ? l10n.t('The service\'s answer has no task status, so it is not a Wan task.')
+      : l10n.t('The service\'s answer has an unknown task status "{0}", so it is not a Wan task.', String(rawStatus)));
   }
   const error = asRecord(top.error);
   const task: WanTask = {
@@ -158,15 +161,16 @@ export function parseTask(body: unknown): WanTask {
 export function failureReason(task: WanTask): string {
   switch (task.status) {
     case 'FAILED': {
-      const detail = task.message ? `: ${task.message}` : task.code ? '.' : ' and gave no reason.';
-      const head = task.code ? `The task failed (${task.code})${detail}` : `The task failed${detail}`;
-      return `${head} ${classifyServiceCode(task.code).advice}`;
+      let head: string;
+      if (task.code) head = task.message ? l10n.t('The task failed ({0}): {1}', task.code, task.message) : l10n.t('The task failed ({0}).', task.code);
+      else head = task.message ? l10n.t('The task failed: {0}', task.message) : l10n.t('The task failed and gave no reason.');
+      return l10n.t('{0} {1}', head, classifyServiceCode(task.code).advice);
     }
     case 'UNKNOWN':
-      return 'The service does not know this task: it expired (tasks are kept 24 hours) or never existed.';
+      return l10n.t('The service does not know this task: it expired (tasks are kept 24 hours) or never existed.');
     case 'CANCELED':
-      return 'The task was cancelled before it started.';
+      return l10n.t('The task was cancelled before it started.');
     default:
-      return `The task has not failed (status ${task.status}).`;
+      return l10n.t('The task has not failed (status {0}).', task.status);
   }
 }

@@ -1,7 +1,7 @@
 // The editing help for .wanprompt files, as the editor asks for it: completion, hover, quick fixes, lenses, outline, folding.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { EXAMPLE_PROMPT_FILE } from '../../src/prompt/example';
+import { examplePromptFile } from '../../src/prompt/example';
 import { takeScreenshot } from './screenshot';
 
 const EXTENSION_ID = 'wan-video-dev.wan-video';
@@ -144,7 +144,7 @@ describe('.wanprompt editing help', function () {
   });
 
   it('shows Generate lenses above each prompt and Generate all at the top, and hides them when turned off', async () => {
-    const { document } = await openPrompt('lenses.wanprompt', EXAMPLE_PROMPT_FILE);
+    const { document } = await openPrompt('lenses.wanprompt', examplePromptFile());
     assert.deepEqual(await lensTitles(document), ['$(run-all) Generate all (4 videos)', '$(play) Generate', '$(play) Generate 3 videos']);
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri, 10);
     assert.deepEqual(lenses.map((l) => l.command?.command), ['wan.generateAll', 'wan.generatePrompt', 'wan.generatePrompt']);
@@ -168,7 +168,7 @@ describe('.wanprompt editing help', function () {
   });
 
   it('lists the prompts in the outline and folds front matters and prompts', async () => {
-    const { document } = await openPrompt('outline.wanprompt', EXAMPLE_PROMPT_FILE);
+    const { document } = await openPrompt('outline.wanprompt', examplePromptFile());
     const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', document.uri);
     assert.deepEqual(symbols.map((s) => [s.name, s.detail]), [['Paper boat', 'wan2.7-t2v'], ['Lighthouse, three takes', '3 videos · wan2.7-t2v']]);
     assert.equal(document.lineAt(symbols[1].selectionRange.start.line).text, '### Lighthouse, three takes');
@@ -186,7 +186,7 @@ describe('.wanprompt editing help', function () {
     const editor = await vscode.commands.executeCommand<vscode.TextEditor>('wan.newPromptFile');
     assert.equal(editor.document.isUntitled, true);
     assert.equal(editor.document.languageId, 'wanprompt');
-    assert.equal(editor.document.getText(), EXAMPLE_PROMPT_FILE);
+    assert.equal(editor.document.getText(), examplePromptFile());
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.deepEqual(wanDiagnostics(editor.document.uri), []);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');

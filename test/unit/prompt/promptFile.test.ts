@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { EXAMPLE_PROMPT_FILE } from '../../../src/prompt/example';
+import { examplePromptFile } from '../../../src/prompt/example';
 import {
   blockingProblems, frontMatterAt, parsePromptFile, promptAt, videoCount, type PromptFile, type PromptFileProblem, type QuickFix,
 } from '../../../src/prompt/promptFile';
@@ -291,7 +291,7 @@ describe('prompt file parser: several prompts', () => {
   });
 
   it('parses the New Prompt File example without a problem: 1 + 3 videos', () => {
-    const file = parsePromptFile(EXAMPLE_PROMPT_FILE);
+    const file = parsePromptFile(examplePromptFile());
     assert.deepEqual(file.problems, []);
     assert.deepEqual(file.prompts.map((p) => p.title), ['Paper boat', 'Lighthouse, three takes']);
     assert.deepEqual(file.prompts.map((p) => p.seeds), [[undefined], [7, 8, 9]]);
