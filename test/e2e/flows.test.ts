@@ -73,8 +73,9 @@ test('1. first run: the Wan view welcomes; Wan: Set API Key from the command pal
     await env.page.goto(env.url);
     await workbench.waitUntilReady();
   });
-  await step('open the Wan view: it explains what to do and offers Set API Key', async () => {
-    await workbench.openWanView();
+  await step('click the Wan icon in the activity bar: the view explains what to do and offers Set API Key', async () => {
+    await workbench.wanActivity.click();
+    await workbench.wanView.waitFor();
     await workbench.welcome.getByText('Set the API key of your endpoint to start').waitFor();
     assert.deepEqual(await workbench.welcome.locator('.monaco-button').allTextContents(), ['Set API Key', 'Choose Endpoint']);
   });
@@ -203,8 +204,8 @@ test('4. reload the window while a task runs: the task is still there and comple
     await reloaded;
     await workbench.waitUntilReady();
   });
-  await step('after the reload the task is still in the tree, running', async () => {
-    await workbench.openWanView();
+  await step('after the reload the Wan view is back, the task still in it, running', async () => {
+    await workbench.wanView.waitFor({ timeout: 60_000 });
     await workbench.waitForTaskStatus(row, 'running', 'loading');
   });
   await step('the preview that was open comes back, its video loaded', async () => {

@@ -10,13 +10,7 @@ export const TASK_CHANGE_TIMEOUT_MS = 60_000;
 interface VideoElement {
   readyState: number;
   currentTime: number;
-  paused: boolean;
   error: { code: number } | null;
-}
-
-export interface TaskRowState {
-  icon: string;
-  description: string;
 }
 
 export class Workbench {
@@ -42,19 +36,42 @@ export class Workbench {
     return this.page.locator('.quick-input-widget input');
   }
 
-  /** F1, the command's title, a click on its row. */
+  /**
+   * Presses the shortcut until the quick input shows: a key pressed while a webview that has the focus is still
+   * loading reaches no one, and a person would simply press it again.
+   */
+  async openQuickInput(shortcut: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press(shortcut);
+      try {
+        await this.quickInput.waitFor({ timeout: 3000 });
+        return;
+      } catch (error) {
+        if (attempt === 3) throw error;
+      }
+    }
+  }
+
+  /** F1, the command's title, a click on its row; once more from the start if the row does not show. */
   async runCommand(title: string): Promise<void> {
-    await this.page.keyboard.press('F1');
-    await this.quickInput.waitFor();
-    await this.quickInput.fill(`>${title}`);
     // The row's label may carry a suffix such as ", recently used".
-    await this.page.locator(`.quick-input-list .monaco-list-row[aria-label="${title}"], .quick-input-list .monaco-list-row[aria-label^="${title}, "]`).first().click();
+    const row = this.page.locator(`.quick-input-list .monaco-list-row[aria-label="${title}"], .quick-input-list .monaco-list-row[aria-label^="${title}, "]`).first();
+    for (let attempt = 1; ; attempt++) {
+      await this.openQuickInput('F1');
+      await this.quickInput.fill(`>${title}`);
+      try {
+        await row.click({ timeout: 5000 });
+        return;
+      } catch (error) {
+        if (attempt === 3) throw error;
+        await this.page.keyboard.press('Escape');
+      }
+    }
   }
 
   /** Ctrl+P, the file's name, a click on the matching result. */
   async openFile(name: string): Promise<void> {
-    await this.page.keyboard.press('Control+P');
-    await this.quickInput.waitFor();
+    await this.openQuickInput('Control+P');
     await this.quickInput.fill(name);
     await this.page.locator('.quick-input-list .monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }) }).first().click();
     await this.editorTab(name).and(this.page.locator('.active')).waitFor();
@@ -73,13 +90,14 @@ export class Workbench {
     return this.page.locator('.quick-input-widget .quick-input-title').textContent();
   }
 
-  /** Closes editors and notifications left by an earlier flow, so each flow starts from a quiet window. */
+  /** Closes editors, notifications and the panel left by an earlier flow, and shows the Wan view: each flow starts alike. */
   async tidy(): Promise<void> {
     await this.page.keyboard.press('Escape');
     await this.runCommand('View: Close All Editors');
     await this.runCommand('Notifications: Clear All Notifications');
     await this.page.locator('.notification-toast').first().waitFor({ state: 'detached' });
     if (await this.page.locator('[id="workbench.parts.panel"]').isVisible()) await this.runCommand('View: Hide Panel');
+    await this.openWanView();
   }
 
   // --- Editors ---------------------------------------------------------------------------------------------------
@@ -94,8 +112,7 @@ export class Workbench {
 
   /** Ctrl+G to the line, then Home and Shift+End: the whole line is selected. */
   async selectLine(lineNumber: number): Promise<void> {
-    await this.page.keyboard.press('Control+G');
-    await this.quickInput.waitFor();
+    await this.openQuickInput('Control+G');
     await this.page.keyboard.type(String(lineNumber));
     // Enter before the picker has read the number would be lost.
     await this.page.locator('.quick-input-list .monaco-list-row', { hasText: `line ${lineNumber}` }).waitFor();
@@ -154,11 +171,13 @@ export class Workbench {
     return this.page.locator('[id="workbench.view.extension.wan"]');
   }
 
-  /** Opens the Wan view (a click on an already open container would close it). */
+  /**
+   * Shows the Wan view, from the command palette: a click on the container's icon would instead hide the side bar
+   * when that container is already the active one (as after a reload, while the side bar is being restored).
+   */
   async openWanView(): Promise<void> {
-    const item = this.page.locator('.activitybar .action-item').filter({ has: this.page.locator('a[aria-label^="Wan Video"]') });
-    if ((await item.getAttribute('class'))?.split(' ').includes('checked') && (await this.wanView.isVisible())) return;
-    await this.wanActivity.click();
+    if (await this.wanView.isVisible()) return;
+    await this.runCommand('Wan Video: Focus on Tasks View');
     await this.wanView.waitFor();
   }
 
@@ -174,17 +193,10 @@ export class Workbench {
     return this.wanView.locator('.monaco-list-row').filter({ hasText: promptStart });
   }
 
-  async taskRowState(row: Locator): Promise<TaskRowState> {
-    const icon = (await row.locator('.custom-view-tree-node-item-icon').getAttribute('class')) ?? '';
-    const description = (await row.locator('.label-description').textContent()) ?? '';
-    return { icon: icon.split(' ').find((c) => c.startsWith('codicon-') && c !== 'codicon-modifier-spin') ?? '', description };
-  }
-
   /** Waits until the task's row says `status` in its description, with the codicon that goes with it. */
-  async waitForTaskStatus(row: Locator, status: string, icon: string, timeout = TASK_CHANGE_TIMEOUT_MS): Promise<TaskRowState> {
+  async waitForTaskStatus(row: Locator, status: string, icon: string, timeout = TASK_CHANGE_TIMEOUT_MS): Promise<void> {
     await row.locator(`.custom-view-tree-node-item-icon.codicon-${icon}`).waitFor({ timeout });
     await row.locator('.label-description', { hasText: new RegExp(`^${escapeRegExp(status)} · `) }).waitFor({ timeout });
-    return this.taskRowState(row);
   }
 
   /** Hovers the row and clicks one of the inline actions that appear. */
@@ -219,11 +231,10 @@ export class Workbench {
     return this.page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
   }
 
-  async videoState(): Promise<{ readyState: number; currentTime: number; paused: boolean; error: number | null }> {
+  async videoState(): Promise<{ readyState: number; currentTime: number; error: number | null }> {
     return this.preview.locator('video').evaluate((video: VideoElement) => ({
       readyState: video.readyState,
       currentTime: video.currentTime,
-      paused: video.paused,
       error: video.error?.code ?? null,
     }));
   }
