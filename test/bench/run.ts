@@ -77,13 +77,17 @@ function vscodeSections(f: VscodeFigures): Section[] {
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
   const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
   const wanActivation = f.withWan.map((w) => w.wanActivationMs!);
-  const probeActivation = f.withWan.map((w) => w.probeActivationMs!);
+  // The empty extension in windows without Wan Video: activated at start-up among VS Code's own, as Wan Video is.
+  const emptyActivation = f.withoutWan.map((w) => w.probeActivationMs);
   const rss = (list: WindowFigures[]) => median(list.map((w) => w.report.rss));
   const heap = (list: WindowFigures[]) => median(list.map((w) => w.report.heapUsed));
   const loaded = [...new Set(f.withWan.flatMap((w) => w.report.wan?.loaded ?? []))].sort();
   const tasksSeen = Math.min(...f.withWan.map((w) => w.report.wan?.tasks ?? 0));
   const activationBundle = f.bundleBytes['dist/extension.js'];
   const lazy = ['dist/net.js', 'dist/promptParser.js'];
+  const alone = f.activationAlone.rounds.map((r) => r.loadMs + r.activateMs);
+  const aloneLoad = f.activationAlone.rounds.map((r) => r.loadMs);
+  const aloneActivate = f.activationAlone.rounds.map((r) => r.activateMs);
   const { tree, diagnostics, download } = f.measured;
   const ourMbps = median(download.runs.map((r) => r.bytes / r.ms / 1000));
   const curlMbps = median(f.curl.map((c) => c.bytes / c.ms / 1000));
@@ -108,11 +112,18 @@ function vscodeSections(f: VscodeFigures): Section[] {
           met: loaded.length === 1 && loaded[0].endsWith('extension.js') && tasksSeen > 0,
         },
         {
-          figure: `activation time, median of ${wanActivation.length} windows (min–max)`,
+          figure: `activation time as VS Code reports it, at start-up, median of ${wanActivation.length} windows (min–max)`,
           ours: `${median(wanActivation)} ms (${Math.min(...wanActivation)}–${Math.max(...wanActivation)})`,
           target: '< 25 ms',
-          reference: `an empty extension: ${median(probeActivation)} ms`,
+          reference: `an empty extension at start-up: ${median(emptyActivation)} ms (${Math.min(...emptyActivation)}–${Math.max(...emptyActivation)})`,
           met: median(wanActivation) < 25,
+        },
+        {
+          figure: `activation alone (idle host, ${f.activationAlone.tasks} tasks): load + activate(), median of ${alone.length}`,
+          ours: `${msText(median(alone))} (${msText(median(aloneLoad))} + ${msText(median(aloneActivate))})`,
+          target: '< 25 ms',
+          reference: `an empty extension the same way: ${msText(median(f.activationAlone.emptyMs))}`,
+          met: median(alone) < 25,
         },
         {
           figure: `extension host with ${tasksSeen} tasks stored: RSS / JS heap after GC, median`,
@@ -132,7 +143,13 @@ function vscodeSections(f: VscodeFigures): Section[] {
           reference: `curl: ${curlMbps.toFixed(0)} MB/s`,
           met: ourMbps / curlMbps >= 0.9,
         },
-        { figure: 'extension host peak memory growth', ours: mb(growth), target: '< 32 MB', reference: '—', met: growth < 32 * 2 ** 20 },
+        {
+          figure: 'extension host peak memory growth (RSS, largest of 3)',
+          ours: mb(growth),
+          target: '< 32 MB',
+          reference: `left after a garbage collection: ${mb(Math.max(...download.runs.map((r) => r.retainedAfterGc)))}`,
+          met: growth < 32 * 2 ** 20,
+        },
       ],
     },
     {

@@ -38,7 +38,7 @@ export interface WindowFigures {
   report: HostReport;
   /** activation times (code loading + activate call) from Running Extensions, ms */
   wanActivationMs?: number;
-  probeActivationMs?: number;
+  probeActivationMs: number;
 }
 
 export interface Summary {
@@ -47,10 +47,17 @@ export interface Summary {
   max: number;
 }
 
+export interface ActivationReport {
+  tasks: number;
+  rounds: { loadMs: number; activateMs: number }[];
+  /** an extension that does nothing, loaded and activated the same way */
+  emptyMs: number[];
+}
+
 export interface MeasureReport {
   tree: { tasks: number; produceMs: Summary; plainItemsMs: Summary; openMs: number; oneTask: { children: number; items: number }; wholeList: { children: number; items: number } };
   diagnostics: { lines: number; edits: number; checkMs: Summary; editRoundTripMs: Summary; problems: number };
-  download: { runs: { bytes: number; ms: number; rssBefore: number; peakGrowth: number }[] };
+  download: { runs: { bytes: number; ms: number; rssBefore: number; peakGrowth: number; retainedAfterGc: number }[] };
 }
 
 export interface VscodeFigures {
@@ -61,6 +68,8 @@ export interface VscodeFigures {
   lazyLoadMs: Record<string, number>;
   withoutWan: WindowFigures[];
   withWan: WindowFigures[];
+  /** the packaged extension activated alone by the probe, in an idle extension host */
+  activationAlone: ActivationReport;
   measured: MeasureReport;
   curl: { bytes: number; ms: number }[];
   screenshots: string[];
@@ -80,6 +89,10 @@ export async function runVscodeBench(windows: number, log: (line: string) => voi
     const probeVsix = await packageProbe(work);
     download = await WanTestServer.start({ video: randomFillSync(Buffer.alloc(DOWNLOAD_BYTES)) });
     const downloadUrl = await finishedTaskUrl(download);
+    // An unpacked copy for the probe to load and activate on its own.
+    const unpacked = path.join(work, 'ext-unpacked');
+    await installVsix(wanVsix, unpacked);
+    const wanDir = path.join(unpacked, `${WAN_ID}-${packageVersion()}`);
     const results = path.join(work, 'results');
     fs.mkdirSync(results);
     const curl: { bytes: number; ms: number }[] = [];
@@ -87,9 +100,9 @@ export async function runVscodeBench(windows: number, log: (line: string) => voi
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
 
     log(`${windows} windows without Wan Video (the probe alone)…`);
-    const withoutWan = await session({ work, name: 'without', vsixes: [probeVsix], browser, results, downloadUrl, windows, withWan: false, screenshotDir, log });
+    const withoutWan = await session({ work, name: 'without', vsixes: [probeVsix], browser, results, downloadUrl, wanDir, windows, withWan: false, screenshotDir, log });
     log(`${windows} windows with Wan Video and ${STORED_TASKS} tasks in its storage…`);
-    const withWan = await session({ work, name: 'with', vsixes: [probeVsix, wanVsix], browser, results, downloadUrl, windows, withWan: true, screenshotDir, log });
+    const withWan = await session({ work, name: 'with', vsixes: [probeVsix, wanVsix], browser, results, downloadUrl, wanDir, windows, withWan: true, screenshotDir, log });
     const installed = path.join(work, 'ext-with', `${WAN_ID}-${packageVersion()}`);
     const bundleBytes = Object.fromEntries(['dist/extension.js', 'dist/net.js', 'dist/promptParser.js'].map((file) => [file, fs.statSync(path.join(installed, file)).size]));
     const lazyLoadMs = Object.fromEntries(['dist/net.js', 'dist/promptParser.js'].map((file) => [file, requireTime(path.join(installed, file))]));
@@ -99,6 +112,7 @@ export async function runVscodeBench(windows: number, log: (line: string) => voi
       lazyLoadMs,
       withoutWan: withoutWan.windows,
       withWan: withWan.windows,
+      activationAlone: withoutWan.activationAlone!,
       measured: withWan.measured!,
       curl,
       screenshots: [...withoutWan.screenshots, ...withWan.screenshots],
@@ -118,6 +132,8 @@ interface SessionOptions {
   browser: Browser;
   results: string;
   downloadUrl: string;
+  /** an unpacked Wan Video for the probe to activate on its own */
+  wanDir: string;
   windows: number;
   withWan: boolean;
   screenshotDir: string;
@@ -125,7 +141,7 @@ interface SessionOptions {
 }
 
 /** One code-server with these extensions; `windows` fresh windows (each a new extension host), then the probe's measurements. */
-async function session(options: SessionOptions): Promise<{ windows: WindowFigures[]; measured?: MeasureReport; screenshots: string[] }> {
+async function session(options: SessionOptions): Promise<{ windows: WindowFigures[]; activationAlone?: ActivationReport; measured?: MeasureReport; screenshots: string[] }> {
   const extensionsDir = path.join(options.work, `ext-${options.name}`);
   for (const vsix of options.vsixes) await installVsix(vsix, extensionsDir);
   const workspace = path.join(options.work, `ws-${options.name}`);
@@ -141,6 +157,7 @@ async function session(options: SessionOptions): Promise<{ windows: WindowFigure
       env: {
         WAN_BENCH_DIR: options.results,
         WAN_BENCH_DOWNLOAD_URL: options.downloadUrl,
+        WAN_BENCH_WAN_DIR: options.wanDir,
         EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: '' }),
       },
     });
@@ -149,19 +166,23 @@ async function session(options: SessionOptions): Promise<{ windows: WindowFigure
     if (options.withWan) await seedTasks(context, codeServer.url);
     const windows: WindowFigures[] = [];
     let measured: MeasureReport | undefined;
+    let activationAlone: ActivationReport | undefined;
     for (let i = 0; i < options.windows; i++) {
       const page = await openWindow(context, url);
       try {
         const report = await runProbe<HostReport>(page, options.results, 'report', 'Wan Bench: Report Extension Host', 120_000);
-        const figures: WindowFigures = { report };
+        await runCommand(page, 'Developer: Show Running Extensions');
+        const figures: WindowFigures = { report, probeActivationMs: await activationTime(page, /^(Wan Bench Probe|wan-bench\.wan-bench-probe)$/) };
         if (options.withWan) {
-          await runCommand(page, 'Developer: Show Running Extensions');
           figures.wanActivationMs = await activationTime(page, /^(Wan Video|wan-video-dev\.wan-video)$/);
-          figures.probeActivationMs = await activationTime(page, /^(Wan Bench Probe|wan-bench\.wan-bench-probe)$/);
           if (i === 0) screenshots.push(await screenshot(page, options.screenshotDir, 'bench-running-extensions'));
         }
         windows.push(figures);
         options.log(`  window ${i + 1}: host ${(report.rss / 2 ** 20).toFixed(1)} MB${figures.wanActivationMs === undefined ? '' : `, Wan Video activated in ${figures.wanActivationMs} ms`}`);
+        if (!options.withWan && i === options.windows - 1) {
+          options.log('  Wan Video activated alone by the probe…');
+          activationAlone = await runProbe<ActivationReport>(page, options.results, 'activation', 'Wan Bench: Measure Activation Alone', 120_000);
+        }
         if (options.withWan && i === options.windows - 1) {
           await runCommand(page, 'View: Close All Editors');
           await page.locator('.activitybar .action-item a[aria-label^="Wan Video"]').click();
@@ -177,7 +198,7 @@ async function session(options: SessionOptions): Promise<{ windows: WindowFigure
         if (host) killQuietly(host);
       }
     }
-    return { windows, measured, screenshots };
+    return { windows, activationAlone, measured, screenshots };
   } finally {
     await context?.close().catch(() => undefined);
     await codeServer?.stop();

@@ -16,14 +16,18 @@ const WAN_ID = 'wan-video-dev.wan-video';
 /** After activation, what the extension starts (store, poller, views) has this long to settle before memory is read. */
 const SETTLE_MS = 3000;
 const TREE_TASKS = 1000;
+const STORED_TASKS = 500;
+const ACTIVATION_ROUNDS = 5;
 const PROMPT_FILE_LINES = 5000;
 const EDITS = 30;
 const DOWNLOADS = 3;
 
-export async function run(measurement: 'report' | 'measure'): Promise<void> {
+export async function run(measurement: 'report' | 'activation' | 'measure', context: vscode.ExtensionContext): Promise<void> {
   let result: unknown;
   try {
-    result = measurement === 'report' ? await report() : { tree: await measureTree(), diagnostics: await measureDiagnostics(), download: await measureDownload() };
+    if (measurement === 'report') result = await report();
+    else if (measurement === 'activation') result = await measureActivation(context);
+    else result = { tree: await measureTree(), diagnostics: await measureDiagnostics(), download: await measureDownload() };
   } catch (error) {
     result = { error: error instanceof Error ? error.stack ?? error.message : String(error) };
   }
@@ -50,6 +54,63 @@ async function report(): Promise<object> {
       loaded: Object.keys(require.cache).filter((file) => file.startsWith(wan.extensionPath)).map((file) => path.relative(wan.extensionPath, file)),
     },
   };
+}
+
+/**
+ * The packaged extension loaded and activated by this probe in an otherwise idle extension host, with 500 tasks in
+ * its storage: what activation costs without the other extensions that start at the same moment. Each round loads a
+ * fresh copy of dist/extension.js (inside this extension's folder, so it gets a vscode API), then disposes it.
+ */
+async function measureActivation(probe: vscode.ExtensionContext): Promise<object> {
+  const source = process.env.WAN_BENCH_WAN_DIR;
+  if (!source) throw new Error('WAN_BENCH_WAN_DIR is not set.');
+  const state: Record<string, unknown> = {};
+  const capture = new MemoryStorage();
+  const store = new TaskStore(capture);
+  for (const record of taskHistory(STORED_TASKS, Date.now())) await store.add(record);
+  store.dispose();
+  for (const key of capture.keys()) state[key] = capture.get(key);
+  const rounds: { loadMs: number; activateMs: number }[] = [];
+  for (let i = 0; i < ACTIVATION_ROUNDS; i++) {
+    const copy = path.join(probe.extensionPath, `wan-copy-${i}`);
+    fs.cpSync(source, copy, { recursive: true });
+    const storage = path.join(benchDir(), `wan-copy-storage-${i}`);
+    const context = {
+      subscriptions: [] as vscode.Disposable[],
+      globalState: new MemoryMemento(structuredClone(state)),
+      workspaceState: new MemoryMemento({}),
+      secrets: probe.secrets,
+      extensionUri: vscode.Uri.file(copy),
+      extensionPath: copy,
+      globalStorageUri: vscode.Uri.file(storage),
+      storageUri: vscode.Uri.file(storage),
+      logUri: vscode.Uri.file(storage),
+      extensionMode: vscode.ExtensionMode.Production,
+      asAbsolutePath: (relative: string) => path.join(copy, relative),
+    };
+    const loading = performance.now();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const extension = require(path.join(copy, 'dist', 'extension.js')) as typeof import('../../../src/extension');
+    const activating = performance.now();
+    extension.activate(context as unknown as vscode.ExtensionContext);
+    const done = performance.now();
+    rounds.push({ loadMs: activating - loading, activateMs: done - activating });
+    // Let what activation started (the poller's resume, the key check) settle before taking it down.
+    await sleep(500);
+    for (const disposable of context.subscriptions) disposable.dispose();
+    await extension.deactivate();
+  }
+  // The same for an extension that does nothing: the floor of this way of measuring.
+  const emptyMs: number[] = [];
+  for (let i = 0; i < ACTIVATION_ROUNDS; i++) {
+    const file = path.join(probe.extensionPath, `empty-copy-${i}.js`);
+    fs.writeFileSync(file, 'exports.activate = () => {};\n');
+    const started = performance.now();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require(file) as { activate(): void }).activate();
+    emptyMs.push(performance.now() - started);
+  }
+  return { tasks: STORED_TASKS, rounds, emptyMs };
 }
 
 /** The Tasks view's provider over 1000 finished tasks: time to produce every item, and what one task's change redraws. */
@@ -154,11 +215,12 @@ async function measureDownload(): Promise<object> {
   if (!url || !wan) return { skipped: 'no download URL or no Wan Video extension' };
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const net = require(path.join(wan.extensionPath, 'dist', 'net.js')) as typeof import('../../../src/net');
-  const runs: { bytes: number; ms: number; rssBefore: number; peakGrowth: number }[] = [];
+  const runs: { bytes: number; ms: number; rssBefore: number; peakGrowth: number; retainedAfterGc: number }[] = [];
   for (let i = 0; i < DOWNLOADS; i++) {
     const target = path.join(benchDir(), `download-${i}.mp4`);
     fs.rmSync(target, { force: true });
     collectGarbage();
+    const liveBefore = liveBytes();
     const rssBefore = process.memoryUsage.rss();
     resetPeakMemory();
     let peak = rssBefore;
@@ -169,7 +231,9 @@ async function measureDownload(): Promise<object> {
       const ms = performance.now() - started;
       clearInterval(sampler);
       peak = Math.max(peak, peakMemory() ?? 0);
-      runs.push({ bytes: saved.bytes, ms, rssBefore, peakGrowth: peak - rssBefore });
+      // What the download leaves behind once garbage is collected: the received chunks are garbage once written.
+      collectGarbage();
+      runs.push({ bytes: saved.bytes, ms, rssBefore, peakGrowth: peak - rssBefore, retainedAfterGc: liveBytes() - liveBefore });
     } finally {
       clearInterval(sampler);
       fs.rmSync(target, { force: true });
@@ -196,6 +260,28 @@ function longPromptFile(lines: number): string {
     );
   }
   return out.slice(0, lines).join('\n');
+}
+
+/** globalState as an extension sees it, kept in memory. */
+class MemoryMemento implements vscode.Memento {
+  constructor(private readonly values: Record<string, unknown>) {}
+
+  keys(): readonly string[] {
+    return Object.keys(this.values);
+  }
+
+  get<T>(key: string, defaultValue?: T): T | undefined {
+    return (this.values[key] as T | undefined) ?? defaultValue;
+  }
+
+  update(key: string, value: unknown): Thenable<void> {
+    this.values[key] = value;
+    return Promise.resolve();
+  }
+
+  setKeysForSync(): void {
+    // Nothing syncs here.
+  }
 }
 
 class MemoryStorage implements KeyValueStorage {
@@ -226,6 +312,12 @@ function collectGarbage(): void {
   }
   gc();
   gc();
+}
+
+/** JavaScript objects and the buffers they hold (network chunks are buffers outside the JS heap). */
+function liveBytes(): number {
+  const memory = process.memoryUsage();
+  return memory.heapUsed + memory.arrayBuffers;
 }
 
 /** Linux keeps the process's peak resident size (VmHWM); writing 5 to clear_refs starts it again from now. */

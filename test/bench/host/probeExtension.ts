@@ -3,17 +3,18 @@
 // Wan Video (measure.ts loads only when one runs).
 import * as vscode from 'vscode';
 
-type Measurement = 'report' | 'measure';
+type Measurement = 'report' | 'activation' | 'measure';
 
 export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
-    vscode.commands.registerCommand('wanBench.report', () => run('report')),
-    vscode.commands.registerCommand('wanBench.measure', () => run('measure')),
+    vscode.commands.registerCommand('wanBench.report', () => run('report', context)),
+    vscode.commands.registerCommand('wanBench.activation', () => run('activation', context)),
+    vscode.commands.registerCommand('wanBench.measure', () => run('measure', context)),
   );
 }
 
-async function run(measurement: Measurement): Promise<void> {
+async function run(measurement: Measurement, context: vscode.ExtensionContext): Promise<void> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const measure = require('./measure') as typeof import('./measure');
-  await measure.run(measurement);
+  await measure.run(measurement, context);
 }
