@@ -15,8 +15,12 @@ const SET_KEY = vscode.l10n.t('Set API Key');
 const OPEN_SETTINGS = vscode.l10n.t('Open Settings');
 const EDIT_PROMPT = vscode.l10n.t('Edit Prompt');
 const SHOW_LOG = vscode.l10n.t('Show Log');
+const SHOW_PROBLEMS = vscode.l10n.t('Show Problems');
 
 /** Shows the message and returns at once; a chosen button runs later. */
+/** A prompt the rules refuse (empty, too long, a bad value in a prompt file): only the user's edit can fix it. */
+export class PromptError extends Error {}
+
 export function showError(error: unknown, context: ErrorContext): void {
   void present(error, context);
 }
@@ -27,6 +31,7 @@ async function present(error: unknown, context: ErrorContext): Promise<void> {
   if (choice === SET_KEY) await vscode.commands.executeCommand('wan.setApiKey');
   else if (choice === OPEN_SETTINGS) await vscode.commands.executeCommand('workbench.action.openSettings', setting ?? 'wan.');
   else if (choice === EDIT_PROMPT && context.promptUri) await vscode.window.showTextDocument(context.promptUri);
+  else if (choice === SHOW_PROBLEMS) await vscode.commands.executeCommand('workbench.actions.view.problems');
   else if (choice === SHOW_LOG) await vscode.commands.executeCommand('wan.showLog');
 }
 
@@ -40,8 +45,9 @@ function describe(error: unknown, context: ErrorContext): { text: string; button
   const text = errorText(error);
   if (error instanceof SettingsError) return { text, buttons: [OPEN_SETTINGS], setting: error.setting };
   if (error instanceof KeyringError) return { text, buttons: [SHOW_LOG] };
-  if (!(error instanceof WanError)) return { text, buttons: [SHOW_LOG] };
   const edit = context.promptUri ? [EDIT_PROMPT] : [];
+  if (error instanceof PromptError) return { text, buttons: context.promptUri ? [EDIT_PROMPT, SHOW_PROBLEMS] : [] };
+  if (!(error instanceof WanError)) return { text, buttons: [SHOW_LOG] };
   switch (error.kind) {
     case 'auth': return { text, buttons: [SET_KEY, OPEN_SETTINGS], setting: 'wan.endpoint' };
     case 'access':

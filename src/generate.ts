@@ -3,7 +3,7 @@ import { randomInt } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ApiKeys } from './apiKeys';
-import { showError } from './errorMessages';
+import { PromptError, showError } from './errorMessages';
 import { loadPromptParser } from './lazy';
 import type { PromptEntry, PromptFile, PromptFileProblem } from './prompt/promptFile';
 import { parseDocument, promptName } from './promptLanguage/promptDocuments';
@@ -22,7 +22,6 @@ import type { WanTask } from './wan/task';
 /** The service seldom finishes a task in under a few seconds: the first query waits that long. */
 const FIRST_POLL_MS = 4000;
 
-export class PromptError extends Error {}
 
 export interface GeneratorDeps {
   store: TaskStore;
