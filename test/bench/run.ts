@@ -91,6 +91,7 @@ function vscodeSections(f: VscodeFigures): Section[] {
   const { tree, diagnostics, download } = f.measured;
   const ourMbps = median(download.runs.map((r) => r.bytes / r.ms / 1000));
   const curlMbps = median(f.curl.map((c) => c.bytes / c.ms / 1000));
+  const hostMbps = median(download.receiveOnlyMs.map((ms) => download.runs[0].bytes / ms / 1000));
   const growth = Math.max(...download.runs.map((r) => r.peakGrowth));
   return [
     {
@@ -140,7 +141,7 @@ function vscodeSections(f: VscodeFigures): Section[] {
           figure: 'throughput, median of 3',
           ours: `${ourMbps.toFixed(0)} MB/s (${(ourMbps / curlMbps).toFixed(2)} × curl)`,
           target: '≥ 0.9 × curl',
-          reference: `curl: ${curlMbps.toFixed(0)} MB/s`,
+          reference: `curl: ${curlMbps.toFixed(0)} MB/s; Node's http in the same extension host, bytes dropped: ${hostMbps.toFixed(0)} MB/s`,
           met: ourMbps / curlMbps >= 0.9,
         },
         {

@@ -57,7 +57,11 @@ export interface ActivationReport {
 export interface MeasureReport {
   tree: { tasks: number; produceMs: Summary; plainItemsMs: Summary; openMs: number; oneTask: { children: number; items: number }; wholeList: { children: number; items: number } };
   diagnostics: { lines: number; edits: number; checkMs: Summary; editRoundTripMs: Summary; problems: number };
-  download: { runs: { bytes: number; ms: number; rssBefore: number; peakGrowth: number; retainedAfterGc: number }[] };
+  download: {
+    runs: { bytes: number; ms: number; rssBefore: number; peakGrowth: number; retainedAfterGc: number }[];
+    /** Node's http client in the same host receiving the same file and dropping it */
+    receiveOnlyMs: number[];
+  };
 }
 
 export interface VscodeFigures {

@@ -1,6 +1,7 @@
 // Measurements inside a real extension host, next to the installed Wan Video extension. Each command writes its
 // figures to $WAN_BENCH_DIR/<measurement>.json, where the benchmark's runner (test/bench/vscodeBench.ts) reads them.
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as v8 from 'node:v8';
@@ -239,7 +240,21 @@ async function measureDownload(): Promise<object> {
       fs.rmSync(target, { force: true });
     }
   }
-  return { runs };
+  // The ceiling for any JavaScript downloader in this process: Node's own http client receiving the same bytes and
+  // dropping them (nothing written, nothing kept).
+  const receiveOnlyMs: number[] = [];
+  for (let i = 0; i < DOWNLOADS; i++) {
+    const started = performance.now();
+    await new Promise<void>((resolve, reject) => {
+      http.get(url, (response) => {
+        response.on('data', () => undefined);
+        response.on('end', resolve);
+        response.on('error', reject);
+      }).on('error', reject);
+    });
+    receiveOnlyMs.push(performance.now() - started);
+  }
+  return { runs, receiveOnlyMs };
 }
 
 function longPromptFile(lines: number): string {
