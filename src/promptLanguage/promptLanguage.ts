@@ -12,6 +12,7 @@ import { PromptQuickFixes } from './quickFixes';
 
 export class PromptLanguage implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[];
+  private promptFileOpened = false;
 
   constructor(store: TaskStore) {
     const lenses = new PromptCodeLenses(store);
@@ -25,7 +26,16 @@ export class PromptLanguage implements vscode.Disposable {
       vscode.languages.registerDocumentSymbolProvider(PROMPT_SELECTOR, outline, { label: vscode.l10n.t('Prompts') }),
       vscode.languages.registerFoldingRangeProvider(PROMPT_SELECTOR, outline),
       vscode.commands.registerCommand('wan.newPromptFile', () => newPromptFile()),
+      vscode.workspace.onDidOpenTextDocument((document) => this.markPromptFileOpened(document)),
     ];
+    for (const document of vscode.workspace.textDocuments) this.markPromptFileOpened(document);
+  }
+
+  /** Ticks off the walkthrough's "Write a prompt file" step, whose completion event is this context key. */
+  private markPromptFileOpened(document: vscode.TextDocument): void {
+    if (this.promptFileOpened || document.languageId !== PROMPT_LANGUAGE) return;
+    this.promptFileOpened = true;
+    void vscode.commands.executeCommand('setContext', 'wan.promptFileOpened', true);
   }
 
   dispose(): void {

@@ -47,12 +47,24 @@ export interface Environment {
   stop(): Promise<void>;
 }
 
-export async function startEnvironment(): Promise<Environment> {
+export interface EnvironmentOptions {
+  /** Emptied first; receives the logs of code-server and the browser (default: the suite's {@link SCREENSHOT_DIR}). */
+  outputDir?: string;
+  /** The clip the test server gives for every task (default: test/fixtures/sample.mp4). */
+  video?: Buffer;
+  /** The files of the workspace (default: {@link WORKSPACE_FILES}). */
+  workspaceFiles?: Readonly<Record<string, string>>;
+  /** User settings on top of the ones the flows need. */
+  userSettings?: Record<string, unknown>;
+}
+
+export async function startEnvironment(options: EnvironmentOptions = {}): Promise<Environment> {
   if (!fs.existsSync(VSIX)) throw new Error(`${path.relative(REPO_ROOT, VSIX)} is missing: run \`npm run package\` first (npm run test:e2e does).`);
   requireChromium();
   await ensureCodeServer();
-  fs.rmSync(SCREENSHOT_DIR, { recursive: true, force: true });
-  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const outputDir = options.outputDir ?? SCREENSHOT_DIR;
+  fs.rmSync(outputDir, { recursive: true, force: true });
+  fs.mkdirSync(outputDir, { recursive: true });
 
   // Short on purpose: code-server puts unix sockets under this folder.
   const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wan-e2e-'));
@@ -65,7 +77,7 @@ export async function startEnvironment(): Promise<Environment> {
     (stopping ??= (async () => {
       await browser?.close().catch(() => undefined);
       if (codeServer) {
-        fs.copyFileSync(codeServer.logFile, path.join(SCREENSHOT_DIR, 'code-server.log'));
+        fs.copyFileSync(codeServer.logFile, path.join(outputDir, 'code-server.log'));
         await codeServer.stop();
       }
       await wan?.close();
@@ -75,9 +87,9 @@ export async function startEnvironment(): Promise<Environment> {
   try {
     const workspace = path.join(runDir, 'workspace');
     fs.mkdirSync(workspace);
-    for (const [name, text] of Object.entries(WORKSPACE_FILES)) fs.writeFileSync(path.join(workspace, name), text);
+    for (const [name, text] of Object.entries(options.workspaceFiles ?? WORKSPACE_FILES)) fs.writeFileSync(path.join(workspace, name), text);
 
-    wan = await WanTestServer.start({ apiKey: API_KEY });
+    wan = await WanTestServer.start({ apiKey: API_KEY, video: options.video });
     const extensionsDir = path.join(runDir, 'extensions');
     await installVsix(VSIX, extensionsDir);
     codeServer = await startCodeServer({
@@ -91,6 +103,7 @@ export async function startEnvironment(): Promise<Environment> {
         'wan.baseUrl': wan.baseUrl,
         // code-server would announce the test server's port in a notification of its own.
         'remote.autoForwardPorts': false,
+        ...options.userSettings,
       },
     });
 
@@ -105,7 +118,7 @@ export async function startEnvironment(): Promise<Environment> {
     });
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
     const page = await context.newPage();
-    const browserLog = fs.createWriteStream(path.join(SCREENSHOT_DIR, 'browser-console.log'));
+    const browserLog = fs.createWriteStream(path.join(outputDir, 'browser-console.log'));
     page.on('console', (message) => browserLog.write(`[${message.type()}] ${message.text()}\n`));
     page.on('pageerror', (error) => browserLog.write(`[pageerror] ${error.stack ?? error.message}\n`));
     browser.on('disconnected', () => browserLog.end());
