@@ -1,0 +1,48 @@
+// The README documents everything the extension contributes, and its pictures are where it says.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { PROMPT_FILE_KEYS } from '../../src/prompt/promptFile';
+import { ENDPOINT_BASE_URLS } from '../../src/wan/endpoints';
+
+// out/test/unit -> repository root
+const ROOT = path.resolve(__dirname, '../../..');
+const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  contributes: { commands: { command: string; title: string }[]; configuration: { properties: Record<string, unknown> } };
+};
+const strings = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.nls.json'), 'utf8')) as Record<string, string>;
+
+test('names every command by the title users see', () => {
+  const titles = manifest.contributes.commands.map((c) => strings[c.title.replace(/^%|%$/g, '')] ?? c.title);
+  assert.deepEqual(titles.filter((title) => !readme.includes(title)), []);
+});
+
+test('names every setting in full', () => {
+  const settings = Object.keys(manifest.contributes.configuration.properties);
+  assert.deepEqual(settings.filter((setting) => !readme.includes(`\`${setting}\``)), []);
+});
+
+test('names every prompt-file key', () => {
+  assert.deepEqual(PROMPT_FILE_KEYS.filter((key) => !readme.includes(`\`${key}\``)), []);
+});
+
+test('gives every endpoint with its base URL', () => {
+  for (const [endpoint, baseUrl] of Object.entries(ENDPOINT_BASE_URLS)) {
+    assert.ok(readme.includes(`\`${endpoint}\``) && readme.includes(baseUrl), `${endpoint} (${baseUrl})`);
+  }
+  assert.ok(readme.includes('`custom`'));
+});
+
+test('every picture exists and is a PNG of at most 150 KB in media/readme/, which the .vsix leaves out', () => {
+  const pictures = [...readme.matchAll(/!\[[^\]]*\]\(([^)]+)\)/g)].map((match) => match[1]);
+  assert.ok(pictures.length >= 3, 'the README shows the tree, the preview and a prompt file');
+  const ignore = fs.readFileSync(path.join(ROOT, '.vscodeignore'), 'utf8');
+  assert.doesNotMatch(ignore, /^!media\/(\*\*|readme)/m, 'media/readme/ is left out of the .vsix');
+  for (const picture of pictures) {
+    assert.match(picture, /^media\/readme\/[\w-]+\.png$/);
+    const size = fs.statSync(path.join(ROOT, picture)).size;
+    assert.ok(size <= 150 * 1024, `${picture} is ${Math.round(size / 1024)} KB`);
+  }
+});
