@@ -3,7 +3,7 @@
 // memory with 500 tasks in storage against a host without the extension, and (inside that host, through the probe
 // extension in test/bench/host) the Tasks view with 1000 tasks, diagnostics on a 5000-line prompt file, and a
 // 200 MB download next to curl.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -21,7 +21,6 @@ import { repoRoot } from './repo';
 const WAN_ID = 'wan-video-dev.wan-video';
 const STORED_TASKS = 500;
 const DOWNLOAD_BYTES = 200 * 1024 * 1024;
-const CURL_RUNS = 3;
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 /** Tall, so the Running Extensions list (70 px a row, slowest first) shows the probe's row too. */
 const VIEWPORT = { width: 1600, height: 2400 };
@@ -59,6 +58,8 @@ export interface MeasureReport {
   diagnostics: { lines: number; edits: number; checkMs: Summary; editRoundTripMs: Summary; problems: number };
   download: {
     runs: { bytes: number; ms: number; rssBefore: number; peakGrowth: number; retainedAfterGc: number }[];
+    /** Debian's curl saving the same file, right after each run */
+    curlMs: number[];
     /** Node's http client in the same host receiving the same file and dropping it */
     receiveOnlyMs: number[];
   };
@@ -75,7 +76,6 @@ export interface VscodeFigures {
   /** the packaged extension activated alone by the probe, in an idle extension host */
   activationAlone: ActivationReport;
   measured: MeasureReport;
-  curl: { bytes: number; ms: number }[];
   screenshots: string[];
 }
 
@@ -99,8 +99,6 @@ export async function runVscodeBench(windows: number, log: (line: string) => voi
     const wanDir = path.join(unpacked, `${WAN_ID}-${packageVersion()}`);
     const results = path.join(work, 'results');
     fs.mkdirSync(results);
-    const curl: { bytes: number; ms: number }[] = [];
-    for (let i = 0; i < CURL_RUNS; i++) curl.push(await curlOnce(downloadUrl, path.join(work, 'curl.mp4')));
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
 
     log(`${windows} windows without Wan Video (the probe alone)…`);
@@ -118,7 +116,6 @@ export async function runVscodeBench(windows: number, log: (line: string) => voi
       withWan: withWan.windows,
       activationAlone: withoutWan.activationAlone!,
       measured: withWan.measured!,
-      curl,
       screenshots: [...withoutWan.screenshots, ...withWan.screenshots],
     };
   } finally {
@@ -349,7 +346,7 @@ async function packageProbe(work: string): Promise<string> {
 
 function vsce(cwd: string, out: string, extra: string[] = []): void {
   const bin = path.join(repoRoot(), 'node_modules', '.bin', 'vsce');
-  const result = spawnSync(bin, ['package', '--no-dependencies', '--allow-missing-repository', ...extra, '--out', out], { cwd, encoding: 'utf8' });
+  const result = spawnSync(bin, ['package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', ...extra, '--out', out], { cwd, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`vsce package in ${cwd} failed:\n${result.stdout}${result.stderr}`);
 }
 
@@ -366,25 +363,6 @@ async function finishedTaskUrl(server: WanTestServer): Promise<string> {
   const task = await client.createTask(checked.params);
   await new Promise((resolve) => setTimeout(resolve, 50));
   return server.videoUrlFor(task.taskId);
-}
-
-/** Debian's curl fetching the same file from the same server: the reference for throughput. */
-function curlOnce(url: string, target: string): Promise<{ bytes: number; ms: number }> {
-  // Not spawnSync: the server answering curl runs in this process.
-  const child = spawn('curl', ['--silent', '--show-error', '--output', target, '--write-out', '%{size_download} %{time_total}', url]);
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    child.on('error', (error) => reject(new Error(`curl did not start (is Debian's curl installed?): ${error.message}`)));
-    child.on('exit', (code) => {
-      fs.rmSync(target, { force: true });
-      if (code !== 0) return reject(new Error(`curl failed (exit ${code}): ${err}`));
-      const [bytes, seconds] = out.trim().split(' ').map(Number);
-      resolve({ bytes, ms: seconds * 1000 });
-    });
-  });
 }
 
 /** How long require() of a bundle takes in a fresh Node process. */

@@ -1,5 +1,6 @@
 // Measurements inside a real extension host, next to the installed Wan Video extension. Each command writes its
 // figures to $WAN_BENCH_DIR/<measurement>.json, where the benchmark's runner (test/bench/vscodeBench.ts) reads them.
+import * as childProcess from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
@@ -209,14 +210,20 @@ async function measureDiagnostics(): Promise<object> {
   }
 }
 
-/** The extension's own downloader (its dist/net.js) fetching the big file: time and the host's memory growth. */
+/**
+ * The extension's own downloader (its dist/net.js) fetching the big file: time and the host's memory growth. Each
+ * round also times, right after it, Debian's curl saving the same file and Node's own http client in this process
+ * receiving it and dropping it (the ceiling for any JavaScript downloader here), so that all three meet the same load.
+ */
 async function measureDownload(): Promise<object> {
   const url = process.env.WAN_BENCH_DOWNLOAD_URL;
   const wan = vscode.extensions.getExtension(WAN_ID);
-  if (!url || !wan) return { skipped: 'no download URL or no Wan Video extension' };
+  if (!url || !wan) throw new Error('No download URL, or no Wan Video extension in this window.');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const net = require(path.join(wan.extensionPath, 'dist', 'net.js')) as typeof import('../../../src/net');
   const runs: { bytes: number; ms: number; rssBefore: number; peakGrowth: number; retainedAfterGc: number }[] = [];
+  const curlMs: number[] = [];
+  const receiveOnlyMs: number[] = [];
   for (let i = 0; i < DOWNLOADS; i++) {
     const target = path.join(benchDir(), `download-${i}.mp4`);
     fs.rmSync(target, { force: true });
@@ -239,22 +246,35 @@ async function measureDownload(): Promise<object> {
       clearInterval(sampler);
       fs.rmSync(target, { force: true });
     }
+    curlMs.push(await curl(url, target));
+    fs.rmSync(target, { force: true });
+    receiveOnlyMs.push(await receiveOnly(url));
   }
-  // The ceiling for any JavaScript downloader in this process: Node's own http client receiving the same bytes and
-  // dropping them (nothing written, nothing kept).
-  const receiveOnlyMs: number[] = [];
-  for (let i = 0; i < DOWNLOADS; i++) {
-    const started = performance.now();
-    await new Promise<void>((resolve, reject) => {
-      http.get(url, (response) => {
-        response.on('data', () => undefined);
-        response.on('end', resolve);
-        response.on('error', reject);
-      }).on('error', reject);
-    });
-    receiveOnlyMs.push(performance.now() - started);
-  }
-  return { runs, receiveOnlyMs };
+  return { runs, curlMs, receiveOnlyMs };
+}
+
+/** Debian's curl saving the file: its own measure of the transfer (start-up of the process left out). */
+function curl(url: string, target: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = childProcess.spawn('curl', ['--silent', '--show-error', '--output', target, '--write-out', '%{time_total}', url]);
+    let out = '';
+    let errors = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+    child.on('error', (error) => reject(new Error(`curl did not start (install Debian's curl): ${error.message}`)));
+    child.on('exit', (code) => (code === 0 ? resolve(Number(out.trim()) * 1000) : reject(new Error(`curl failed (exit ${code}): ${errors}`))));
+  });
+}
+
+function receiveOnly(url: string): Promise<number> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    http.get(url, (response) => {
+      response.on('data', () => undefined);
+      response.on('end', () => resolve(performance.now() - started));
+      response.on('error', reject);
+    }).on('error', reject);
+  });
 }
 
 function longPromptFile(lines: number): string {
