@@ -1,7 +1,8 @@
 // The README's pictures, taken from the real workbench: `npm run screenshots` (not part of npm test) packages the
 // extension, drives it in code-server against the Wan test server with the end-to-end suite's helpers, and writes
-// media/readme/*.png. The test server answers every task with test/fixtures/readme-clip.mp4, a synthetic 4 s clip
-// made with ffmpeg (gradients, geq waves and moon, a quiet 220 Hz tone), not a video Wan made.
+// media/readme/*.png and generate.gif (ffmpeg makes the GIF). The test server answers every task with
+// test/fixtures/readme-clip.mp4, a synthetic 4 s clip made with ffmpeg (gradients, geq waves and moon, a quiet
+// 220 Hz tone), not a video Wan made.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -13,6 +14,7 @@ import { waitUntil, Workbench } from '../e2e/workbench';
 const README_IMAGES = path.join(REPO_ROOT, 'media', 'readme');
 const RUN_OUTPUT = path.join(REPO_ROOT, 'test-output', 'readme');
 const MAX_IMAGE_BYTES = 150 * 1024;
+const MAX_ANIMATION_BYTES = 400 * 1024;
 
 const BOAT = 'A paper boat drifting down a river at night, moonlight on the water.';
 const LANTERNS = 'Paper lanterns floating over a river at night, reflections trembling.';
@@ -104,18 +106,35 @@ async function takePictures(env: Environment): Promise<void> {
   await workbench.contextMenu(page.locator('.monaco-editor .view-line', { hasText: HERON }).locator(':scope > span'), 'Generate Video from Selection');
   await workbench.waitForTaskStatus(workbench.taskRow(HERON.slice(0, 30)), 'queued', 'clock');
 
-  // The paper boat, generated from its lens, done: its preview opens by itself.
+  // The paper boat, generated from its lens, done: its preview opens by itself. Filmed for the animation.
+  const film = new Film(page);
   await workbench.openFile('river.wanprompt');
-  await workbench.codeLens(/^\s*Generate\s*$/).first().click();
+  await workbench.runCommand('Notifications: Clear All Notifications');
+  const lens = workbench.codeLens(/^\s*Generate\s*$/).first();
+  const lensBox = await lens.boundingBox();
+  assert.ok(lensBox, 'the Generate lens is on screen');
+  await page.mouse.move(lensBox.x + lensBox.width / 2, lensBox.y + lensBox.height / 2);
+  await film.frame(1.5);
+  await page.mouse.click(lensBox.x + lensBox.width / 2, lensBox.y + lensBox.height / 2);
+  const boatRow = workbench.taskRow('Paper boat');
+  await workbench.waitForTaskStatus(boatRow, 'queued', 'clock');
+  await film.frame(1.2);
   const boat = await waitUntil('the paper boat to reach the service', async () => taskFor(wan, BOAT));
   startRunning(boat);
+  await workbench.waitForTaskStatus(boatRow, 'running', 'loading');
+  await film.frame(1.2);
   finish(boat);
   await workbench.activeTab.filter({ hasText: /\.mp4/ }).waitFor({ timeout: 60_000 });
   await waitUntil('the preview to load its video', async () => (await workbench.videoState()).readyState === 4);
+  await film.frame(1.2);
   await workbench.preview.locator('video').click();
-  await waitUntil('the video to play', async () => (await workbench.videoState()).currentTime > 1);
+  await waitUntil('the video to play', async () => (await workbench.videoState()).currentTime > 0.5);
+  await film.frame(0.6);
+  await waitUntil('the video to play on', async () => (await workbench.videoState()).currentTime > 1);
   await workbench.runCommand('Notifications: Clear All Notifications');
   await page.mouse.move(640, 790);
+  await film.frame(2.5);
+  await film.save('generate');
   await picture(page, 'tasks-and-preview');
 
   // The prompt file: lenses above each prompt, the mistake underlined, its message on hover.
@@ -182,6 +201,33 @@ async function picture(page: Environment['page'], name: string): Promise<void> {
   const size = fs.statSync(file).size;
   assert.ok(size <= MAX_IMAGE_BYTES, `${name}.png is ${kb(size)}, over ${kb(MAX_IMAGE_BYTES)}`);
   console.log(`${path.relative(REPO_ROOT, file)}: ${kb(size)}${size === taken ? '' : ` (${kb(taken)} before 256 colours)`}`);
+}
+
+/** Frames of the window, each shown for its own time, made into a looping GIF (with ffmpeg) of at most 400 KB. */
+class Film {
+  private readonly frames: { file: string; seconds: number }[] = [];
+
+  constructor(private readonly page: Environment['page']) {}
+
+  async frame(seconds: number): Promise<void> {
+    const file = path.join(RUN_OUTPUT, `frame-${this.frames.length}.png`);
+    await this.page.screenshot({ path: file });
+    this.frames.push({ file, seconds });
+  }
+
+  async save(name: string): Promise<void> {
+    const list = path.join(RUN_OUTPUT, `${name}-frames.txt`);
+    // The concat demuxer takes the last frame's duration only when the frame is listed once more after it.
+    const last = this.frames[this.frames.length - 1];
+    fs.writeFileSync(list, [...this.frames.map((f) => `file '${f.file}'\nduration ${f.seconds}`), `file '${last.file}'`].join('\n') + '\n');
+    const file = path.join(README_IMAGES, `${name}.gif`);
+    const filters = 'fps=5,scale=960:-1:flags=lanczos,split[a][b];[a]palettegen=max_colors=128:stats_mode=diff[p];[b][p]paletteuse=dither=none:diff_mode=rectangle';
+    const result = spawnSync('ffmpeg', ['-loglevel', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-vf', filters, '-loop', '0', file]);
+    if (result.status !== 0) throw new Error(`ffmpeg could not make ${name}.gif: ${result.error?.message ?? result.stderr}`);
+    const size = fs.statSync(file).size;
+    assert.ok(size <= MAX_ANIMATION_BYTES, `${name}.gif is ${kb(size)}, over ${kb(MAX_ANIMATION_BYTES)}`);
+    console.log(`${path.relative(REPO_ROOT, file)}: ${kb(size)}, ${this.frames.length} frames`);
+  }
 }
 
 function kb(bytes: number): string {
