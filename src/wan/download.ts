@@ -194,39 +194,63 @@ async function statusError(response: HttpResponse, url: URL): Promise<WanError> 
 async function writeBody(response: HttpResponse, url: URL, progress: Progress, context: Context): Promise<void> {
   // 'w' when starting from zero (also discards a partial file after an ignored Range), 'a' to resume.
   const file = await fs.open(context.partPath, progress.received === 0 ? 'w' : 'a');
+  const body = response.body;
   let batch: Buffer[] = [];
   let batchBytes = 0;
-  let writing: Promise<void> = Promise.resolve();
-  // One batch goes to disk while the next arrives; `received` counts only bytes on disk, where a resume starts.
-  const flush = (): Promise<void> => {
+  let writing: Promise<void> | undefined;
+  let writeFailed = false;
+  // `received` counts only bytes on disk, where a resume starts.
+  const writeBatch = async (): Promise<void> => {
     const buffers = batch;
     const bytes = batchBytes;
     batch = [];
     batchBytes = 0;
-    writing = writing.then(async () => {
-      if (bytes === 0) return;
-      await file.writev(buffers);
-      progress.received += bytes;
-      context.onProgress?.(progress.received, progress.total);
-    });
-    return writing;
+    if (bytes === 0) return;
+    await file.writev(buffers);
+    progress.received += bytes;
+    context.onProgress?.(progress.received, progress.total);
   };
   try {
-    for await (const chunk of response.body) {
-      batch.push(chunk as Buffer);
-      batchBytes += (chunk as Buffer).length;
-      if (batchBytes >= WRITE_BATCH_BYTES) {
-        await writing;
-        void flush().catch(() => undefined); // its failure surfaces at the next await of `writing`
-      }
-    }
-    await flush();
+    // 'data' events rather than an async iterator: a promise per 64 KB chunk costs a quarter more CPU.
+    await new Promise<void>((resolve, reject) => {
+      // One batch goes to disk while the next arrives; when that one is full too, the body waits for the disk.
+      const startWrite = () => {
+        writing = writeBatch().then(() => {
+          writing = undefined;
+          if (batchBytes >= WRITE_BATCH_BYTES) startWrite();
+          if (body.isPaused()) body.resume();
+        }, (error: unknown) => {
+          writing = undefined;
+          writeFailed = true;
+          body.destroy(error instanceof Error ? error : new Error(String(error)));
+        });
+      };
+      let ended = false;
+      body.on('data', (chunk: Buffer) => {
+        batch.push(chunk);
+        batchBytes += chunk.length;
+        if (batchBytes < WRITE_BATCH_BYTES) return;
+        if (writing) body.pause();
+        else startWrite();
+      });
+      body.on('end', () => {
+        ended = true;
+        resolve();
+      });
+      body.on('error', reject);
+      // Node's own words for a stream that closed without ending, as its async iterator would say.
+      body.on('close', () => {
+        if (!ended) reject(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+      });
+    });
+    while (writing) await writing;
+    await writeBatch();
   } catch (error) {
     // What arrived before a broken connection is kept, so the next attempt resumes after it.
-    await flush().catch(() => undefined);
+    while (writing) await writing;
+    if (!writeFailed) await writeBatch().catch(() => undefined);
     throw networkError(error, url, context);
   } finally {
-    await writing.catch(() => undefined);
     await file.close();
   }
   if (progress.total !== undefined && progress.received !== progress.total) {
