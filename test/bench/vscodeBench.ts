@@ -1,8 +1,8 @@
 // The cost to VS Code, measured in a real one (code-server 4.100.3 = VS Code 1.100.3, in Chromium): the packaged
-// extension's size, its activation time as the workbench's Running Extensions view reports it, the extension host's
-// memory with 500 tasks in storage against a host without the extension, and (inside that host, through the probe
-// extension in test/bench/host) the Tasks view with 1000 tasks, diagnostics on a 5000-line prompt file, and a
-// 200 MB download next to curl.
+// extension's size, its activation time as the workbench's Running Extensions view reports it (and, through the probe
+// extension in test/bench/host, alone in an idle extension host), the extension host's memory with 500 tasks in
+// storage against a host without the extension, and, inside that host, the Tasks view with 1000 tasks, diagnostics
+// on a 5000-line prompt file, and a 200 MB download next to curl.
 import { spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import * as fs from 'node:fs';
