@@ -8,20 +8,11 @@ import type { WanVideoApi } from '../../src/extension';
 import type { TaskRecord } from '../../src/tasks/taskRecord';
 import { WanTestServer } from '../server/wanServer';
 import { takeScreenshot } from './screenshot';
+import { waitFor } from './waitFor';
 
 const EXTENSION_ID = 'wan-video-dev.wan-video';
 /** The launcher searches every file the run wrote for this key afterwards (test/vscode/secretScan.ts). */
 const KEY = process.env.WAN_TEST_SECRET ?? 'sk-test-batch-0123456789';
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 /** The most requests the service received within any one second. */
 function mostInAnySecond(times: number[]): number {

@@ -3,18 +3,9 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { examplePromptFile } from '../../src/prompt/example';
 import { takeScreenshot } from './screenshot';
+import { waitFor } from './waitFor';
 
 const EXTENSION_ID = 'wan-video-dev.wan-video';
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 async function openPrompt(name: string, text: string): Promise<vscode.TextEditor> {
   const folder = vscode.workspace.workspaceFolders?.[0];
