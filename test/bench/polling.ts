@@ -8,7 +8,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TaskPoller, type Clock } from '../../src/tasks/taskPoller';
 import type { TaskRecord } from '../../src/tasks/taskRecord';
-import { TaskStore, type KeyValueStorage } from '../../src/tasks/taskStore';
+import { TaskStore } from '../../src/tasks/taskStore';
 import { VideoKeeper } from '../../src/tasks/videoKeeper';
 import { WanClient } from '../../src/wan/client';
 import { downloadVideo } from '../../src/wan/download';
@@ -17,6 +17,7 @@ import { isTerminal, type WanTask } from '../../src/wan/task';
 import { WanTestServer } from '../server/wanServer';
 import { repoRoot } from './repo';
 import { drawGenerationMs, planAccount, seededRandom, type PlannedTask } from './taskModel';
+import { MemoryStorage } from '../unit/tasks/helpers';
 
 /** How long each group of runs should take in real time. */
 const TARGET_REAL_MS = 40_000;
@@ -305,20 +306,3 @@ function pastTask(taskId: string, params: GenerationParams, runMs: number, index
   };
 }
 
-class MemoryStorage implements KeyValueStorage {
-  private readonly data = new Map<string, unknown>();
-
-  get<T>(key: string): T | undefined {
-    return this.data.get(key) as T | undefined;
-  }
-
-  update(key: string, value: unknown): Promise<void> {
-    if (value === undefined) this.data.delete(key);
-    else this.data.set(key, value);
-    return Promise.resolve();
-  }
-
-  keys(): readonly string[] {
-    return [...this.data.keys()];
-  }
-}

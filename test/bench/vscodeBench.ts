@@ -14,14 +14,13 @@ import { WanClient } from '../../src/wan/client';
 import { closeDispatcher } from '../../src/wan/http';
 import { validateParams } from '../../src/wan/params';
 import { WanTestServer } from '../server/wanServer';
-import { CHROMIUM_PATH, ensureCodeServer, installVsix, startCodeServer, type RunningCodeServer } from '../vscode/codeServer';
+import { CHROMIUM_PATH, ensureCodeServer, installVsix, startCodeServer, type RunningCodeServer, CHROMIUM_ARGS } from '../vscode/codeServer';
 import { taskHistory } from './records';
 import { repoRoot } from './repo';
 
 const WAN_ID = 'wan-video-dev.wan-video';
 const STORED_TASKS = 500;
 const DOWNLOAD_BYTES = 200 * 1024 * 1024;
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 /** Tall, so the Running Extensions list (70 px a row, slowest first) shows the probe's row too. */
 const VIEWPORT = { width: 1600, height: 2400 };
 

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { WanTestServer } from '../server/wanServer';
-import { CHROMIUM_PATH, ensureCodeServer, installVsix, requireChromium, startCodeServer, type RunningCodeServer } from '../vscode/codeServer';
+import { CHROMIUM_PATH, ensureCodeServer, installVsix, requireChromium, startCodeServer, type RunningCodeServer, CHROMIUM_ARGS } from '../vscode/codeServer';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const VSIX = path.join(REPO_ROOT, 'wan-video.vsix');
@@ -13,15 +13,6 @@ export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-output', 'e2e');
 /** The key the test server accepts; any other is answered with 401 InvalidApiKey. */
 export const API_KEY = 'sk-e2e-right-0123456789';
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** The workspace a person would have open: a note with sentences to select, and a prompt file with a mistake. */
 export const WORKSPACE_FILES: Readonly<Record<string, string>> = {

@@ -19,6 +19,16 @@ const RIPGREP_PACKAGE_VERSION = '1.15.11';
 const RIPGREP_RELEASE = 'v13.0.0-10';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
+/** Flags for Debian's Chromium on this closed network (real-vscode.md): no sandbox as root, no background traffic. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+] as string[];
 
 export function codeServerCacheDir(): string {
   if (process.env.WAN_CODE_SERVER_CACHE) return path.resolve(process.env.WAN_CODE_SERVER_CACHE);

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { format } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { filesContaining } from './secretScan';
-import { CHROMIUM_PATH, CODE_SERVER_VERSION, ensureCodeServer, requireChromium, startCodeServer, VSCODE_VERSION, type RunningCodeServer } from './codeServer';
+import { CHROMIUM_PATH, CODE_SERVER_VERSION, ensureCodeServer, requireChromium, startCodeServer, VSCODE_VERSION, type RunningCodeServer, CHROMIUM_ARGS } from './codeServer';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const suiteIndex = path.join(repoRoot, 'out', 'test', 'suite', 'index');
@@ -15,15 +15,6 @@ const outputDir = path.join(repoRoot, 'test-output');
 const screenshotsDir = path.join(outputDir, 'screenshots');
 const timeoutMs = Number(process.env.WAN_TEST_TIMEOUT_MS) || 10 * 60_000;
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const SCREENSHOT_REQUEST = /^WAN_SCREENSHOT ([A-Za-z0-9._-]+)$/m;
 /** The workbench says so several times, a consequence of the EXTENSIONS_GALLERY setting below. */
