@@ -5,13 +5,14 @@
 //   ---                         the file's front matter: defaults for every prompt below
 //   resolution: 1080P
 //   ---
-//   ### Paper boat              a ### line starts a prompt; the words after it are its title
+//   ### Paper boat              a line starting with exactly ### starts a prompt; the words after it are its title
+//   #### a heading              any other run of #s is a comment (#### and an indented ### are flagged)
 //   ---                         the prompt's own front matter, overriding the file's
 //   variants: 3
 //   ---
 //   A paper boat drifting down a rain gutter.
 import * as l10n from '@vscode/l10n';
-import { isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import { findModel, hasFixedDuration, MODEL_IDS, nearestDuration, rulesFor, T2V_MODELS } from '../wan/models';
 import { checkParam, checkSeed, DEFAULT_MODEL, LIMITS, RATIOS, RESOLUTIONS, takesField, type ParamField } from '../wan/params';
 
@@ -111,8 +112,11 @@ export interface ParseOptions {
 }
 
 const FENCE = /^---[ \t]*$/;
-const SEPARATOR = /^###/;
+/** One rule for every run of #s: exactly three at the line's start begin a prompt; any other run is a comment. */
+const SEPARATOR = /^###(?!#)/;
 const COMMENT = /^[ \t]*#/;
+/** Comment lines a reader may take for a prompt's start: a deeper heading, or an indented ###. */
+const LOOKS_LIKE_SEPARATOR = /^(#{4,})|^[ \t]+(###)(?!#)/;
 const NUMBER_TEXT = /^\s*-?\d+(\.\d+)?\s*$/;
 const BOOLEAN_TEXT = /^\s*(true|false)\s*$/i;
 
@@ -236,6 +240,7 @@ function splitSections(lines: Line[], problems: PromptFileProblem[]): Section[] 
       continue;
     }
     section.lastLine = i;
+    if (COMMENT.test(line.text)) warnIfAmbiguous(line, problems);
     if (line.text.trim() === '' || COMMENT.test(line.text)) {
       if (!inLead && line.text.trim() === '') section.textLines.push(line);
       continue;
@@ -279,6 +284,21 @@ function splitSections(lines: Line[], problems: PromptFileProblem[]): Section[] 
   return sections;
 }
 
+function warnIfAmbiguous(line: Line, problems: PromptFileProblem[]): void {
+  const match = LOOKS_LIKE_SEPARATOR.exec(line.text);
+  if (!match) return;
+  const hashes = match[1] ?? match[2];
+  const start = line.start + line.text.indexOf(hashes);
+  const rest = line.text.slice(line.text.indexOf(hashes) + hashes.length);
+  problems.push({
+    message: l10n.t('This line is a comment: only a line that starts with exactly ### (at its very start) begins a new prompt.'),
+    start,
+    end: start + hashes.length,
+    severity: 'warning',
+    fixes: [{ title: l10n.t('Start a new prompt here'), edits: [{ start: line.start, end: line.end, text: `###${rest}` }] }],
+  });
+}
+
 function promptText(textLines: Line[]): { prompt: string; start: number; end: number } {
   const filled = textLines.filter((line) => line.text.trim() !== '');
   if (filled.length === 0) return { prompt: '', start: 0, end: 0 };
@@ -310,6 +330,8 @@ function checkPromptText(entry: PromptEntry, section: Section, problems: PromptF
 /** Front matters already parsed, by their text: an edit re-reads only the one it touched (long files stay fast to check). */
 const parsedYaml = new Map<string, ReturnType<typeof parseDocument>>();
 const PARSED_YAML_LIMIT = 5000;
+/** Alias expansions allowed in one value: a few are handy, thousands are an attack on the editor. */
+const MAX_ALIAS_COUNT = 100;
 
 /** The YAML document of a front matter's text; its ranges are relative to that text, so it serves wherever the text moves. */
 function parseYaml(source: string): ReturnType<typeof parseDocument> {
@@ -354,9 +376,17 @@ function readFrontMatter(text: string, lines: Line[], block: NonNullable<Section
   for (const pair of doc.contents.items) {
     if (!isScalar(pair.key)) continue;
     const [keyStart, keyEnd] = (pair.key.range ?? [0, 0]).map((n) => bodyStart + n);
-    const valueNode = pair.value as Node | null;
-    const [valueStart, valueEnd] = valueNode?.range ? [bodyStart + valueNode.range[0], bodyStart + valueNode.range[1]] : [keyEnd, keyEnd];
-    const value = isScalar(valueNode) ? valueNode.value : valueNode?.toJSON();
+    const written = pair.value as Node | null;
+    const [valueStart, valueEnd] = written?.range ? [bodyStart + written.range[0], bodyStart + written.range[1]] : [keyEnd, keyEnd];
+    const valueNode = isAlias(written) ? (written.resolve(doc) ?? null) : written;
+    let value: unknown;
+    try {
+      value = isSeq(valueNode) ? valueNode.items.map((item) => nodeValue(item as Node, doc, source)) : nodeValue(valueNode, doc, source);
+    } catch {
+      // The YAML library refuses an alias that expands too far (a "billion laughs" front matter).
+      problems.push({ message: l10n.t('{0} repeats its aliases too often to be read: write the values out instead of using *aliases.', String(pair.key.value)), start: valueStart, end: valueEnd, severity: 'error' });
+      continue;
+    }
     const lineStart = text.lastIndexOf('\n', keyStart - 1) + 1;
     const newline = text.indexOf('\n', Math.max(valueEnd, keyEnd));
     const lineEnd = newline < 0 || newline >= bodyEnd ? bodyEnd : newline + 1;
@@ -370,6 +400,15 @@ function readFrontMatter(text: string, lines: Line[], block: NonNullable<Section
     frontMatter.fields.push(field);
   }
   return frontMatter;
+}
+
+/** A node's value with aliases resolved; a number too large for JavaScript stays as written, so a message can quote it. */
+function nodeValue(node: Node | null, doc: Document, source: string): unknown {
+  const target = isAlias(node) ? node.resolve(doc) : node;
+  if (!target) return null;
+  if (!isScalar(target)) return target.toJS(doc, { maxAliasCount: MAX_ALIAS_COUNT });
+  if (typeof target.value === 'number' && !Number.isFinite(target.value) && target.range) return source.slice(target.range[0], target.range[1]);
+  return target.value;
 }
 
 interface Scope {

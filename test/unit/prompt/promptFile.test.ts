@@ -185,6 +185,26 @@ describe('prompt file parser: one prompt', () => {
     assert.equal(file.prompts[0].overrides.duration, 4);
   });
 
+  it('issue 11 case 24: resolves YAML aliases, within the parser\'s limits, and reports a number as written', () => {
+    const aliased = parsePromptFile('---\nduration: &d 6\nseeds: [*d, 8]\nnegative_prompt: &n blurry\nprompt_extend: false\n---\nA cat.');
+    assert.deepEqual(aliased.problems, []);
+    assert.deepEqual(aliased.prompts[0].seeds, [6, 8]);
+    const direct = parsePromptFile('---\nnegative_prompt: &n blurry\nduration: &d 6\n---\n### A\n---\nduration: 7\n---\nA cat.');
+    assert.deepEqual(direct.problems, []);
+    const scalar = parsePromptFile('---\nseed: &s 7\nduration: &d 6\nresolution: 1080P\n---\nA cat.\n');
+    assert.deepEqual(scalar.problems, []);
+    const viaAlias = parsePromptFile('---\nseed: &n 9\nvariants: *n\n---\nA cat.\n');
+    assert.deepEqual(viaAlias.problems, []);
+    assert.deepEqual(viaAlias.prompts[0].seeds, [9, 10, 11, 12, 13, 14, 15, 16, 17]);
+    const huge = onlyProblem('---\nduration: 1e400\n---\nA cat.');
+    assert.match(huge.message, /1e400/);
+    assert.doesNotMatch(huge.message, /null|Infinity/);
+    const hugeSeed = parsePromptFile('---\nseeds: [1, 1e400]\n---\nA cat.').problems;
+    assert.match(hugeSeed.map((p) => p.message).join(' '), /1e400/);
+    const bomb = ['---', 'a: &a [x, x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]', 'seeds: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]', '---', 'A cat.'].join('\n');
+    assert.match(parsePromptFile(bomb).problems.map((p) => p.message).join(' '), /seeds repeats its aliases too often/);
+  });
+
   it('ignores a byte order mark', () => {
     const file = parsePromptFile('\ufeff---\nduration: 6\n---\nA cat.');
     assert.deepEqual(file.problems, []);
@@ -247,6 +267,26 @@ describe('prompt file parser: several prompts', () => {
     assert.equal(frontMatterAt(file, storyboard.indexOf('watermark'))?.entry?.title, 'Lighthouse');
     assert.equal(frontMatterAt(file, storyboard.indexOf('resolution'))?.entry, undefined, 'the file\'s own front matter');
     assert.equal(frontMatterAt(file, storyboard.indexOf('A fox')), undefined);
+  });
+
+  it('issue 11 case 22: a Markdown heading of four or more #s is a comment, never a new prompt, and says so', () => {
+    const text = '### Storm\nA ship in a storm.\n#### Scene note\nWaves over the bow.\n##### deeper\n### Calm\nThe sea at dawn.';
+    const file = parsePromptFile(text);
+    assert.deepEqual(file.prompts.map((p) => [p.title, p.prompt]), [['Storm', 'A ship in a storm.\nWaves over the bow.'], ['Calm', 'The sea at dawn.']]);
+    const warnings = file.problems.filter((p) => p.severity === 'warning');
+    assert.deepEqual(warnings.map((p) => at(text, p)), ['####', '#####']);
+    assert.match(warnings[0].message, /comment.*exactly ###/);
+    assert.equal(applyFix(text, fixTitled(warnings[0], 'Start a new prompt here')).split('\n')[2], '### Scene note');
+    assert.equal(errors(file).length, 0);
+  });
+
+  it('issue 11 case 22: one rule for every run of #s at a line start: ### starts a prompt, any other run is a comment', () => {
+    for (const [line, starts] of [['# a', false], ['## a', false], ['### a', true], ['###a', true], ['###', true], ['#### a', false], ['  ### a', false]] as const) {
+      const file = parsePromptFile(`A cat.\n${line}\nA dog.`);
+      assert.equal(file.prompts.length, starts ? 2 : 1, line);
+    }
+    const indented = parsePromptFile('A cat.\n  ### Dog\nA dog.');
+    assert.match(indented.problems[0]?.message ?? '', /comment/);
   });
 
   it('takes text before the first ### line as a prompt too', () => {
