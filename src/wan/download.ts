@@ -220,6 +220,13 @@ function startOver(progress: Progress): void {
   progress.version = undefined;
 }
 
+/** Discards an answer that does not continue the .part; the retry asks for the whole file. */
+async function startOverAfter(response: HttpResponse, progress: Progress, message: string): Promise<WanError> {
+  await response.body.dump();
+  startOver(progress);
+  return new WanError({ kind: 'bad-response', status: response.statusCode, retryable: true, message });
+}
+
 async function readSnippet(response: HttpResponse): Promise<string> {
   let text = '';
   for await (const chunk of response.body) {
@@ -254,12 +261,13 @@ async function fetchOnce(start: URL, progress: Progress, context: Context): Prom
       continue;
     }
     if (status === 416 && progress.received > 0) {
-      await response.body.dump();
       const total = unsatisfiedRangeTotal(response);
       // Every byte is on disk already (the connection broke after the last one): done, if it is the same length.
-      if (total === progress.received && (progress.total ?? total) === total) return;
-      startOver(progress);
-      throw new WanError({ kind: 'bad-response', status, retryable: true, message: l10n.t('The partial file is longer than the video at the link; starting over.') });
+      if (total === progress.received && (progress.total ?? total) === total) {
+        await response.body.dump();
+        return;
+      }
+      throw await startOverAfter(response, progress, l10n.t('The partial file is longer than the video at the link; starting over.'));
     }
     if (status !== 200 && status !== 206) throw await statusError(response, url);
     const decoder = decoderFor(response);
@@ -279,20 +287,15 @@ async function fetchOnce(start: URL, progress: Progress, context: Context): Prom
       progress.version = versionOf(response);
     } else {
       const range = contentRange(response);
-      const version = versionOf(response);
-      const sameObject = range !== undefined
-        && (progress.total === undefined || range.total === undefined || range.total === progress.total)
-        && (progress.version === undefined || version === undefined || version === progress.version);
-      // A range of encoded bytes cannot follow decoded bytes on disk.
-      if (!sameObject || decoder) {
-        await response.body.dump();
-        startOver(progress);
-        throw new WanError({ kind: 'bad-response', status, retryable: true, message: l10n.t('The video at the link changed during the download; starting over.') });
+      // A range of encoded bytes cannot follow the decoded bytes on disk.
+      if (!range || range.start !== progress.received || decoder) {
+        throw await startOverAfter(response, progress, l10n.t('The storage answered a different part of the file than asked; starting over.'));
       }
-      if (range.start !== progress.received) {
-        await response.body.dump();
-        startOver(progress);
-        throw new WanError({ kind: 'bad-response', status, retryable: true, message: l10n.t('The storage answered a different part of the file than asked; starting over.') });
+      const version = versionOf(response);
+      const otherTotal = progress.total !== undefined && range.total !== undefined && range.total !== progress.total;
+      const otherVersion = progress.version !== undefined && version !== undefined && version !== progress.version;
+      if (otherTotal || otherVersion) {
+        throw await startOverAfter(response, progress, l10n.t('The video at the link changed during the download; starting over.'));
       }
       const length = contentLength(response);
       progress.total = range.total ?? (length === undefined ? undefined : length + range.start);
