@@ -11,7 +11,8 @@ export type DownloadState =
   /** `path`: the file being written, so a download cut off by a restart resumes into the same name. */
   | { state: 'downloading'; path?: string }
   | { state: 'done'; path: string; bytes: number; at: number }
-  | { state: 'failed'; error: string; at: number };
+  /** `path`: the file that was being written; a .part kept after a full disk is resumed into that name. */
+  | { state: 'failed'; error: string; at: number; path?: string };
 
 export interface TaskSource {
   kind: 'selection' | 'file' | 'input';

@@ -85,7 +85,10 @@ export class VideoKeeper {
       if (this.abort.signal.aborted) return;
       const message = error instanceof Error ? error.message : String(error);
       this.options.log?.(`task ${taskId}: download failed: ${message}`);
-      await store.update(taskId, { download: { state: 'failed', error: message, at: this.now() } });
+      // Kept for the retry: a .part left by a full disk is resumed into the same name.
+      const previous = store.get(taskId)?.download;
+      const writtenPath = previous?.state === 'downloading' || previous?.state === 'failed' ? previous.path : undefined;
+      await store.update(taskId, { download: { state: 'failed', error: message, at: this.now(), path: writtenPath } });
       const failed = store.get(taskId);
       if (failed) this.options.onFailed(failed, message);
     } finally {
@@ -117,10 +120,10 @@ export class VideoKeeper {
     }
   }
 
-  /** The name a download cut off by a restart was writing, else a new unique one. */
+  /** The name a download cut off by a restart or stopped by a full disk was writing, else a new unique one. */
   private async targetFor(folder: string, record: TaskRecord): Promise<string> {
     const previous = this.options.store.get(record.taskId)?.download;
-    if (previous?.state === 'downloading' && previous.path && !this.reserved.has(previous.path) && !(await exists(previous.path))) {
+    if ((previous?.state === 'downloading' || previous?.state === 'failed') && previous.path && !this.reserved.has(previous.path) && !(await exists(previous.path))) {
       this.reserved.add(previous.path);
       return previous.path;
     }

@@ -78,6 +78,19 @@ export interface VscodeFigures {
   screenshots: string[];
 }
 
+/** Random bytes in the boxes of an MP4 (ftyp, an empty moov, mdat): the downloader keeps only a whole MP4. */
+function randomMp4(bytes: number): Buffer {
+  const video = randomFillSync(Buffer.alloc(bytes));
+  video.writeUInt32BE(16, 0);
+  video.write('ftypisom', 4, 'latin1');
+  video.writeUInt32BE(0, 12);
+  video.writeUInt32BE(8, 16);
+  video.write('moov', 20, 'latin1');
+  video.writeUInt32BE(bytes - 24, 24);
+  video.write('mdat', 28, 'latin1');
+  return video;
+}
+
 export async function runVscodeBench(windows: number, log: (line: string) => void): Promise<VscodeFigures> {
   await ensureCodeServer({ log });
   // Short: code-server puts unix sockets under it.
@@ -90,7 +103,7 @@ export async function runVscodeBench(windows: number, log: (line: string) => voi
     log('packaging the extension (production build) and the probe…');
     const wanVsix = packageWan(work);
     const probeVsix = await packageProbe(work);
-    download = await WanTestServer.start({ video: randomFillSync(Buffer.alloc(DOWNLOAD_BYTES)) });
+    download = await WanTestServer.start({ video: randomMp4(DOWNLOAD_BYTES) });
     const downloadUrl = await finishedTaskUrl(download);
     // An unpacked copy for the probe to load and activate on its own.
     const unpacked = path.join(work, 'ext-unpacked');

@@ -1,10 +1,11 @@
 // A Wan-compatible API server on loopback for tests and the sandbox: real HTTP, scripted tasks, injectable faults.
 // It implements the API from wan-api.md on its own (no code shared with the client), so it can catch client mistakes.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import type { TaskStatus } from '../../src/wan/task';
 
 export type Outcome = 'SUCCEEDED' | 'FAILED' | 'CANCELED' | 'UNKNOWN';
@@ -57,6 +58,16 @@ export interface DownloadBehaviour {
   stallTimes?: number;
   /** 403 AccessDenied XML, as object storage answers an expired signed link */
   expired?: boolean;
+  /** no Content-Length: the body is chunked, so a dropped connection still shows as broken */
+  withoutLength?: boolean;
+  /** sends only this many bytes, without Content-Length, and closes the connection as if the answer were complete */
+  cutOffAfterBytes?: number;
+  /** served from the second request on: the object behind the link was replaced */
+  replacedBy?: Buffer;
+  /** answers a Range with 206 even when If-Range names another version, as some caches do */
+  ignoreIfRange?: boolean;
+  /** sends the whole video in this Content-Encoding (ignoring Range), although the client asked for identity */
+  contentEncoding?: 'gzip' | 'br' | 'deflate' | 'compress';
 }
 
 export interface ServerTask {
@@ -214,6 +225,8 @@ export class WanTestServer {
   download: DownloadBehaviour = {};
 
   private readonly scripts: TaskScript[] = [];
+  /** hashed once per video: the benchmark serves 200 MB */
+  private readonly etags = new WeakMap<Buffer, string>();
   private readonly faults = new Map<Route, Fault[]>();
 
   private constructor(
@@ -226,6 +239,7 @@ export class WanTestServer {
     this.origin = `http://127.0.0.1:${port}`;
     this.baseUrl = `${this.origin}${PREFIX}`;
     this.video = video;
+    this.etagOf(video); // before any download is timed
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       this.handle(req, res).catch((error: unknown) => {
         if (!res.headersSent) this.sendJson(res, 500, { code: 'InternalError', message: String(error) });
@@ -448,6 +462,15 @@ export class WanTestServer {
     return this.sendJson(res, 200, { data, total: inWindow.length, total_page: Math.ceil(inWindow.length / pageSize), page_no: pageNo, page_size: pageSize });
   }
 
+  private etagOf(video: Buffer): string {
+    let etag = this.etags.get(video);
+    if (!etag) {
+      etag = `"${createHash('md5').update(video).digest('hex')}"`;
+      this.etags.set(video, etag);
+    }
+    return etag;
+  }
+
   private answerDownload(req: IncomingMessage, res: ServerResponse, id: string): void {
     const xml = (status: number, code: string, message: string) => {
       const text = ossError(code, message);
@@ -457,11 +480,16 @@ export class WanTestServer {
     if (this.download.expired) return xml(403, 'AccessDenied', 'Request has expired.');
     if (this.tasks.get(id)?.status() !== 'SUCCEEDED') return xml(404, 'NoSuchKey', 'The specified key does not exist.');
 
-    const size = this.video.length;
-    const range = this.download.ignoreRange ? null : /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
-    let payload = this.video;
-    const headers: Record<string, string | number> = { 'content-type': 'video/mp4', etag: '"sample"' };
-    if (!this.download.ignoreRange) headers['accept-ranges'] = 'bytes';
+    const behaviour = this.download;
+    const video = behaviour.replacedBy && this.requestsTo('download').length > 1 ? behaviour.replacedBy : this.video;
+    const etag = this.etagOf(video);
+    const size = video.length;
+    const ifRange = req.headers['if-range'];
+    const sameVersion = ifRange === undefined || ifRange === etag || behaviour.ignoreIfRange;
+    const range = behaviour.ignoreRange || behaviour.contentEncoding || !sameVersion ? null : /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+    let payload = video;
+    const headers: Record<string, string | number> = { 'content-type': 'video/mp4', etag };
+    if (!behaviour.ignoreRange) headers['accept-ranges'] = 'bytes';
     let status = 200;
     if (range) {
       const first = Number(range[1]);
@@ -471,15 +499,29 @@ export class WanTestServer {
         res.end();
         return;
       }
-      payload = this.video.subarray(first, last + 1);
+      payload = video.subarray(first, last + 1);
       headers['content-range'] = `bytes ${first}-${last}/${size}`;
       status = 206;
     }
-    headers['content-length'] = payload.length;
+    if (behaviour.contentEncoding) {
+      // 'compress' stands for an encoding the client cannot decode (the bytes are gzip's).
+      const encode = { gzip: gzipSync, br: brotliCompressSync, deflate: deflateSync, compress: gzipSync }[behaviour.contentEncoding];
+      payload = encode(payload);
+      headers['content-encoding'] = behaviour.contentEncoding;
+    }
+    if (behaviour.cutOffAfterBytes !== undefined) {
+      // No length and no chunks: the body ends when the connection closes, so the client cannot tell it was cut.
+      res.useChunkedEncodingByDefault = false;
+      res.shouldKeepAlive = false;
+      res.writeHead(status, headers);
+      res.end(payload.subarray(0, behaviour.cutOffAfterBytes));
+      behaviour.cutOffAfterBytes = undefined;
+      return;
+    }
+    if (!behaviour.withoutLength) headers['content-length'] = payload.length;
     res.writeHead(status, headers);
 
-    const behaviour = this.download;
-    if (behaviour.dropAfterBytes !== undefined && (behaviour.dropTimes ?? 1) > 0 && behaviour.dropAfterBytes < payload.length) {
+    if (behaviour.dropAfterBytes !== undefined && (behaviour.dropTimes ?? 1) > 0 && behaviour.dropAfterBytes <= payload.length) {
       behaviour.dropTimes = (behaviour.dropTimes ?? 1) - 1;
       // The break comes a moment after the bytes, as on a real network, so the client has received them.
       res.write(payload.subarray(0, behaviour.dropAfterBytes), () => setTimeout(() => req.socket.destroy(), DROP_DELAY_MS));

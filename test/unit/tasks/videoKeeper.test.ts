@@ -179,26 +179,38 @@ describe('video keeper when the disk or the host fails', () => {
     return p.store.get(record.taskId)!;
   }
 
-  it('leaves nothing under the final name when the disk is full, keeps the link, and retries later', async () => {
+  it('case 16: a full disk stops the download at once, keeps the .part and the link, and the retry resumes it into the same name', async () => {
     // The .part file the downloader writes is made to point at /dev/full, which answers ENOSPC like a full disk.
     let diskFull = true;
     const p = pipeline(server, folder, new MemoryStorage(), async (target) => {
       if (diskFull) await fs.symlink('/dev/full', `${target}.part`);
     });
     const record = await succeededTask(p, 'disk full');
+    const before = server.requestsTo('download').length;
     await p.keeper.keep(record.taskId);
     const failedRecord = p.store.get(record.taskId)!;
     assert.equal(failedRecord.download.state, 'failed');
-    assert.match(failedRecord.download.state === 'failed' ? failedRecord.download.error : '', /ENOSPC|no space/i);
+    assert.match(p.failed[0], /ENOSPC/);
+    assert.match(p.failed[0], /free some space/i);
+    assert.equal(server.requestsTo('download').length, before + 1, 'not retried as a network error');
     assert.deepEqual((await fs.readdir(folder)).filter((f) => f.endsWith('.mp4')), [], 'no file passed off as a video');
     assert.equal(failedRecord.videoUrl, record.videoUrl, 'the link is kept for a retry');
     assert.deepEqual(p.failed.length, 1);
+    const parts = (await fs.readdir(folder)).filter((f) => f.endsWith('.part'));
+    assert.equal(parts.length, 1, 'the .part is kept for a resume');
 
+    // The user frees space; what was written before the disk filled up is still there.
+    const part = path.join(folder, parts[0]);
+    await fs.rm(part);
+    await fs.writeFile(part, server.video.subarray(0, 10_000));
     diskFull = false;
     await p.keeper.keep(record.taskId);
     const saved = p.store.get(record.taskId)!.download;
     assert.equal(saved.state, 'done');
+    assert.equal(saved.state === 'done' ? saved.path : '', part.replace(/\.part$/, ''), 'the same name');
     assert.ok((await fs.readFile(saved.state === 'done' ? saved.path : '')).equals(server.video));
+    assert.equal(server.requestsTo('download').at(-1)!.headers.range, 'bytes=10000-');
+    assert.deepEqual((await fs.readdir(folder)).filter((f) => f.endsWith('.part') || f.endsWith('.mp4')), [path.basename(saved.state === 'done' ? saved.path : '')]);
     p.dispose();
   });
 

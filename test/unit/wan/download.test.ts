@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,13 @@ import { failure } from '../assertions';
 
 const KEY = 'sk-download-test-key';
 const FAST: DownloadOptions = { retryDelayMs: 10, timeouts: { connectMs: 1000, headersMs: 1000, bodyMs: 1000 } };
+
+/** The fixture with other bytes in its `mdat` (which starts at 3544), optionally followed by a `free` box: another video. */
+function otherVideo(fixture: Buffer, longer = false): Buffer {
+  const copy = Buffer.from(fixture);
+  for (let i = 4_000; i < 40_000; i += 1_000) copy[i] ^= 0xff;
+  return longer ? Buffer.concat([copy, Buffer.from([0, 0, 0, 8, 0x66, 0x72, 0x65, 0x65])]) : copy;
+}
 
 
 describe('downloadVideo', () => {
@@ -205,5 +212,114 @@ describe('downloadVideo', () => {
     await failure(downloadVideo(videoUrl, target, { ...FAST, signal: controller.signal, timeouts: { bodyMs: 5000 } }), 'aborted');
     assert.ok(!existsSync(`${target}.part`));
     assertNothingLeft();
+  });
+
+  test('case 12: an answer cut off without Content-Length is not saved as the video; the download resumes after the cut', async () => {
+    server.download = { cutOffAfterBytes: 20_000 };
+    const result = await downloadVideo(videoUrl, target, FAST);
+    assert.ok(readFileSync(target).equals(fixture), 'the whole video, not the first 20 000 bytes');
+    assert.equal(result.bytes, fixture.length);
+    const requests = server.requestsTo('download');
+    assert.equal(requests.length, 2);
+    assert.equal(requests[1].headers.range, 'bytes=20000-');
+  });
+
+  test('case 13: a resume sends If-Range, so a replaced object comes whole instead of spliced onto the old one', async () => {
+    const replaced = otherVideo(fixture);
+    server.download = { dropAfterBytes: 10_000, replacedBy: replaced };
+    await downloadVideo(videoUrl, target, FAST);
+    assert.ok(readFileSync(target).equals(replaced), 'the new object, not the start of the old one with the rest of the new');
+    const requests = server.requestsTo('download');
+    assert.equal(requests.length, 2);
+    assert.equal(requests[1].headers.range, 'bytes=10000-');
+    assert.match(String(requests[1].headers['if-range']), /^"[0-9a-f]{32}"$/, 'the ETag of the first answer');
+  });
+
+  test('case 13: a resume answered with another object\'s ETag or total length starts over', async () => {
+    for (const replaced of [otherVideo(fixture), otherVideo(fixture, true)]) {
+      server.requests.length = 0;
+      rmSync(target, { force: true });
+      server.download = { dropAfterBytes: 10_000, replacedBy: replaced, ignoreIfRange: true };
+      const result = await downloadVideo(videoUrl, target, FAST);
+      assert.ok(readFileSync(target).equals(replaced), `not spliced (${replaced.length} bytes)`);
+      assert.equal(result.bytes, replaced.length);
+      const requests = server.requestsTo('download');
+      assert.equal(requests.length, 3, 'the first answer, the mismatched resume, the new start');
+      assert.equal(requests[2].headers.range, undefined);
+    }
+  });
+
+  test('case 14: a 416 after every byte arrived means done: the complete .part is kept as the video', async () => {
+    // Chunked, so the connection that breaks after the last byte counts as broken.
+    server.download = { withoutLength: true, dropAfterBytes: fixture.length };
+    const result = await downloadVideo(videoUrl, target, FAST);
+    assert.deepEqual(result, { path: target, bytes: fixture.length });
+    assert.ok(readFileSync(target).equals(fixture));
+    const requests = server.requestsTo('download');
+    assert.equal(requests.length, 2);
+    assert.equal(requests[1].headers.range, `bytes=${fixture.length}-`);
+    assert.deepEqual(readdirSync(dir), ['video.mp4']);
+  });
+
+  test('case 15: a gzip, br or deflate answer is decoded, never saved as encoded bytes', async () => {
+    for (const contentEncoding of ['gzip', 'br', 'deflate'] as const) {
+      server.requests.length = 0;
+      rmSync(target, { force: true });
+      server.download = { contentEncoding };
+      await downloadVideo(videoUrl, target, FAST);
+      assert.ok(readFileSync(target).equals(fixture), contentEncoding);
+      assert.equal(server.requestsTo('download')[0].headers['accept-encoding'], 'identity');
+    }
+  });
+
+  test('case 15: a gzip answer cut off mid-way is fetched again from the start', async () => {
+    server.download = { contentEncoding: 'gzip', dropAfterBytes: 10_000 };
+    await downloadVideo(videoUrl, target, FAST);
+    assert.ok(readFileSync(target).equals(fixture));
+    const requests = server.requestsTo('download');
+    assert.equal(requests.length, 2);
+    assert.equal(requests[1].headers.range, undefined, 'encoded bytes cannot be resumed');
+  });
+
+  test('case 15: an answer in an encoding it cannot decode is refused, and nothing is saved', async () => {
+    server.download = { contentEncoding: 'compress' };
+    const error = await failure(downloadVideo(videoUrl, target, FAST), 'bad-response');
+    assert.match(error.message, /compress/);
+    assert.equal(server.requestsTo('download').length, 1);
+    assertNothingLeft();
+  });
+
+  test('case 16: a full disk stops the download at once, keeps the .part and says to free space', async () => {
+    // /dev/full answers every write with ENOSPC, like a full disk.
+    symlinkSync('/dev/full', `${target}.part`);
+    const error = await failure(downloadVideo(videoUrl, target, FAST));
+    assert.equal(error.retryable, false);
+    assert.match(error.message, /ENOSPC/);
+    assert.match(error.message, /free/i);
+    assert.equal(server.requestsTo('download').length, 1, 'not retried as a network error');
+    assert.ok(lstatSync(`${target}.part`), 'the .part is kept for a resume');
+    assert.ok(!existsSync(target));
+  });
+
+  test('case 16: a .part kept from an earlier attempt is resumed after its last byte', async () => {
+    writeFileSync(`${target}.part`, fixture.subarray(0, 10_000));
+    const result = await downloadVideo(videoUrl, target, FAST);
+    assert.equal(result.bytes, fixture.length);
+    assert.ok(readFileSync(target).equals(fixture));
+    assert.equal(server.requestsTo('download')[0].headers.range, 'bytes=10000-');
+  });
+
+  test('case 17: a video linked into place is saved even when its .part cannot be removed (EBUSY); the .part goes later', async () => {
+    let refusals = 0;
+    const removeFile = async (path: string) => {
+      if (refusals++ === 0) throw Object.assign(new Error(`EBUSY: resource busy or locked, unlink '${path}'`), { code: 'EBUSY' });
+      rmSync(path);
+    };
+    const result = await downloadVideo(videoUrl, target, { ...FAST, removeFile });
+    assert.deepEqual(result, { path: target, bytes: fixture.length });
+    assert.ok(readFileSync(target).equals(fixture));
+    const deadline = Date.now() + 2000;
+    while (existsSync(`${target}.part`) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.deepEqual(readdirSync(dir), ['video.mp4'], 'the leftover .part is removed later');
   });
 });
