@@ -84,7 +84,7 @@ export class TaskPoller {
   private readonly recentStarts: Slot[] = [];
   private timer: unknown;
   private timerAt = Infinity;
-  /** Endpoints that answered a list call as something they do not offer. */
+  /** Endpoints whose list call failed: their tasks are queried one by one from then on. */
   private readonly noList = new Set<string>();
   private readonly estimates = new Map<string, RunTimeEstimate>();
   private readonly storeSubscription: { dispose(): void };
@@ -243,17 +243,10 @@ export class TaskPoller {
       listed = new Map((await this.options.listTasks!(sample, window, this.abort.signal)).map((task) => [task.taskId, task]));
     } catch (error) {
       if (this.abort.signal.aborted) return;
-      const endpoint = endpointKey(sample);
-      if (isNotOffered(error)) {
-        this.noList.add(endpoint);
-        this.options.log?.(`${hostOf(sample)} does not answer list calls (${errorText(error)}); querying tasks one by one`);
-        for (const [record, entry] of asked) this.due.set(record.taskId, entry);
-        return;
-      }
-      for (const [record, entry] of asked) {
-        if (entry.at <= now) await this.fail(record.taskId, error, entry.failures + 1);
-        else this.due.set(record.taskId, entry);
-      }
+      // Whatever the reason (no list call, a key that may not list, a failing gateway), the single query may work.
+      this.noList.add(endpointKey(sample));
+      this.options.log?.(`${hostOf(sample)} failed a list call (${errorText(error)}); querying tasks one by one`);
+      for (const [record, entry] of asked) this.due.set(record.taskId, entry);
       return;
     }
     for (const [record, entry] of asked) {
@@ -409,13 +402,6 @@ function hostOf(record: TaskRecord): string {
   } catch {
     return record.baseUrl;
   }
-}
-
-/** The endpoint has no list call (or not one this client understands), as opposed to a passing failure. */
-function isNotOffered(error: unknown): boolean {
-  if (!(error instanceof WanError)) return false;
-  if (error.kind === 'bad-response' || error.kind === 'not-found') return true;
-  return error.status === 400 || error.status === 404 || error.status === 405 || error.status === 501;
 }
 
 function errorText(error: unknown): string {

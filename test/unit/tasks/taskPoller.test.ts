@@ -266,6 +266,43 @@ describe('task poller', () => {
     poller.dispose();
   });
 
+  it('case 1: a list call that keeps failing (401, 403, 5xx, network) falls back to single queries for that endpoint', async () => {
+    const failures = [
+      new WanError({ kind: 'auth', status: 401, code: 'InvalidApiKey', message: 'Invalid API-key provided.' }),
+      new WanError({ kind: 'access', status: 403, code: 'AccessDenied', message: 'Access denied.' }),
+      new WanError({ kind: 'server', status: 500, code: 'InternalError', message: 'internal', retryable: true }),
+      new WanError({ kind: 'server', status: 502, message: 'The service answered HTTP 502 with a page that is not the Wan API.', retryable: true }),
+      new WanError({ kind: 'network', message: 'The connection was reset.', retryable: true }),
+    ];
+    for (const failure of failures) {
+      const clock = new ManualClock();
+      const store = new TaskStore(new MemoryStorage());
+      const service = new TimedService(clock);
+      let lists = 0;
+      const poller = new TaskPoller({
+        store,
+        queryTask: service.queryTask,
+        listTasks: async () => {
+          lists++;
+          throw failure;
+        },
+        onFinished: () => undefined,
+        clock,
+        random: () => 0.5,
+      });
+      for (const id of ['a', 'b']) {
+        service.add(id, 10 * SECOND, 60 * SECOND);
+        await store.add(makeRecord(id, { createdAt: clock.now() }));
+      }
+      await poller.resumeAll();
+      await clock.advance(25 * 3600 * SECOND);
+      const statuses = ['a', 'b'].map((id) => store.get(id)!.status);
+      assert.deepEqual(statuses, ['SUCCEEDED', 'SUCCEEDED'], `${failure.message}: ${lists} list calls, ${service.queries.length} queries`);
+      assert.equal(lists, 1, `${failure.message}: the endpoint is not asked to list again`);
+      poller.dispose();
+    }
+  });
+
   it('never starts more than 2 queries in a second, however many tasks are due', async () => {
     const records = Array.from({ length: 40 }, (_, i) => makeRecord(`t${i}`, { createdAt: 0 }));
     const scripts = Object.fromEntries(records.map((r) => [r.taskId, [task(r.taskId, 'PENDING'), task(r.taskId, 'SUCCEEDED')]]));
