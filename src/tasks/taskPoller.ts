@@ -5,7 +5,7 @@
 import { WanError } from '../wan/errors';
 import { isTerminal, type WanTask } from '../wan/task';
 import { backoffDelay, estimateRunTime, nextPollDelay, priorEstimate, type RunTimeEstimate, type TaskProgress } from './pollSchedule';
-import { isActive, SERVICE_RETENTION_MS, type TaskRecord } from './taskRecord';
+import { isActive, isFinished, SERVICE_RETENTION_MS, type TaskRecord } from './taskRecord';
 import type { TaskStore } from './taskStore';
 
 export interface Clock {
@@ -68,6 +68,8 @@ interface Due {
   failures: number;
   /** Query this task on its own: a list call said it ended (the link comes only with a query), or did not show it. */
   single?: boolean;
+  /** Ask once about a task that ended UNKNOWN (Refresh): a passing 404 may have ended it. */
+  recheck?: boolean;
 }
 
 export class TaskPoller {
@@ -116,10 +118,14 @@ export class TaskPoller {
     this.schedule(taskId, delayMs * this.timeScale, this.due.get(taskId)?.failures ?? 0);
   }
 
-  /** Query every unfinished task now. */
+  /** Query every unfinished task now, and every UNKNOWN one the service may still keep. */
   async refreshAll(): Promise<void> {
     this.due.clear();
     await this.resumeAll();
+    const now = this.clock.now();
+    for (const record of this.options.store.all()) {
+      if (record.status === 'UNKNOWN' && now - record.createdAt < SERVICE_RETENTION_MS) this.schedule(record.taskId, 0, 0, { single: true, recheck: true });
+    }
   }
 
   /** Stop tracking a task (removed by the user). */
@@ -135,9 +141,9 @@ export class TaskPoller {
     this.storeSubscription.dispose();
   }
 
-  private schedule(taskId: string, delayMs: number, failures: number, single = false): void {
+  private schedule(taskId: string, delayMs: number, failures: number, how: Pick<Due, 'single' | 'recheck'> = {}): void {
     if (this.abort.signal.aborted) return;
-    this.due.set(taskId, { at: this.clock.now() + delayMs, failures, single });
+    this.due.set(taskId, { at: this.clock.now() + delayMs, failures, ...how });
     this.armTimer();
   }
 
@@ -167,7 +173,7 @@ export class TaskPoller {
       if (this.inFlight.size >= this.maxConcurrent || this.nextQueryAllowedAt() > now) break;
       if (this.due.get(taskId) !== entry) continue; // taken along by a list call started in this loop
       const record = this.options.store.get(taskId);
-      if (!record || !isActive(record)) {
+      if (!record || !(isActive(record) || entry.recheck)) {
         this.due.delete(taskId);
         continue;
       }
@@ -180,7 +186,7 @@ export class TaskPoller {
         this.start(`list ${endpointKey(record)}`, () => this.listRound(record, members, slot));
       } else {
         this.due.delete(taskId);
-        this.start(taskId, () => this.poll(taskId, entry.failures, slot));
+        this.start(taskId, () => this.poll(taskId, entry, slot));
       }
     }
     this.armTimer();
@@ -211,17 +217,17 @@ export class TaskPoller {
     return members.length >= 2 ? members : undefined;
   }
 
-  private async poll(taskId: string, failures: number, slot: Slot): Promise<void> {
+  private async poll(taskId: string, entry: Due, slot: Slot): Promise<void> {
     const record = this.options.store.get(taskId);
-    if (!record || !isActive(record)) return;
-    if (!(await this.mayQuery(record, failures))) return;
+    if (!record || !(isActive(record) || entry.recheck)) return;
+    if (!(await this.mayQuery(record, entry.failures))) return;
     slot.at = this.clock.now();
     try {
       const task = await this.options.queryTask(record, this.abort.signal);
       await this.apply(task);
     } catch (error) {
       if (this.abort.signal.aborted) return;
-      await this.fail(taskId, error, failures + 1);
+      await this.fail(taskId, error, entry.failures + 1);
     }
   }
 
@@ -254,7 +260,7 @@ export class TaskPoller {
       // Not on the first page, or outside the window: asked on its own when due.
       if (!task) this.due.set(record.taskId, { ...entry, single: true });
       // Only a query of the task itself gives the video link and the failure's details.
-      else if (isTerminal(task.status)) this.schedule(record.taskId, 0, 0, true);
+      else if (isTerminal(task.status)) this.schedule(record.taskId, 0, 0, { single: true });
       else await this.apply(task);
     }
   }
@@ -275,6 +281,7 @@ export class TaskPoller {
     const now = this.clock.now();
     if (record.status !== task.status) this.options.log?.(`task ${record.taskId}: ${record.status} → ${task.status}`);
     if (isTerminal(task.status)) {
+      if (isFinished(record) && record.status === task.status) return this.endedAsBefore(record);
       await this.options.store.update(record.taskId, patchFromTask(task, now));
       const finished = this.options.store.get(record.taskId);
       if (finished) this.options.onFinished(finished);
@@ -292,6 +299,8 @@ export class TaskPoller {
   private async fail(taskId: string, error: unknown, failures: number): Promise<void> {
     const now = this.clock.now();
     if (error instanceof WanError && error.kind === 'not-found') {
+      const record = this.options.store.get(taskId);
+      if (record?.status === 'UNKNOWN') return this.endedAsBefore(record);
       await this.options.store.update(taskId, { status: 'UNKNOWN', finishedAt: now, lastError: undefined, message: error.message });
       const updated = this.options.store.get(taskId);
       if (updated) this.options.onFinished(updated);
@@ -303,6 +312,11 @@ export class TaskPoller {
     this.options.log?.(`task ${taskId}: query failed (${message}); next try in ${Math.round(delay / SECOND)} s`);
     await this.options.store.update(taskId, { lastError: message });
     this.schedule(taskId, this.jitter(delay) * this.timeScale, failures);
+  }
+
+  /** A Refresh found an ended task as it was: nothing to tell again, but a problem shown on it is over. */
+  private async endedAsBefore(record: TaskRecord): Promise<void> {
+    if (record.lastError !== undefined) await this.options.store.update(record.taskId, { lastError: undefined });
   }
 
   private async expireIfTooOld(record: TaskRecord, now: number): Promise<boolean> {
@@ -370,12 +384,18 @@ function progressPatch(record: TaskRecord, task: WanTask, now: number): Partial<
   if (task.scheduledTime !== undefined && task.scheduledTime !== record.scheduledTime) patch.scheduledTime = task.scheduledTime;
   if (task.status === 'RUNNING' && record.runningSeenAt === undefined) patch.runningSeenAt = now;
   if (record.lastError !== undefined) patch.lastError = undefined;
+  // Refresh found going a task that had ended UNKNOWN (a passing 404): it is no longer finished.
+  if (isFinished(record)) {
+    patch.finishedAt = undefined;
+    patch.message = undefined;
+  }
   return Object.keys(patch).length > 0 ? patch : undefined;
 }
 
 /** The fields of a query answer worth keeping on the record. */
 export function patchFromTask(task: WanTask, now: number): Partial<TaskRecord> {
-  const patch: Partial<TaskRecord> = { status: task.status, lastError: undefined, finalResponse: task.raw };
+  // The code and message are the answer's own, even when absent: an earlier 404's message must not stay.
+  const patch: Partial<TaskRecord> = { status: task.status, lastError: undefined, finalResponse: task.raw, code: task.code, message: task.message };
   if (task.requestId) patch.requestId = task.requestId;
   if (task.submitTime !== undefined) patch.submitTime = task.submitTime;
   if (task.scheduledTime !== undefined) patch.scheduledTime = task.scheduledTime;
@@ -384,8 +404,6 @@ export function patchFromTask(task: WanTask, now: number): Partial<TaskRecord> {
     patch.videoUrl = task.videoUrl;
     patch.videoUrlReceivedAt = now;
   }
-  if (task.code) patch.code = task.code;
-  if (task.message) patch.message = task.message;
   if (task.usage) patch.usage = task.usage;
   if (task.actualPrompt) patch.actualPrompt = task.actualPrompt;
   if (isTerminal(task.status)) patch.finishedAt = now;

@@ -337,6 +337,48 @@ describe('task poller', () => {
     poller.dispose();
   });
 
+  it('case 7: Refresh asks again about every unfinished or UNKNOWN task younger than 24 h', async () => {
+    const clock = new ManualClock();
+    const hour = 3600 * SECOND;
+    const records = [
+      makeRecord('unknown-fresh', { createdAt: clock.now() - hour, status: 'UNKNOWN', finishedAt: clock.now() - hour, message: 'The service does not know this task (404 NotFound).' }),
+      makeRecord('unknown-old', { createdAt: clock.now() - 25 * hour, status: 'UNKNOWN', finishedAt: clock.now() - 25 * hour }),
+      makeRecord('running', { createdAt: clock.now() - hour, status: 'RUNNING' }),
+      makeRecord('done', { createdAt: clock.now() - hour, status: 'SUCCEEDED' }),
+    ];
+    const link = (id: string) => task(id, 'SUCCEEDED', { videoUrl: `https://example.com/${id}.mp4` });
+    const { clock: serviceClock, store, queries, finished, poller } = setup(records, {
+      'unknown-fresh': [link('unknown-fresh')],
+      'unknown-old': [link('unknown-old')],
+      running: [link('running')],
+      done: [link('done')],
+    });
+    await poller.refreshAll();
+    await serviceClock.advance(60 * SECOND);
+    assert.deepEqual(queries.map((q) => q.id).sort(), ['running', 'unknown-fresh']);
+    const revived = store.get('unknown-fresh')!;
+    assert.equal(revived.status, 'SUCCEEDED');
+    assert.equal(revived.videoUrl, 'https://example.com/unknown-fresh.mp4');
+    assert.equal(revived.message, undefined, 'the old reason is gone');
+    assert.deepEqual(finished.map((r) => r.taskId).sort(), ['running', 'unknown-fresh']);
+    assert.equal(store.get('unknown-old')!.status, 'UNKNOWN');
+    poller.dispose();
+  });
+
+  it('case 7: Refresh leaves a task the service still does not know UNKNOWN, without a second notice', async () => {
+    const clock = new ManualClock();
+    const { clock: serviceClock, store, queries, finished, poller } = setup(
+      [makeRecord('gone', { createdAt: clock.now() - 3600 * SECOND, status: 'UNKNOWN', finishedAt: clock.now() - 3600 * SECOND })],
+      { gone: [task('gone', 'UNKNOWN')] },
+    );
+    await poller.refreshAll();
+    await serviceClock.advance(60 * SECOND);
+    assert.equal(queries.length, 1);
+    assert.equal(store.get('gone')!.status, 'UNKNOWN');
+    assert.equal(finished.length, 0, 'the user was told once already');
+    poller.dispose();
+  });
+
   it('backs off on 429 without giving up, honouring Retry-After, and shows the problem on the task', async () => {
     const throttled = new WanError({ kind: 'throttled', message: 'Throttling', status: 429, retryable: true, retryAfterMs: 20 * SECOND });
     const { clock, queries, store, poller } = setup([makeRecord('a', { createdAt: 0 })], {
