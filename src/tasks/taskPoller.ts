@@ -2,6 +2,7 @@
 // It asks the service as little as it can: each task is queried when it is likely to have ended (pollSchedule.ts),
 // one list call stands for the single queries of every task on an endpoint that has one, and a budget caps the
 // queries per second of all tasks together.
+import * as l10n from '@vscode/l10n';
 import { WanError } from '../wan/errors';
 import { isTerminal, type WanTask } from '../wan/task';
 import { backoffDelay, estimateRunTime, nextPollDelay, priorEstimate, type RunTimeEstimate, type TaskProgress } from './pollSchedule';
@@ -218,13 +219,12 @@ export class TaskPoller {
   }
 
   private async poll(taskId: string, entry: Due, slot: Slot): Promise<void> {
-    const record = this.options.store.get(taskId);
-    if (!record || !(isActive(record) || entry.recheck)) return;
-    if (!(await this.mayQuery(record, entry.failures))) return;
-    slot.at = this.clock.now();
     try {
-      const task = await this.options.queryTask(record, this.abort.signal);
-      await this.apply(task);
+      const record = this.options.store.get(taskId);
+      if (!record || !(isActive(record) || entry.recheck)) return;
+      if (!(await this.mayQuery(record, entry.failures))) return;
+      slot.at = this.clock.now();
+      await this.apply(await this.options.queryTask(record, this.abort.signal));
     } catch (error) {
       if (this.abort.signal.aborted) return;
       await this.fail(taskId, error, entry.failures + 1);
@@ -236,7 +236,12 @@ export class TaskPoller {
     const asked: [TaskRecord, Due][] = [];
     for (const [taskId, entry] of members) {
       const record = this.options.store.get(taskId);
-      if (record && isActive(record) && (await this.mayQuery(record, entry.failures))) asked.push([record, entry]);
+      if (!record || !isActive(record)) continue;
+      try {
+        if (await this.mayQuery(record, entry.failures)) asked.push([record, entry]);
+      } catch (error) {
+        await this.fail(taskId, error, entry.failures + 1);
+      }
     }
     if (asked.length === 0) return;
     const now = this.clock.now();
@@ -282,14 +287,14 @@ export class TaskPoller {
     if (record.status !== task.status) this.options.log?.(`task ${record.taskId}: ${record.status} → ${task.status}`);
     if (isTerminal(task.status)) {
       if (isFinished(record) && record.status === task.status) return this.endedAsBefore(record);
-      await this.options.store.update(record.taskId, patchFromTask(task, now));
+      await this.save(record.taskId, patchFromTask(task, now));
       const finished = this.options.store.get(record.taskId);
       if (finished) this.options.onFinished(finished);
       return;
     }
     // Written only when something changed: every write reaches storage and redraws the task.
     const patch = progressPatch(record, task, now);
-    if (patch) await this.options.store.update(record.taskId, patch);
+    if (patch) await this.save(record.taskId, patch);
     const updated = this.options.store.get(record.taskId);
     if (!updated) return;
     const delay = nextPollDelay(this.progressOf(updated, now), this.estimateFor(updated));
@@ -301,28 +306,38 @@ export class TaskPoller {
     if (error instanceof WanError && error.kind === 'not-found') {
       const record = this.options.store.get(taskId);
       if (record?.status === 'UNKNOWN') return this.endedAsBefore(record);
-      await this.options.store.update(taskId, { status: 'UNKNOWN', finishedAt: now, lastError: undefined, message: error.message });
+      await this.save(taskId, { status: 'UNKNOWN', finishedAt: now, lastError: undefined, message: error.message });
       const updated = this.options.store.get(taskId);
       if (updated) this.options.onFinished(updated);
       return;
     }
     const wanError = error instanceof WanError ? error : undefined;
-    const message = errorText(error);
     const delay = backoffDelay(failures, wanError?.retryAfterMs, wanError?.retryable ?? true);
-    this.options.log?.(`task ${taskId}: query failed (${message}); next try in ${Math.round(delay / SECOND)} s`);
-    await this.options.store.update(taskId, { lastError: message });
+    this.options.log?.(`task ${taskId}: query failed (${errorText(error)}); next try in ${Math.round(delay / SECOND)} s`);
     this.schedule(taskId, this.jitter(delay) * this.timeScale, failures);
+    await this.save(taskId, { lastError: problemText(error) });
+  }
+
+  /** Writes a change to a task. The store holds it at once, so when storage fails (disk full, no permission) polling goes on and the failure shows on the task. */
+  private async save(taskId: string, patch: Partial<TaskRecord>): Promise<void> {
+    try {
+      await this.options.store.update(taskId, patch);
+    } catch (error) {
+      this.options.log?.(`task ${taskId}: could not save its state (${errorText(error)})`);
+      // This write fails too while storage does; it is for the task's tooltip, from memory.
+      this.options.store.update(taskId, { lastError: problemText(error) }).catch(() => undefined);
+    }
   }
 
   /** A Refresh found an ended task as it was: nothing to tell again, but a problem shown on it is over. */
   private async endedAsBefore(record: TaskRecord): Promise<void> {
-    if (record.lastError !== undefined) await this.options.store.update(record.taskId, { lastError: undefined });
+    if (record.lastError !== undefined) await this.save(record.taskId, { lastError: undefined });
   }
 
   private async expireIfTooOld(record: TaskRecord, now: number): Promise<boolean> {
     if (now - record.createdAt < SERVICE_RETENTION_MS) return false;
     this.options.log?.(`task ${record.taskId}: older than 24 h, marked expired`);
-    await this.options.store.update(record.taskId, { status: 'EXPIRED', finishedAt: now });
+    await this.save(record.taskId, { status: 'EXPIRED', finishedAt: now });
     return true;
   }
 
@@ -420,6 +435,13 @@ function hostOf(record: TaskRecord): string {
   } catch {
     return record.baseUrl;
   }
+}
+
+/** What the task's tooltip says about a failure: a failing disk or permission of the extension's own storage in plain words. */
+function problemText(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (error instanceof WanError || typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return errorText(error);
+  return l10n.t('The extension could not write to its storage folder ({0}). Free disk space or fix the folder\'s permissions; the task is tried again meanwhile.', errorText(error));
 }
 
 function errorText(error: unknown): string {

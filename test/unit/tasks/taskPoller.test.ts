@@ -379,6 +379,53 @@ describe('task poller', () => {
     poller.dispose();
   });
 
+  it('case 8: a lease claim that throws (ENOSPC) shows the problem on the task and keeps it scheduled', async () => {
+    const clock = new ManualClock();
+    const store = new TaskStore(new MemoryStorage());
+    const service = new TimedService(clock);
+    let claims = 0;
+    const poller = new TaskPoller({
+      store,
+      queryTask: service.queryTask,
+      claim: async () => {
+        claims++;
+        if (claims <= 2) throw Object.assign(new Error("ENOSPC: no space left on device, open '/storage/leases/a.poll.lease'"), { code: 'ENOSPC' });
+        return true;
+      },
+      onFinished: () => undefined,
+      clock,
+      random: () => 0.5,
+    });
+    service.add('a', 10 * SECOND, 60 * SECOND);
+    await store.add(makeRecord('a', { createdAt: clock.now() }));
+    poller.pollSoon('a');
+    await clock.advance(1);
+    assert.match(store.get('a')!.lastError ?? '', /ENOSPC.*free disk space/i, 'the failure shows on the task, with what to do');
+    await clock.advance(10 * 60 * SECOND);
+    assert.ok(claims > 2, `${claims} claims`);
+    assert.equal(store.get('a')!.status, 'SUCCEEDED');
+    assert.equal(store.get('a')!.lastError, undefined);
+    poller.dispose();
+  });
+
+  it('case 8: a storage write that throws during a poll round keeps the task scheduled', async () => {
+    const clock = new ManualClock();
+    const storage = new MemoryStorage();
+    const store = new TaskStore(storage);
+    const service = new TimedService(clock);
+    const finished: string[] = [];
+    const poller = new TaskPoller({ store, queryTask: service.queryTask, onFinished: (r) => finished.push(r.taskId), clock, random: () => 0.5 });
+    service.add('a', 0, 30 * SECOND);
+    await store.add(makeRecord('a', { createdAt: clock.now() }));
+    storage.update = () => Promise.reject(Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' }));
+    poller.pollSoon('a');
+    await clock.advance(10 * 60 * SECOND);
+    assert.deepEqual(finished, ['a'], 'the end is seen and the video handed on although nothing could be written');
+    assert.equal(store.get('a')!.status, 'SUCCEEDED');
+    assert.match(store.get('a')!.lastError ?? '', /EACCES/, 'the failure shows on the task');
+    poller.dispose();
+  });
+
   it('backs off on 429 without giving up, honouring Retry-After, and shows the problem on the task', async () => {
     const throttled = new WanError({ kind: 'throttled', message: 'Throttling', status: 429, retryable: true, retryAfterMs: 20 * SECOND });
     const { clock, queries, store, poller } = setup([makeRecord('a', { createdAt: 0 })], {
