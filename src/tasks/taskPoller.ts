@@ -105,12 +105,9 @@ export class TaskPoller {
   }
 
   /** Picks up every unfinished task in the store: after a create, a reload or a restart. */
-  async resumeAll(): Promise<void> {
-    const now = this.clock.now();
+  resumeAll(): void {
     for (const record of this.options.store.all()) {
-      if (!isActive(record) || this.due.has(record.taskId)) continue;
-      if (await this.expireIfTooOld(record, now)) continue;
-      this.schedule(record.taskId, 0, 0);
+      if (isActive(record) && !this.due.has(record.taskId)) this.schedule(record.taskId, 0, 0);
     }
   }
 
@@ -120,9 +117,9 @@ export class TaskPoller {
   }
 
   /** Query every unfinished task now, and every UNKNOWN one the service may still keep. */
-  async refreshAll(): Promise<void> {
+  refreshAll(): void {
     this.due.clear();
-    await this.resumeAll();
+    this.resumeAll();
     const now = this.clock.now();
     for (const record of this.options.store.all()) {
       if (record.status === 'UNKNOWN' && now - record.createdAt < SERVICE_RETENTION_MS) this.schedule(record.taskId, 0, 0, { single: true, recheck: true });
@@ -181,7 +178,8 @@ export class TaskPoller {
       const slot: Slot = { at: now };
       this.recentStarts.push(slot);
       if (this.recentStarts.length > this.maxQueriesPerSecond) this.recentStarts.shift();
-      const members = entry.single ? undefined : this.listMembers(record);
+      // A task past 24 h gets a query of its own: the last look, which a list answer (without the link) cannot be.
+      const members = entry.single || entry.recheck || pastRetention(record, now) ? undefined : this.listMembers(record, now);
       if (members) {
         for (const [id] of members) this.due.delete(id);
         this.start(`list ${endpointKey(record)}`, () => this.listRound(record, members, slot));
@@ -208,12 +206,12 @@ export class TaskPoller {
   }
 
   /** Every waiting task on this record's endpoint, when one list call is worth more than a single query. */
-  private listMembers(record: TaskRecord): [string, Due][] | undefined {
+  private listMembers(record: TaskRecord, now: number): [string, Due][] | undefined {
     const endpoint = endpointKey(record);
     if (!this.options.listTasks || this.noList.has(endpoint) || this.inFlight.has(`list ${endpoint}`)) return undefined;
     const members = [...this.due.entries()].filter(([id, entry]) => {
       const other = this.options.store.get(id);
-      return !entry.single && other !== undefined && endpointKey(other) === endpoint;
+      return !entry.single && !entry.recheck && other !== undefined && endpointKey(other) === endpoint && !pastRetention(other, now);
     });
     return members.length >= 2 ? members : undefined;
   }
@@ -224,7 +222,9 @@ export class TaskPoller {
       if (!record || !(isActive(record) || entry.recheck)) return;
       if (!(await this.mayQuery(record, entry.failures))) return;
       slot.at = this.clock.now();
-      await this.apply(await this.options.queryTask(record, this.abort.signal));
+      const task = await this.options.queryTask(record, this.abort.signal);
+      if (pastRetention(record, this.clock.now()) && !isTerminal(task.status)) return this.expire(record, `still ${task.status}`);
+      await this.apply(task);
     } catch (error) {
       if (this.abort.signal.aborted) return;
       await this.fail(taskId, error, entry.failures + 1);
@@ -270,9 +270,8 @@ export class TaskPoller {
     }
   }
 
-  /** False when the task is expired or another window polls it; either way it is not queried now. */
+  /** False when another window polls the task: it is not queried now. */
   private async mayQuery(record: TaskRecord, failures: number): Promise<boolean> {
-    if (await this.expireIfTooOld(record, this.clock.now())) return false;
     if (this.options.claim && !(await this.options.claim(record.taskId))) {
       this.schedule(record.taskId, CLAIM_RETRY_MS * this.timeScale, failures);
       return false;
@@ -311,6 +310,9 @@ export class TaskPoller {
       if (updated) this.options.onFinished(updated);
       return;
     }
+    const record = this.options.store.get(taskId);
+    // The last look found nothing: the service keeps a task 24 h, so it is gone or out of reach.
+    if (record && isActive(record) && pastRetention(record, now)) return this.expire(record, `got no answer (${errorText(error)})`, problemText(error));
     const wanError = error instanceof WanError ? error : undefined;
     const delay = backoffDelay(failures, wanError?.retryAfterMs, wanError?.retryable ?? true);
     this.options.log?.(`task ${taskId}: query failed (${errorText(error)}); next try in ${Math.round(delay / SECOND)} s`);
@@ -334,11 +336,10 @@ export class TaskPoller {
     if (record.lastError !== undefined) await this.save(record.taskId, { lastError: undefined });
   }
 
-  private async expireIfTooOld(record: TaskRecord, now: number): Promise<boolean> {
-    if (now - record.createdAt < SERVICE_RETENTION_MS) return false;
-    this.options.log?.(`task ${record.taskId}: older than 24 h, marked expired`);
-    await this.save(record.taskId, { status: 'EXPIRED', finishedAt: now });
-    return true;
+  /** After the last look at a task older than 24 h found it unfinished, or failed (`problem`, shown on the task). */
+  private async expire(record: TaskRecord, found: string, problem?: string): Promise<void> {
+    this.options.log?.(`task ${record.taskId}: older than 24 h and ${found} at the last look; marked expired`);
+    await this.save(record.taskId, { status: 'EXPIRED', finishedAt: this.clock.now(), lastError: problem });
   }
 
   private progressOf(record: TaskRecord, now: number): TaskProgress {
@@ -423,6 +424,11 @@ export function patchFromTask(task: WanTask, now: number): Partial<TaskRecord> {
   if (task.actualPrompt) patch.actualPrompt = task.actualPrompt;
   if (isTerminal(task.status)) patch.finishedAt = now;
   return patch;
+}
+
+/** Older than the service keeps tasks, by the local create time. */
+function pastRetention(record: TaskRecord, now: number): boolean {
+  return now - record.createdAt >= SERVICE_RETENTION_MS;
 }
 
 function endpointKey(record: TaskRecord): string {

@@ -471,13 +471,54 @@ describe('task poller', () => {
     poller.dispose();
   });
 
-  it('marks tasks older than 24 h as expired instead of polling them', async () => {
-    const clock = new ManualClock();
-    const { store, queries, poller } = setup([makeRecord('old', { createdAt: clock.now() - 25 * 3600 * SECOND, status: 'RUNNING' })], { old: [task('old', 'RUNNING')] });
+  it('marks tasks older than 24 h as expired once a last query finds them unfinished', async () => {
+    const { clock, store, queries, poller } = setup([makeRecord('old', { createdAt: 0, status: 'RUNNING' })], { old: [task('old', 'RUNNING')] });
+    await store.update('old', { createdAt: clock.now() - 25 * 3600 * SECOND });
     await poller.resumeAll();
     await clock.advance(60 * SECOND);
-    assert.equal(queries.length, 0);
+    assert.equal(queries.length, 1);
     assert.equal(store.get('old')!.status, 'EXPIRED');
+    poller.dispose();
+  });
+
+  it('case 9: a task older than 24 h is asked once more, and a video the service still has is kept', async () => {
+    const { clock, store, queries, finished, poller } = setup([makeRecord('queued-long', { createdAt: 0 })], {
+      'queued-long': [task('queued-long', 'SUCCEEDED', { videoUrl: 'https://example.com/late.mp4' })],
+    });
+    // Created 25 h ago; VS Code was closed while it queued for hours and then succeeded.
+    await store.update('queued-long', { createdAt: clock.now() - 25 * 3600 * SECOND });
+    await poller.resumeAll();
+    await clock.advance(60 * SECOND);
+    assert.equal(queries.length, 1);
+    assert.equal(store.get('queued-long')!.status, 'SUCCEEDED');
+    assert.equal(store.get('queued-long')!.videoUrl, 'https://example.com/late.mp4');
+    assert.deepEqual(finished.map((r) => r.taskId), ['queued-long'], 'the video is handed on for download');
+    poller.dispose();
+  });
+
+  it('case 9: tasks that reach 24 h while polled get a last query each (not a list call) before they expire', async () => {
+    const clock = new ManualClock();
+    const store = new TaskStore(new MemoryStorage());
+    const queries: { id: string; at: number }[] = [];
+    const created = clock.now();
+    const poller = new TaskPoller({
+      store,
+      queryTask: scriptedQuery({ a: [task('a', 'RUNNING')], b: [new WanError({ kind: 'network', message: 'The connection was reset.', retryable: true })] }, queries, clock),
+      listTasks: async () => [task('a', 'RUNNING'), task('b', 'RUNNING')],
+      onFinished: () => undefined,
+      clock,
+      random: () => 0.5,
+    });
+    for (const id of ['a', 'b']) await store.add(makeRecord(id, { createdAt: created }));
+    await poller.resumeAll();
+    await clock.advance(25 * 3600 * SECOND);
+    for (const id of ['a', 'b']) {
+      assert.equal(store.get(id)!.status, 'EXPIRED', id);
+      const last = queries.filter((q) => q.id === id);
+      assert.equal(last.length, 1, `${id}: one last query`);
+      assert.ok(last[0].at >= created + 24 * 3600 * SECOND, `${id}: asked at 24 h`);
+    }
+    assert.match(store.get('b')!.lastError ?? '', /reset/, 'why the last look found nothing');
     poller.dispose();
   });
 
