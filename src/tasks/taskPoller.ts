@@ -422,7 +422,8 @@ export function patchFromTask(task: WanTask, now: number): Partial<TaskRecord> {
   }
   if (task.usage) patch.usage = task.usage;
   if (task.actualPrompt) patch.actualPrompt = task.actualPrompt;
-  if (isTerminal(task.status)) patch.finishedAt = now;
+  // When the service says it ended (the extension may have been closed then), but never a time still to come.
+  if (isTerminal(task.status)) patch.finishedAt = Math.min(task.endTime ?? now, now);
   return patch;
 }
 

@@ -4,7 +4,7 @@ import { WanError } from '../../../src/wan/errors';
 import type { TaskStatus, WanTask } from '../../../src/wan/task';
 import { backoffDelay, estimateRunTime, nextPollDelay, priorEstimate } from '../../../src/tasks/pollSchedule';
 import { TaskPoller, type ListWindow } from '../../../src/tasks/taskPoller';
-import type { TaskRecord } from '../../../src/tasks/taskRecord';
+import { elapsedOf, type TaskRecord } from '../../../src/tasks/taskRecord';
 import { TaskStore } from '../../../src/tasks/taskStore';
 import { makeRecord, ManualClock, MemoryStorage } from './helpers';
 
@@ -519,6 +519,49 @@ describe('task poller', () => {
       assert.ok(last[0].at >= created + 24 * 3600 * SECOND, `${id}: asked at 24 h`);
     }
     assert.match(store.get('b')!.lastError ?? '', /reset/, 'why the last look found nothing');
+    poller.dispose();
+  });
+
+  it('case 26: a task that ran 4 minutes while VS Code was closed overnight shows 4 minutes, finished at the service\'s end time', async () => {
+    const clock = new ManualClock();
+    const store = new TaskStore(new MemoryStorage());
+    const created = clock.now();
+    await store.add(makeRecord('night', { createdAt: created }));
+    // The service's clock is a little behind the local one; the task ran 4 minutes right after its create.
+    const submit = created - 300;
+    const end = submit + 4 * 60 * SECOND;
+    const queries: string[] = [];
+    const poller = new TaskPoller({
+      store,
+      queryTask: async (record) => {
+        queries.push(record.taskId);
+        return task('night', 'SUCCEEDED', { submitTime: submit, scheduledTime: submit + 5 * SECOND, endTime: end, videoUrl: 'https://example.com/n.mp4' });
+      },
+      onFinished: () => undefined,
+      clock,
+      random: () => 0.5,
+    });
+    // The window closed after the create and opens again ten hours later.
+    await clock.advance(10 * 3600 * SECOND);
+    poller.resumeAll();
+    await clock.advance(SECOND);
+    assert.deepEqual(queries, ['night']);
+    const record = store.get('night')!;
+    assert.equal(record.finishedAt, end, 'finished when the service says it ended');
+    assert.equal(elapsedOf(record, clock.now()), 4 * 60 * SECOND, 'ran from the service\'s submit to its end');
+    assert.equal(elapsedOf({ ...record, submitTime: undefined }, clock.now()), 4 * 60 * SECOND - 300, 'without a submit time: from the local create');
+    assert.equal(elapsedOf(makeRecord('running', { createdAt: created, status: 'RUNNING' }), created + 90 * SECOND), 90 * SECOND, 'still going: so far, by the local clock');
+    poller.dispose();
+  });
+
+  it('case 26: an end time ahead of the local clock is not taken as the finish time', async () => {
+    const scripts: Record<string, WanTask[]> = { ahead: [] };
+    const { clock, store, poller } = setup([makeRecord('ahead', { createdAt: 0 })], scripts);
+    scripts.ahead.push(task('ahead', 'SUCCEEDED', { endTime: clock.now() + 3600 * SECOND }));
+    const seen = clock.now();
+    poller.pollSoon('ahead');
+    await clock.advance(SECOND);
+    assert.equal(store.get('ahead')!.finishedAt, seen, 'the moment it was seen, never a time to come');
     poller.dispose();
   });
 
