@@ -302,15 +302,14 @@ export class TaskPoller {
 
   private async fail(taskId: string, error: unknown, failures: number): Promise<void> {
     const now = this.clock.now();
+    const record = this.options.store.get(taskId);
     if (error instanceof WanError && error.kind === 'not-found') {
-      const record = this.options.store.get(taskId);
       if (record?.status === 'UNKNOWN') return this.endedAsBefore(record);
       await this.save(taskId, { status: 'UNKNOWN', finishedAt: now, lastError: undefined, message: error.message });
       const updated = this.options.store.get(taskId);
       if (updated) this.options.onFinished(updated);
       return;
     }
-    const record = this.options.store.get(taskId);
     // The last look found nothing: the service keeps a task 24 h, so it is gone or out of reach.
     if (record && isActive(record) && pastRetention(record, now)) return this.expire(record, `got no answer (${errorText(error)})`, problemText(error));
     const wanError = error instanceof WanError ? error : undefined;
