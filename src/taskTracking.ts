@@ -75,8 +75,8 @@ export class TaskTracking implements vscode.Disposable {
   }
 
   /** After activation: resume polling unfinished tasks and fetch videos left undownloaded. */
-  async resume(): Promise<void> {
-    await this.poller.resumeAll();
+  resume(): void {
+    this.poller.resumeAll();
     this.keeper.keepAllPending();
   }
 

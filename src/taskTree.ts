@@ -1,7 +1,7 @@
 // The "Tasks" view: one item per task, its status, and the actions that fit it; a batch's tasks under one item for their file.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { isActive, type RecordStatus, type TaskRecord } from './tasks/taskRecord';
+import { elapsedOf, isActive, type RecordStatus, type TaskRecord } from './tasks/taskRecord';
 import type { TaskStore } from './tasks/taskStore';
 
 /** Tree elements are task ids, and `batch:<id>` for the tasks submitted together: items are rebuilt from the store, never stale. */
@@ -66,10 +66,6 @@ export function formatElapsed(ms: number): string {
   const minutes = Math.floor(seconds / 60);
   if (minutes < 60) return vscode.l10n.t('{0}m {1}s', minutes, String(seconds % 60).padStart(2, '0'));
   return vscode.l10n.t('{0}h {1}m', Math.floor(minutes / 60), String(minutes % 60).padStart(2, '0'));
-}
-
-export function elapsedOf(record: TaskRecord, now: number): number {
-  return (record.finishedAt ?? now) - record.createdAt;
 }
 
 export class TaskTreeProvider implements vscode.TreeDataProvider<TaskId>, vscode.Disposable {

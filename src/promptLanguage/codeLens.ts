@@ -2,8 +2,8 @@
 import * as vscode from 'vscode';
 import { loadPromptParser } from '../lazy';
 import type { PromptEntry } from '../prompt/promptFile';
-import { elapsedOf, formatElapsed, statusLabel } from '../taskTree';
-import { isActive, type TaskRecord } from '../tasks/taskRecord';
+import { formatElapsed, statusLabel } from '../taskTree';
+import { elapsedOf, isActive, type TaskRecord } from '../tasks/taskRecord';
 import type { TaskStore } from '../tasks/taskStore';
 import { parseDocument, rangeOf } from './promptDocuments';
 

@@ -2,10 +2,11 @@
 // It asks the service as little as it can: each task is queried when it is likely to have ended (pollSchedule.ts),
 // one list call stands for the single queries of every task on an endpoint that has one, and a budget caps the
 // queries per second of all tasks together.
+import * as l10n from '@vscode/l10n';
 import { WanError } from '../wan/errors';
 import { isTerminal, type WanTask } from '../wan/task';
 import { backoffDelay, estimateRunTime, nextPollDelay, priorEstimate, type RunTimeEstimate, type TaskProgress } from './pollSchedule';
-import { isActive, SERVICE_RETENTION_MS, type TaskRecord } from './taskRecord';
+import { isActive, isFinished, SERVICE_RETENTION_MS, type TaskRecord } from './taskRecord';
 import type { TaskStore } from './taskStore';
 
 export interface Clock {
@@ -68,6 +69,8 @@ interface Due {
   failures: number;
   /** Query this task on its own: a list call said it ended (the link comes only with a query), or did not show it. */
   single?: boolean;
+  /** Ask once about a task that ended UNKNOWN (Refresh): a passing 404 may have ended it. */
+  recheck?: boolean;
 }
 
 export class TaskPoller {
@@ -84,7 +87,7 @@ export class TaskPoller {
   private readonly recentStarts: Slot[] = [];
   private timer: unknown;
   private timerAt = Infinity;
-  /** Endpoints that answered a list call as something they do not offer. */
+  /** Endpoints whose list call failed: their tasks are queried one by one from then on. */
   private readonly noList = new Set<string>();
   private readonly estimates = new Map<string, RunTimeEstimate>();
   private readonly storeSubscription: { dispose(): void };
@@ -102,12 +105,9 @@ export class TaskPoller {
   }
 
   /** Picks up every unfinished task in the store: after a create, a reload or a restart. */
-  async resumeAll(): Promise<void> {
-    const now = this.clock.now();
+  resumeAll(): void {
     for (const record of this.options.store.all()) {
-      if (!isActive(record) || this.due.has(record.taskId)) continue;
-      if (await this.expireIfTooOld(record, now)) continue;
-      this.schedule(record.taskId, 0, 0);
+      if (isActive(record) && !this.due.has(record.taskId)) this.schedule(record.taskId, 0, 0);
     }
   }
 
@@ -116,10 +116,14 @@ export class TaskPoller {
     this.schedule(taskId, delayMs * this.timeScale, this.due.get(taskId)?.failures ?? 0);
   }
 
-  /** Query every unfinished task now. */
-  async refreshAll(): Promise<void> {
+  /** Query every unfinished task now, and every UNKNOWN one the service may still keep. */
+  refreshAll(): void {
     this.due.clear();
-    await this.resumeAll();
+    this.resumeAll();
+    const now = this.clock.now();
+    for (const record of this.options.store.all()) {
+      if (record.status === 'UNKNOWN' && now - record.createdAt < SERVICE_RETENTION_MS) this.schedule(record.taskId, 0, 0, { single: true, recheck: true });
+    }
   }
 
   /** Stop tracking a task (removed by the user). */
@@ -135,9 +139,9 @@ export class TaskPoller {
     this.storeSubscription.dispose();
   }
 
-  private schedule(taskId: string, delayMs: number, failures: number, single = false): void {
+  private schedule(taskId: string, delayMs: number, failures: number, how: Pick<Due, 'single' | 'recheck'> = {}): void {
     if (this.abort.signal.aborted) return;
-    this.due.set(taskId, { at: this.clock.now() + delayMs, failures, single });
+    this.due.set(taskId, { at: this.clock.now() + delayMs, failures, ...how });
     this.armTimer();
   }
 
@@ -167,20 +171,21 @@ export class TaskPoller {
       if (this.inFlight.size >= this.maxConcurrent || this.nextQueryAllowedAt() > now) break;
       if (this.due.get(taskId) !== entry) continue; // taken along by a list call started in this loop
       const record = this.options.store.get(taskId);
-      if (!record || !isActive(record)) {
+      if (!record || !(isActive(record) || entry.recheck)) {
         this.due.delete(taskId);
         continue;
       }
       const slot: Slot = { at: now };
       this.recentStarts.push(slot);
       if (this.recentStarts.length > this.maxQueriesPerSecond) this.recentStarts.shift();
-      const members = entry.single ? undefined : this.listMembers(record);
+      // A task past 24 h gets a query of its own: the last look, which a list answer (without the link) cannot be.
+      const members = entry.single || entry.recheck || pastRetention(record, now) ? undefined : this.listMembers(record, now);
       if (members) {
         for (const [id] of members) this.due.delete(id);
         this.start(`list ${endpointKey(record)}`, () => this.listRound(record, members, slot));
       } else {
         this.due.delete(taskId);
-        this.start(taskId, () => this.poll(taskId, entry.failures, slot));
+        this.start(taskId, () => this.poll(taskId, entry, slot));
       }
     }
     this.armTimer();
@@ -201,27 +206,28 @@ export class TaskPoller {
   }
 
   /** Every waiting task on this record's endpoint, when one list call is worth more than a single query. */
-  private listMembers(record: TaskRecord): [string, Due][] | undefined {
+  private listMembers(record: TaskRecord, now: number): [string, Due][] | undefined {
     const endpoint = endpointKey(record);
     if (!this.options.listTasks || this.noList.has(endpoint) || this.inFlight.has(`list ${endpoint}`)) return undefined;
     const members = [...this.due.entries()].filter(([id, entry]) => {
       const other = this.options.store.get(id);
-      return !entry.single && other !== undefined && endpointKey(other) === endpoint;
+      return !entry.single && !entry.recheck && other !== undefined && endpointKey(other) === endpoint && !pastRetention(other, now);
     });
     return members.length >= 2 ? members : undefined;
   }
 
-  private async poll(taskId: string, failures: number, slot: Slot): Promise<void> {
-    const record = this.options.store.get(taskId);
-    if (!record || !isActive(record)) return;
-    if (!(await this.mayQuery(record, failures))) return;
-    slot.at = this.clock.now();
+  private async poll(taskId: string, entry: Due, slot: Slot): Promise<void> {
     try {
+      const record = this.options.store.get(taskId);
+      if (!record || !(isActive(record) || entry.recheck)) return;
+      if (!(await this.mayQuery(record, entry.failures))) return;
+      slot.at = this.clock.now();
       const task = await this.options.queryTask(record, this.abort.signal);
+      if (pastRetention(record, this.clock.now()) && !isTerminal(task.status)) return this.expire(record, `still ${task.status}`);
       await this.apply(task);
     } catch (error) {
       if (this.abort.signal.aborted) return;
-      await this.fail(taskId, error, failures + 1);
+      await this.fail(taskId, error, entry.failures + 1);
     }
   }
 
@@ -230,7 +236,12 @@ export class TaskPoller {
     const asked: [TaskRecord, Due][] = [];
     for (const [taskId, entry] of members) {
       const record = this.options.store.get(taskId);
-      if (record && isActive(record) && (await this.mayQuery(record, entry.failures))) asked.push([record, entry]);
+      if (!record || !isActive(record)) continue;
+      try {
+        if (await this.mayQuery(record, entry.failures)) asked.push([record, entry]);
+      } catch (error) {
+        await this.fail(taskId, error, entry.failures + 1);
+      }
     }
     if (asked.length === 0) return;
     const now = this.clock.now();
@@ -243,17 +254,10 @@ export class TaskPoller {
       listed = new Map((await this.options.listTasks!(sample, window, this.abort.signal)).map((task) => [task.taskId, task]));
     } catch (error) {
       if (this.abort.signal.aborted) return;
-      const endpoint = endpointKey(sample);
-      if (isNotOffered(error)) {
-        this.noList.add(endpoint);
-        this.options.log?.(`${hostOf(sample)} does not answer list calls (${errorText(error)}); querying tasks one by one`);
-        for (const [record, entry] of asked) this.due.set(record.taskId, entry);
-        return;
-      }
-      for (const [record, entry] of asked) {
-        if (entry.at <= now) await this.fail(record.taskId, error, entry.failures + 1);
-        else this.due.set(record.taskId, entry);
-      }
+      // Whatever the reason (no list call, a key that may not list, a failing gateway), the single query may work.
+      this.noList.add(endpointKey(sample));
+      this.options.log?.(`${hostOf(sample)} failed a list call (${errorText(error)}); querying tasks one by one`);
+      for (const [record, entry] of asked) this.due.set(record.taskId, entry);
       return;
     }
     for (const [record, entry] of asked) {
@@ -261,14 +265,13 @@ export class TaskPoller {
       // Not on the first page, or outside the window: asked on its own when due.
       if (!task) this.due.set(record.taskId, { ...entry, single: true });
       // Only a query of the task itself gives the video link and the failure's details.
-      else if (isTerminal(task.status)) this.schedule(record.taskId, 0, 0, true);
+      else if (isTerminal(task.status)) this.schedule(record.taskId, 0, 0, { single: true });
       else await this.apply(task);
     }
   }
 
-  /** False when the task is expired or another window polls it; either way it is not queried now. */
+  /** False when another window polls the task: it is not queried now. */
   private async mayQuery(record: TaskRecord, failures: number): Promise<boolean> {
-    if (await this.expireIfTooOld(record, this.clock.now())) return false;
     if (this.options.claim && !(await this.options.claim(record.taskId))) {
       this.schedule(record.taskId, CLAIM_RETRY_MS * this.timeScale, failures);
       return false;
@@ -282,14 +285,15 @@ export class TaskPoller {
     const now = this.clock.now();
     if (record.status !== task.status) this.options.log?.(`task ${record.taskId}: ${record.status} → ${task.status}`);
     if (isTerminal(task.status)) {
-      await this.options.store.update(record.taskId, patchFromTask(task, now));
+      if (isFinished(record) && record.status === task.status) return this.endedAsBefore(record);
+      await this.save(record.taskId, patchFromTask(task, now));
       const finished = this.options.store.get(record.taskId);
       if (finished) this.options.onFinished(finished);
       return;
     }
     // Written only when something changed: every write reaches storage and redraws the task.
     const patch = progressPatch(record, task, now);
-    if (patch) await this.options.store.update(record.taskId, patch);
+    if (patch) await this.save(record.taskId, patch);
     const updated = this.options.store.get(record.taskId);
     if (!updated) return;
     const delay = nextPollDelay(this.progressOf(updated, now), this.estimateFor(updated));
@@ -298,25 +302,43 @@ export class TaskPoller {
 
   private async fail(taskId: string, error: unknown, failures: number): Promise<void> {
     const now = this.clock.now();
+    const record = this.options.store.get(taskId);
     if (error instanceof WanError && error.kind === 'not-found') {
-      await this.options.store.update(taskId, { status: 'UNKNOWN', finishedAt: now, lastError: undefined, message: error.message });
+      if (record?.status === 'UNKNOWN') return this.endedAsBefore(record);
+      await this.save(taskId, { status: 'UNKNOWN', finishedAt: now, lastError: undefined, message: error.message });
       const updated = this.options.store.get(taskId);
       if (updated) this.options.onFinished(updated);
       return;
     }
+    // The last look found nothing: the service keeps a task 24 h, so it is gone or out of reach.
+    if (record && isActive(record) && pastRetention(record, now)) return this.expire(record, `got no answer (${errorText(error)})`, problemText(error));
     const wanError = error instanceof WanError ? error : undefined;
-    const message = errorText(error);
     const delay = backoffDelay(failures, wanError?.retryAfterMs, wanError?.retryable ?? true);
-    this.options.log?.(`task ${taskId}: query failed (${message}); next try in ${Math.round(delay / SECOND)} s`);
-    await this.options.store.update(taskId, { lastError: message });
+    this.options.log?.(`task ${taskId}: query failed (${errorText(error)}); next try in ${Math.round(delay / SECOND)} s`);
     this.schedule(taskId, this.jitter(delay) * this.timeScale, failures);
+    await this.save(taskId, { lastError: problemText(error) });
   }
 
-  private async expireIfTooOld(record: TaskRecord, now: number): Promise<boolean> {
-    if (now - record.createdAt < SERVICE_RETENTION_MS) return false;
-    this.options.log?.(`task ${record.taskId}: older than 24 h, marked expired`);
-    await this.options.store.update(record.taskId, { status: 'EXPIRED', finishedAt: now });
-    return true;
+  /** Writes a change to a task. The store holds it at once, so when storage fails (disk full, no permission) polling goes on and the failure shows on the task. */
+  private async save(taskId: string, patch: Partial<TaskRecord>): Promise<void> {
+    try {
+      await this.options.store.update(taskId, patch);
+    } catch (error) {
+      this.options.log?.(`task ${taskId}: could not save its state (${errorText(error)})`);
+      // This write fails too while storage does; it is for the task's tooltip, from memory.
+      this.options.store.update(taskId, { lastError: problemText(error) }).catch(() => undefined);
+    }
+  }
+
+  /** A Refresh found an ended task as it was: nothing to tell again, but a problem shown on it is over. */
+  private async endedAsBefore(record: TaskRecord): Promise<void> {
+    if (record.lastError !== undefined) await this.save(record.taskId, { lastError: undefined });
+  }
+
+  /** After the last look at a task older than 24 h found it unfinished, or failed (`problem`, shown on the task). */
+  private async expire(record: TaskRecord, found: string, problem?: string): Promise<void> {
+    this.options.log?.(`task ${record.taskId}: older than 24 h and ${found} at the last look; marked expired`);
+    await this.save(record.taskId, { status: 'EXPIRED', finishedAt: this.clock.now(), lastError: problem });
   }
 
   private progressOf(record: TaskRecord, now: number): TaskProgress {
@@ -377,12 +399,18 @@ function progressPatch(record: TaskRecord, task: WanTask, now: number): Partial<
   if (task.scheduledTime !== undefined && task.scheduledTime !== record.scheduledTime) patch.scheduledTime = task.scheduledTime;
   if (task.status === 'RUNNING' && record.runningSeenAt === undefined) patch.runningSeenAt = now;
   if (record.lastError !== undefined) patch.lastError = undefined;
+  // Refresh found going a task that had ended UNKNOWN (a passing 404): it is no longer finished.
+  if (isFinished(record)) {
+    patch.finishedAt = undefined;
+    patch.message = undefined;
+  }
   return Object.keys(patch).length > 0 ? patch : undefined;
 }
 
 /** The fields of a query answer worth keeping on the record. */
 export function patchFromTask(task: WanTask, now: number): Partial<TaskRecord> {
-  const patch: Partial<TaskRecord> = { status: task.status, lastError: undefined, finalResponse: task.raw };
+  // The code and message are the answer's own, even when absent: an earlier 404's message must not stay.
+  const patch: Partial<TaskRecord> = { status: task.status, lastError: undefined, finalResponse: task.raw, code: task.code, message: task.message };
   if (task.requestId) patch.requestId = task.requestId;
   if (task.submitTime !== undefined) patch.submitTime = task.submitTime;
   if (task.scheduledTime !== undefined) patch.scheduledTime = task.scheduledTime;
@@ -391,12 +419,16 @@ export function patchFromTask(task: WanTask, now: number): Partial<TaskRecord> {
     patch.videoUrl = task.videoUrl;
     patch.videoUrlReceivedAt = now;
   }
-  if (task.code) patch.code = task.code;
-  if (task.message) patch.message = task.message;
   if (task.usage) patch.usage = task.usage;
   if (task.actualPrompt) patch.actualPrompt = task.actualPrompt;
-  if (isTerminal(task.status)) patch.finishedAt = now;
+  // When the service says it ended (the extension may have been closed then), but never a time still to come.
+  if (isTerminal(task.status)) patch.finishedAt = Math.min(task.endTime ?? now, now);
   return patch;
+}
+
+/** Older than the service keeps tasks, by the local create time. */
+function pastRetention(record: TaskRecord, now: number): boolean {
+  return now - record.createdAt >= SERVICE_RETENTION_MS;
 }
 
 function endpointKey(record: TaskRecord): string {
@@ -411,11 +443,11 @@ function hostOf(record: TaskRecord): string {
   }
 }
 
-/** The endpoint has no list call (or not one this client understands), as opposed to a passing failure. */
-function isNotOffered(error: unknown): boolean {
-  if (!(error instanceof WanError)) return false;
-  if (error.kind === 'bad-response' || error.kind === 'not-found') return true;
-  return error.status === 400 || error.status === 404 || error.status === 405 || error.status === 501;
+/** What the task's tooltip says about a failure: a failing disk or permission of the extension's own storage in plain words. */
+function problemText(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (error instanceof WanError || typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return errorText(error);
+  return l10n.t('The extension could not write to its storage folder ({0}). Free disk space or fix the folder\'s permissions; the task is tried again meanwhile.', errorText(error));
 }
 
 function errorText(error: unknown): string {

@@ -76,3 +76,9 @@ export function needsDownload(record: TaskRecord, now: number): boolean {
     && record.download.state !== 'downloading'
     && now - record.createdAt < SERVICE_RETENTION_MS;
 }
+
+/** How long a task took, by the service's own submit and end times when it gave them; else, or while it goes on, by the local clock. */
+export function elapsedOf(record: TaskRecord, now: number): number {
+  if (isFinished(record) && record.submitTime !== undefined && record.endTime !== undefined) return record.endTime - record.submitTime;
+  return (record.finishedAt ?? now) - record.createdAt;
+}

@@ -40,7 +40,7 @@ interface CallOptions {
   signal?: AbortSignal;
   /** adds X-DashScope-Async: enable (creates only) */
   async?: boolean;
-  /** a 404 means the task is unknown */
+  /** a JSON 404 means the task is unknown */
   taskLookup?: boolean;
 }
 

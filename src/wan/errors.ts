@@ -189,7 +189,7 @@ export interface HttpErrorInput {
   body: string;
   retryAfter?: string;
   requestIdHeader?: string;
-  /** the request is a task lookup: any 404 means the task is unknown */
+  /** the request is a task lookup: a JSON 404 (the service's own answer) means the task is unknown */
   taskLookup?: boolean;
 }
 
@@ -205,18 +205,18 @@ export function errorFromHttpResponse(input: HttpErrorInput, now = Date.now()): 
   }
   const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(input.retryAfter, now) : undefined;
   if (!json) {
+    // A page that is not JSON comes from a proxy or a CDN, not the service: even a 404 says nothing about the task.
     const snippet = textSnippet(input.body);
-    const kind: WanErrorKind = status === 404 && input.taskLookup ? 'not-found' : 'server';
     return new WanError({
-      kind,
+      kind: 'server',
       status,
       message: snippet
         ? l10n.t('The service answered HTTP {0} with a page that is not the Wan API: "{1}".', status, snippet)
         : l10n.t('The service answered HTTP {0} with a page that is not the Wan API.', status),
-      retryable: kind === 'server' && (status === 502 || status === 503 || status === 504),
+      retryable: status === 502 || status === 503 || status === 504,
       retryAfterMs,
       requestId: input.requestIdHeader,
-      advice: kind === 'server' ? l10n.t('Try again in a little while; if it keeps happening, check the base URL and any proxy in between.') : undefined,
+      advice: l10n.t('Try again in a little while; if it keeps happening, check the base URL and any proxy in between.'),
     });
   }
   const code = stringField(json, 'code');

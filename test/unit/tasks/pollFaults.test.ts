@@ -88,6 +88,14 @@ describe('polling when the service or the network fails', () => {
     assert.equal(queries, 1);
   });
 
+  it('case 7: an HTML 404 from a proxy does not end a fresh task; it is retried until the task ends', async () => {
+    const page: Fault = { status: 404, rawBody: '<html><h1>404 Not Found</h1><hr>cdn</html>', contentType: 'text/html' };
+    const { record, queries } = await follow({ pendingMs: 50, runningMs: 200 }, [page]);
+    assert.equal(record.status, 'SUCCEEDED');
+    assert.ok(record.videoUrl, 'the link arrived');
+    assert.ok(queries >= 2, `${queries} queries`);
+  });
+
   it('ends a FAILED task without code or message with a readable reason', async () => {
     const { record } = await follow({ pendingMs: 50, runningMs: 50, outcome: 'FAILED' });
     assert.equal(record.status, 'FAILED');

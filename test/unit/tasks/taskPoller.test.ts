@@ -4,7 +4,7 @@ import { WanError } from '../../../src/wan/errors';
 import type { TaskStatus, WanTask } from '../../../src/wan/task';
 import { backoffDelay, estimateRunTime, nextPollDelay, priorEstimate } from '../../../src/tasks/pollSchedule';
 import { TaskPoller, type ListWindow } from '../../../src/tasks/taskPoller';
-import type { TaskRecord } from '../../../src/tasks/taskRecord';
+import { elapsedOf, type TaskRecord } from '../../../src/tasks/taskRecord';
 import { TaskStore } from '../../../src/tasks/taskStore';
 import { makeRecord, ManualClock, MemoryStorage } from './helpers';
 
@@ -266,6 +266,43 @@ describe('task poller', () => {
     poller.dispose();
   });
 
+  it('case 1: a list call that keeps failing (401, 403, 5xx, network) falls back to single queries for that endpoint', async () => {
+    const failures = [
+      new WanError({ kind: 'auth', status: 401, code: 'InvalidApiKey', message: 'Invalid API-key provided.' }),
+      new WanError({ kind: 'access', status: 403, code: 'AccessDenied', message: 'Access denied.' }),
+      new WanError({ kind: 'server', status: 500, code: 'InternalError', message: 'internal', retryable: true }),
+      new WanError({ kind: 'server', status: 502, message: 'The service answered HTTP 502 with a page that is not the Wan API.', retryable: true }),
+      new WanError({ kind: 'network', message: 'The connection was reset.', retryable: true }),
+    ];
+    for (const failure of failures) {
+      const clock = new ManualClock();
+      const store = new TaskStore(new MemoryStorage());
+      const service = new TimedService(clock);
+      let lists = 0;
+      const poller = new TaskPoller({
+        store,
+        queryTask: service.queryTask,
+        listTasks: async () => {
+          lists++;
+          throw failure;
+        },
+        onFinished: () => undefined,
+        clock,
+        random: () => 0.5,
+      });
+      for (const id of ['a', 'b']) {
+        service.add(id, 10 * SECOND, 60 * SECOND);
+        await store.add(makeRecord(id, { createdAt: clock.now() }));
+      }
+      await poller.resumeAll();
+      await clock.advance(25 * 3600 * SECOND);
+      const statuses = ['a', 'b'].map((id) => store.get(id)!.status);
+      assert.deepEqual(statuses, ['SUCCEEDED', 'SUCCEEDED'], `${failure.message}: ${lists} list calls, ${service.queries.length} queries`);
+      assert.equal(lists, 1, `${failure.message}: the endpoint is not asked to list again`);
+      poller.dispose();
+    }
+  });
+
   it('never starts more than 2 queries in a second, however many tasks are due', async () => {
     const records = Array.from({ length: 40 }, (_, i) => makeRecord(`t${i}`, { createdAt: 0 }));
     const scripts = Object.fromEntries(records.map((r) => [r.taskId, [task(r.taskId, 'PENDING'), task(r.taskId, 'SUCCEEDED')]]));
@@ -297,6 +334,95 @@ describe('task poller', () => {
     await clock.advance(60 * 60 * SECOND);
     assert.equal(queries.length, 1);
     assert.equal(store.get('a')!.status, 'UNKNOWN');
+    poller.dispose();
+  });
+
+  it('case 7: Refresh asks again about every unfinished or UNKNOWN task younger than 24 h', async () => {
+    const clock = new ManualClock();
+    const hour = 3600 * SECOND;
+    const records = [
+      makeRecord('unknown-fresh', { createdAt: clock.now() - hour, status: 'UNKNOWN', finishedAt: clock.now() - hour, message: 'The service does not know this task (404 NotFound).' }),
+      makeRecord('unknown-old', { createdAt: clock.now() - 25 * hour, status: 'UNKNOWN', finishedAt: clock.now() - 25 * hour }),
+      makeRecord('running', { createdAt: clock.now() - hour, status: 'RUNNING' }),
+      makeRecord('done', { createdAt: clock.now() - hour, status: 'SUCCEEDED' }),
+    ];
+    const link = (id: string) => task(id, 'SUCCEEDED', { videoUrl: `https://example.com/${id}.mp4` });
+    const { clock: serviceClock, store, queries, finished, poller } = setup(records, {
+      'unknown-fresh': [link('unknown-fresh')],
+      'unknown-old': [link('unknown-old')],
+      running: [link('running')],
+      done: [link('done')],
+    });
+    await poller.refreshAll();
+    await serviceClock.advance(60 * SECOND);
+    assert.deepEqual(queries.map((q) => q.id).sort(), ['running', 'unknown-fresh']);
+    const revived = store.get('unknown-fresh')!;
+    assert.equal(revived.status, 'SUCCEEDED');
+    assert.equal(revived.videoUrl, 'https://example.com/unknown-fresh.mp4');
+    assert.equal(revived.message, undefined, 'the old reason is gone');
+    assert.deepEqual(finished.map((r) => r.taskId).sort(), ['running', 'unknown-fresh']);
+    assert.equal(store.get('unknown-old')!.status, 'UNKNOWN');
+    poller.dispose();
+  });
+
+  it('case 7: Refresh leaves a task the service still does not know UNKNOWN, without a second notice', async () => {
+    const clock = new ManualClock();
+    const { clock: serviceClock, store, queries, finished, poller } = setup(
+      [makeRecord('gone', { createdAt: clock.now() - 3600 * SECOND, status: 'UNKNOWN', finishedAt: clock.now() - 3600 * SECOND })],
+      { gone: [task('gone', 'UNKNOWN')] },
+    );
+    await poller.refreshAll();
+    await serviceClock.advance(60 * SECOND);
+    assert.equal(queries.length, 1);
+    assert.equal(store.get('gone')!.status, 'UNKNOWN');
+    assert.equal(finished.length, 0, 'the user was told once already');
+    poller.dispose();
+  });
+
+  it('case 8: a lease claim that throws (ENOSPC) shows the problem on the task and keeps it scheduled', async () => {
+    const clock = new ManualClock();
+    const store = new TaskStore(new MemoryStorage());
+    const service = new TimedService(clock);
+    let claims = 0;
+    const poller = new TaskPoller({
+      store,
+      queryTask: service.queryTask,
+      claim: async () => {
+        claims++;
+        if (claims <= 2) throw Object.assign(new Error("ENOSPC: no space left on device, open '/storage/leases/a.poll.lease'"), { code: 'ENOSPC' });
+        return true;
+      },
+      onFinished: () => undefined,
+      clock,
+      random: () => 0.5,
+    });
+    service.add('a', 10 * SECOND, 60 * SECOND);
+    await store.add(makeRecord('a', { createdAt: clock.now() }));
+    poller.pollSoon('a');
+    await clock.advance(1);
+    assert.match(store.get('a')!.lastError ?? '', /ENOSPC.*free disk space/i, 'the failure shows on the task, with what to do');
+    await clock.advance(10 * 60 * SECOND);
+    assert.ok(claims > 2, `${claims} claims`);
+    assert.equal(store.get('a')!.status, 'SUCCEEDED');
+    assert.equal(store.get('a')!.lastError, undefined);
+    poller.dispose();
+  });
+
+  it('case 8: a storage write that throws during a poll round keeps the task scheduled', async () => {
+    const clock = new ManualClock();
+    const storage = new MemoryStorage();
+    const store = new TaskStore(storage);
+    const service = new TimedService(clock);
+    const finished: string[] = [];
+    const poller = new TaskPoller({ store, queryTask: service.queryTask, onFinished: (r) => finished.push(r.taskId), clock, random: () => 0.5 });
+    service.add('a', 0, 30 * SECOND);
+    await store.add(makeRecord('a', { createdAt: clock.now() }));
+    storage.update = () => Promise.reject(Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' }));
+    poller.pollSoon('a');
+    await clock.advance(10 * 60 * SECOND);
+    assert.deepEqual(finished, ['a'], 'the end is seen and the video handed on although nothing could be written');
+    assert.equal(store.get('a')!.status, 'SUCCEEDED');
+    assert.match(store.get('a')!.lastError ?? '', /EACCES/, 'the failure shows on the task');
     poller.dispose();
   });
 
@@ -345,13 +471,97 @@ describe('task poller', () => {
     poller.dispose();
   });
 
-  it('marks tasks older than 24 h as expired instead of polling them', async () => {
-    const clock = new ManualClock();
-    const { store, queries, poller } = setup([makeRecord('old', { createdAt: clock.now() - 25 * 3600 * SECOND, status: 'RUNNING' })], { old: [task('old', 'RUNNING')] });
+  it('marks tasks older than 24 h as expired once a last query finds them unfinished', async () => {
+    const { clock, store, queries, poller } = setup([makeRecord('old', { createdAt: 0, status: 'RUNNING' })], { old: [task('old', 'RUNNING')] });
+    await store.update('old', { createdAt: clock.now() - 25 * 3600 * SECOND });
     await poller.resumeAll();
     await clock.advance(60 * SECOND);
-    assert.equal(queries.length, 0);
+    assert.equal(queries.length, 1);
     assert.equal(store.get('old')!.status, 'EXPIRED');
+    poller.dispose();
+  });
+
+  it('case 9: a task older than 24 h is asked once more, and a video the service still has is kept', async () => {
+    const { clock, store, queries, finished, poller } = setup([makeRecord('queued-long', { createdAt: 0 })], {
+      'queued-long': [task('queued-long', 'SUCCEEDED', { videoUrl: 'https://example.com/late.mp4' })],
+    });
+    // Created 25 h ago; VS Code was closed while it queued for hours and then succeeded.
+    await store.update('queued-long', { createdAt: clock.now() - 25 * 3600 * SECOND });
+    await poller.resumeAll();
+    await clock.advance(60 * SECOND);
+    assert.equal(queries.length, 1);
+    assert.equal(store.get('queued-long')!.status, 'SUCCEEDED');
+    assert.equal(store.get('queued-long')!.videoUrl, 'https://example.com/late.mp4');
+    assert.deepEqual(finished.map((r) => r.taskId), ['queued-long'], 'the video is handed on for download');
+    poller.dispose();
+  });
+
+  it('case 9: tasks that reach 24 h while polled get a last query each (not a list call) before they expire', async () => {
+    const clock = new ManualClock();
+    const store = new TaskStore(new MemoryStorage());
+    const queries: { id: string; at: number }[] = [];
+    const created = clock.now();
+    const poller = new TaskPoller({
+      store,
+      queryTask: scriptedQuery({ a: [task('a', 'RUNNING')], b: [new WanError({ kind: 'network', message: 'The connection was reset.', retryable: true })] }, queries, clock),
+      listTasks: async () => [task('a', 'RUNNING'), task('b', 'RUNNING')],
+      onFinished: () => undefined,
+      clock,
+      random: () => 0.5,
+    });
+    for (const id of ['a', 'b']) await store.add(makeRecord(id, { createdAt: created }));
+    await poller.resumeAll();
+    await clock.advance(25 * 3600 * SECOND);
+    for (const id of ['a', 'b']) {
+      assert.equal(store.get(id)!.status, 'EXPIRED', id);
+      const last = queries.filter((q) => q.id === id);
+      assert.equal(last.length, 1, `${id}: one last query`);
+      assert.ok(last[0].at >= created + 24 * 3600 * SECOND, `${id}: asked at 24 h`);
+    }
+    assert.match(store.get('b')!.lastError ?? '', /reset/, 'why the last look found nothing');
+    poller.dispose();
+  });
+
+  it('case 26: a task that ran 4 minutes while VS Code was closed overnight shows 4 minutes, finished at the service\'s end time', async () => {
+    const clock = new ManualClock();
+    const store = new TaskStore(new MemoryStorage());
+    const created = clock.now();
+    await store.add(makeRecord('night', { createdAt: created }));
+    // The service's clock is a little behind the local one; the task ran 4 minutes right after its create.
+    const submit = created - 300;
+    const end = submit + 4 * 60 * SECOND;
+    const queries: string[] = [];
+    const poller = new TaskPoller({
+      store,
+      queryTask: async (record) => {
+        queries.push(record.taskId);
+        return task('night', 'SUCCEEDED', { submitTime: submit, scheduledTime: submit + 5 * SECOND, endTime: end, videoUrl: 'https://example.com/n.mp4' });
+      },
+      onFinished: () => undefined,
+      clock,
+      random: () => 0.5,
+    });
+    // The window closed after the create and opens again ten hours later.
+    await clock.advance(10 * 3600 * SECOND);
+    poller.resumeAll();
+    await clock.advance(SECOND);
+    assert.deepEqual(queries, ['night']);
+    const record = store.get('night')!;
+    assert.equal(record.finishedAt, end, 'finished when the service says it ended');
+    assert.equal(elapsedOf(record, clock.now()), 4 * 60 * SECOND, 'ran from the service\'s submit to its end');
+    assert.equal(elapsedOf({ ...record, submitTime: undefined }, clock.now()), 4 * 60 * SECOND - 300, 'without a submit time: from the local create');
+    assert.equal(elapsedOf(makeRecord('running', { createdAt: created, status: 'RUNNING' }), created + 90 * SECOND), 90 * SECOND, 'still going: so far, by the local clock');
+    poller.dispose();
+  });
+
+  it('case 26: an end time ahead of the local clock is not taken as the finish time', async () => {
+    const scripts: Record<string, WanTask[]> = { ahead: [] };
+    const { clock, store, poller } = setup([makeRecord('ahead', { createdAt: 0 })], scripts);
+    scripts.ahead.push(task('ahead', 'SUCCEEDED', { endTime: clock.now() + 3600 * SECOND }));
+    const seen = clock.now();
+    poller.pollSoon('ahead');
+    await clock.advance(SECOND);
+    assert.equal(store.get('ahead')!.finishedAt, seen, 'the moment it was seen, never a time to come');
     poller.dispose();
   });
 

@@ -311,6 +311,13 @@ describe('WanClient against the test server', () => {
       assert.equal(log.at(-1)?.status, 404);
     });
 
+    test('case 7: a proxy\'s HTML 404 for a query is a failed query, not an unknown task', async () => {
+      server.failNext('query', { status: 404, rawBody: '<html><body><h1>404 Not Found</h1>nginx</body></html>', contentType: 'text/html' });
+      const error = await failure(client().getTask(randomUUID()), 'server');
+      assert.equal(error.status, 404);
+      assert.match(error.message, /404 Not Found nginx/);
+    });
+
     test('the alternative response shape (status, result_url) is read the same way', async () => {
       server.scriptNextTasks(
         { pendingMs: 0, runningMs: 0, shape: 'status' },

@@ -83,9 +83,9 @@ describe('errorFromHttpResponse', () => {
     assert.equal(errorFromHttpResponse({ status: 429, body, retryAfter: 'soon' }, now).retryAfterMs, undefined);
   });
 
-  test('a 404 of a task lookup is not-found whatever the code', () => {
+  test('a JSON 404 of a task lookup is not-found whatever the code; a page is a failed request', () => {
     assert.equal(errorFromHttpResponse({ status: 404, body: '{"code":"InvalidParameter.TaskId"}', taskLookup: true }).kind, 'not-found');
-    assert.equal(errorFromHttpResponse({ status: 404, body: '<h1>Not Found</h1>', taskLookup: true }).kind, 'not-found');
+    assert.equal(errorFromHttpResponse({ status: 404, body: '<h1>Not Found</h1>', taskLookup: true }).kind, 'server');
     assert.equal(errorFromHttpResponse({ status: 404, body: '{"code":"ModelNotFound","message":"Model not exist."}' }).kind, 'model-not-found');
   });
 
