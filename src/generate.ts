@@ -202,7 +202,7 @@ export class Generator {
     const [failure] = outcome.failures;
     if (failure) {
       const unsure = failure.error instanceof WanError && failure.error.requestMayHaveBeenSent
-        ? vscode.l10n.t(' The service did not answer one create, so that task may exist (and be billed) though it is not listed.')
+        ? vscode.l10n.t(' One create got no clear answer, so that task may exist (and be billed) though it is not listed.')
         : '';
       showError(failure.error, {
         action: vscode.l10n.t('{0} of {1} videos submitted; {2} not submitted after this failure{3}', created, total, skipped, unsure),
@@ -265,12 +265,12 @@ export class Generator {
     }
   }
 
-  /** The request left but no answer came: the task may exist and be billed, so never repeat it blindly. */
+  /** The request left but no clear answer came (none, a 5xx, not a task): the task may exist and be billed, so never repeat it blindly. */
   private async offerResubmit(error: WanError, submit: () => Promise<TaskRecord | undefined>): Promise<TaskRecord | undefined> {
-    this.deps.log.warn(`create: no answer after the request was sent (${error.message}); not repeated`);
+    this.deps.log.warn(`create: no clear answer after the request was sent (${error.message}); not repeated`);
     const again = vscode.l10n.t('Submit Again');
     const choice = await vscode.window.showWarningMessage(
-      vscode.l10n.t('The service did not answer after receiving the request, so the task may have been created (and billed) even though it is not listed here. Check the provider\'s console before submitting again.'),
+      vscode.l10n.t('{0} The service may have created the task (and billed it) even though it is not listed here: check the provider\'s console before submitting again.', error.message),
       again,
       vscode.l10n.t('Show Log'),
     );

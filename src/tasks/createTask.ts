@@ -10,8 +10,9 @@ export interface CreateRetryOptions {
 }
 
 /**
- * Runs `create`, trying again only after a refused connection, a 429 or a 5xx: answers that prove no task
- * was started. A request that left without an answer (reset, timeout) is never repeated: its WanError says so.
+ * Runs `create`, trying again only after a refused connection (or one that never opened) or a 429: answers that prove
+ * no task was started. A request that may have reached the service (reset, timeout, a 5xx from a gateway that passed
+ * it on) is never repeated: its WanError says so.
  */
 export async function createWithRetry(create: () => Promise<WanTask>, options: CreateRetryOptions = {}): Promise<WanTask> {
   const attempts = options.attempts ?? 3;

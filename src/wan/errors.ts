@@ -86,6 +86,18 @@ export class WanError extends Error {
   }
 }
 
+/**
+ * A create answered 5xx (a gateway usually passed it on first) or 200 with something that is not a task: the service
+ * may have started the task and billed it, so it is treated like a timeout: never repeated without the user.
+ */
+export function createMayHaveStarted(error: unknown, answerStatus?: number): unknown {
+  const status = error instanceof WanError ? error.status ?? answerStatus : undefined;
+  if (!(error instanceof WanError) || error.requestMayHaveBeenSent || status === undefined) return error;
+  const accepted = status >= 200 && status < 300 && (error.kind === 'bad-response' || error.kind === 'server');
+  if (status < 500 && !accepted) return error;
+  return new WanError({ ...error, status, message: error.message, retryable: false, requestMayHaveBeenSent: true, advice: adviceFor('timeout'), cause: error.cause });
+}
+
 /** Codes compared without case or separators: 'invalid_api_key' (compatible mode) is 'InvalidApiKey'. */
 function normalise(code: string): string {
   return code.toLowerCase().replace(/[^a-z0-9.]/g, '');
