@@ -16,7 +16,7 @@ import type { TaskRecord, TaskSource } from './tasks/taskRecord';
 import type { TaskStore } from './tasks/taskStore';
 import type { WanAccess } from './wanAccess';
 import { WanError } from './wan/errors';
-import { defaultsForModel, LIMITS, validateParams, type GenerationParams, type ParamField } from './wan/params';
+import { defaultsForModel, LIMITS, promptInputProblem, validateParams, type GenerationParams, type ParamField } from './wan/params';
 import type { WanTask } from './wan/task';
 
 /** The service seldom finishes a task in under a few seconds: the first query waits that long. */
@@ -230,7 +230,7 @@ export class Generator {
       title: vscode.l10n.t('Generate a video'),
       prompt: vscode.l10n.t('Describe the video (no text is selected in an editor). The settings give the parameters.'),
       ignoreFocusOut: true,
-      validateInput: (value) => (value.length > LIMITS.promptMax ? vscode.l10n.t('At most {0} characters.', LIMITS.promptMax) : undefined),
+      validateInput: promptInputProblem,
     });
     if (!prompt?.trim()) return undefined;
     return this.submitPrompt({}, prompt.trim(), { kind: 'input', label: firstWords(prompt) }, undefined);
