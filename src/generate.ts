@@ -11,6 +11,7 @@ import { readDefaults, readEndpoint, type Endpoint } from './settings';
 import { recordFromArg } from './taskTree';
 import { CreateQueue, submitBatch, type BatchOutcome } from './tasks/createQueue';
 import { createWithRetry } from './tasks/createTask';
+import { RepeatGuard, submissionKey } from './tasks/repeatGuard';
 import type { TaskPoller } from './tasks/taskPoller';
 import type { TaskRecord, TaskSource } from './tasks/taskRecord';
 import type { TaskStore } from './tasks/taskStore';
@@ -31,6 +32,9 @@ export interface GeneratorDeps {
   log: vscode.LogOutputChannel;
 }
 
+/** The button a submission came from: another button is a deliberate request, the same one twice a double-click. */
+type SubmitAction = 'generate' | 'regenerate' | 'variation';
+
 /** One task of a batch, checked and ready to send. */
 interface PlannedTask {
   params: GenerationParams;
@@ -42,6 +46,7 @@ export class Generator {
   private readonly queue = new CreateQueue();
   /** The batches still submitting, for Stop Submitting. */
   private readonly batches = new Set<AbortController>();
+  private readonly repeats = new RepeatGuard();
 
   constructor(private readonly deps: GeneratorDeps) {}
 
@@ -133,14 +138,20 @@ export class Generator {
       return undefined;
     }
     if (planned.length === 1) {
-      const record = await this.run(() => this.submitParams(planned[0].params, planned[0].source), uri);
+      const record = await this.run(() => this.submitParams(planned[0].params, planned[0].source, 'generate'), uri);
       return record ? [record] : undefined;
     }
     return this.submitPlanned(planned, fileName, uri);
   }
 
+  private submitPlanned(planned: PlannedTask[], fileName: string, uri: vscode.Uri): Promise<TaskRecord[] | undefined> {
+    const key = submissionKey('generate', uri.toString(), planned.map((task) => task.params));
+    const send = () => this.sendPlanned(planned, fileName, uri);
+    return this.unlessRepeated(key, fileName, send, send);
+  }
+
   /** A batch: one progress notification with Cancel; each task is persisted the moment its create answers. */
-  private async submitPlanned(planned: PlannedTask[], fileName: string, uri: vscode.Uri): Promise<TaskRecord[] | undefined> {
+  private async sendPlanned(planned: PlannedTask[], fileName: string, uri: vscode.Uri): Promise<TaskRecord[] | undefined> {
     let endpoint: Endpoint;
     let key: string | undefined;
     try {
@@ -221,8 +232,7 @@ export class Generator {
   /** Regenerate repeats the task with its parameters and seed; a variation takes a new seed. */
   async again(record: TaskRecord, newSeed: boolean): Promise<TaskRecord | undefined> {
     const params = newSeed ? { ...record.params, seed: randomSeed() } : record.params;
-    const uri = record.source.uri ? vscode.Uri.parse(record.source.uri) : undefined;
-    return this.run(() => this.submitParams(params, record.source), uri);
+    return this.run(() => this.submitParams(params, record.source, newSeed ? 'variation' : 'regenerate'), promptUriOf(record.source));
   }
 
   private async fromInputBox(): Promise<TaskRecord | undefined> {
@@ -251,7 +261,7 @@ export class Generator {
       if (!result.params) {
         throw new PromptError(vscode.l10n.t('{0} Nothing was submitted.', result.problems.map((p) => p.message).join(' ')));
       }
-      return this.submitParams(result.params, source);
+      return this.submitParams(result.params, source, 'generate');
     }, promptUri);
   }
 
@@ -279,7 +289,41 @@ export class Generator {
     return undefined;
   }
 
-  private async submitParams(params: GenerationParams, source: TaskSource): Promise<TaskRecord | undefined> {
+  /**
+   * Runs `submit` unless the same submission is on its way or its task was created a moment ago (a double-click):
+   * then says so, and `another` runs only if the user asks for another.
+   */
+  private async unlessRepeated<T>(key: string, label: string, submit: () => Promise<T | undefined>, another: () => unknown): Promise<T | undefined> {
+    const end = this.repeats.begin(key);
+    if (!end) {
+      this.deps.log.info(`"${label}" was just submitted; the repeat is held back`);
+      void this.offerAnother(label, another);
+      return undefined;
+    }
+    let result: T | undefined;
+    try {
+      result = await submit();
+      return result;
+    } finally {
+      end(Array.isArray(result) ? result.length > 0 : result !== undefined);
+    }
+  }
+
+  private async offerAnother(label: string, another: () => unknown): Promise<void> {
+    const submit = vscode.l10n.t('Submit Another');
+    const choice = await vscode.window.showInformationMessage(
+      vscode.l10n.t('"{0}" was just submitted, so the same request a moment later was not sent (it would make and bill a second video).', label),
+      submit,
+    );
+    if (choice === submit) await another();
+  }
+
+  private submitParams(params: GenerationParams, source: TaskSource, action: SubmitAction): Promise<TaskRecord | undefined> {
+    const create = () => this.createOne(params, source);
+    return this.unlessRepeated(submissionKey(action, source.uri ?? source.kind, [params]), source.label, create, () => this.run(create, promptUriOf(source)));
+  }
+
+  private async createOne(params: GenerationParams, source: TaskSource): Promise<TaskRecord | undefined> {
     const endpoint = readEndpoint();
     const key = (await this.deps.keys.get(endpoint)) ?? (await this.deps.keys.ask(endpoint));
     if (!key) {
@@ -297,6 +341,10 @@ export class Generator {
     this.deps.poller.pollSoon(task.taskId, FIRST_POLL_MS);
     return record;
   }
+}
+
+function promptUriOf(source: TaskSource): vscode.Uri | undefined {
+  return source.uri ? vscode.Uri.parse(source.uri) : undefined;
 }
 
 function newRecord(task: WanTask, endpoint: Endpoint, params: GenerationParams, source: TaskSource): TaskRecord {
