@@ -3,14 +3,14 @@ import { randomInt } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ApiKeys } from './apiKeys';
-import { PromptError, showError } from './errorMessages';
+import { errorText, PromptError, showError } from './errorMessages';
 import { loadPromptParser } from './lazy';
 import type { PromptEntry, PromptFile, PromptFileProblem } from './prompt/promptFile';
 import { parseDocument, promptName } from './promptLanguage/promptDocuments';
 import { readDefaults, readEndpoint, type Endpoint } from './settings';
 import { recordFromArg } from './taskTree';
 import { CreateQueue, submitBatch, type BatchOutcome } from './tasks/createQueue';
-import { createWithRetry } from './tasks/createTask';
+import { createWithRetry, keepCreated } from './tasks/createTask';
 import { RepeatGuard, submissionKey } from './tasks/repeatGuard';
 import type { TaskPoller } from './tasks/taskPoller';
 import type { TaskRecord, TaskSource } from './tasks/taskRecord';
@@ -189,10 +189,8 @@ export class Generator {
             }),
             onCreated: async (task, created) => {
               const record = newRecord(created, endpoint, task.params, task.source);
-              await this.deps.store.add(record);
               records.push(record);
-              this.deps.log.info(`task ${created.taskId} created (batch ${batch}), seed ${task.params.seed}`);
-              this.deps.poller.pollSoon(created.taskId, FIRST_POLL_MS);
+              await this.keep(record, `task ${created.taskId} created (batch ${batch}), seed ${task.params.seed}`);
             },
             onProgress: (created) => progress.report({ increment: 100 / total, message: vscode.l10n.t('{0} of {1} submitted', created, total) }),
           });
@@ -336,10 +334,26 @@ export class Generator {
       () => createWithRetry(() => this.queue.run(() => client.createTask(params)), { log: (message) => this.deps.log.info(message) }),
     );
     const record = newRecord(task, endpoint, params, source);
-    await this.deps.store.add(record); // persisted before anything else can fail
-    this.deps.log.info(`task ${task.taskId} created on ${new URL(endpoint.baseUrl).host} (request ${task.requestId ?? '-'}), seed ${params.seed}`);
-    this.deps.poller.pollSoon(task.taskId, FIRST_POLL_MS);
+    await this.keep(record, `task ${task.taskId} created on ${new URL(endpoint.baseUrl).host} (request ${task.requestId ?? '-'}), seed ${params.seed}`);
     return record;
+  }
+
+  /** The create answered: the task exists and is billed, so it is logged, followed and saved, and never reported as not submitted. */
+  private async keep(record: TaskRecord, logLine: string): Promise<void> {
+    const unsaved = await keepCreated({
+      log: () => this.deps.log.info(logLine),
+      save: () => this.deps.store.add(record),
+      follow: () => this.deps.poller.pollSoon(record.taskId, FIRST_POLL_MS),
+    });
+    if (unsaved === undefined) return;
+    const reason = errorText(unsaved);
+    this.deps.log.error(`task ${record.taskId} could not be saved (${reason}); this window follows it and saves it with its next change`);
+    const showLog = vscode.l10n.t('Show Log');
+    // Not awaited: the submission goes on (a batch to its next task) while the warning is shown.
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t('Submitted: task {0} was created (and is billed), but VS Code could not save it: {1} This window follows it and saves it with its next change; its id is in the log.', record.taskId, reason),
+      showLog,
+    ).then((choice) => choice === showLog && vscode.commands.executeCommand('wan.showLog'));
   }
 }
 

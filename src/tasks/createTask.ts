@@ -29,3 +29,47 @@ export async function createWithRetry(create: () => Promise<WanTask>, options: C
     }
   }
 }
+
+export interface CreatedTaskSteps {
+  /** Puts the task id in the log: the first step, so the id of a billed task is never lost. */
+  log(): void;
+  /** Stores the record; the store holds it in memory from the call, even if the write then fails. */
+  save(): Promise<void>;
+  /** Starts polling the task. */
+  follow(): void;
+}
+
+export interface SaveRetryOptions {
+  /** Tries in all, the first included (default 3). */
+  attempts?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * What follows a create that answered with a task: log the id, save the record, follow the task whether or not it
+ * could be saved, and try a failed save again. Never throws: resolves with the last save error if every try failed.
+ */
+export async function keepCreated(steps: CreatedTaskSteps, options: SaveRetryOptions = {}): Promise<unknown> {
+  const attempts = options.attempts ?? 3;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  steps.log();
+  const save = () => {
+    try {
+      return steps.save();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+  let saving = save();
+  steps.follow();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await saving;
+      return undefined;
+    } catch (error) {
+      if (attempt >= attempts) return error;
+      await sleep(500 * 2 ** (attempt - 1));
+      saving = save();
+    }
+  }
+}
