@@ -12,10 +12,12 @@ import { recordFromArg } from './taskTree';
 import { CreateQueue, submitBatch, type BatchOutcome } from './tasks/createQueue';
 import { createWithRetry, keepCreated } from './tasks/createTask';
 import { RepeatGuard, submissionKey } from './tasks/repeatGuard';
+import { findLeftTasks, type PendingCreates } from './tasks/pendingCreates';
 import type { TaskPoller } from './tasks/taskPoller';
 import type { TaskRecord, TaskSource } from './tasks/taskRecord';
 import type { TaskStore } from './tasks/taskStore';
 import type { WanAccess } from './wanAccess';
+import type { WanClient } from './wan/client';
 import { WanError } from './wan/errors';
 import { defaultsForModel, LIMITS, promptInputProblem, validateParams, type GenerationParams, type ParamField } from './wan/params';
 import type { WanTask } from './wan/task';
@@ -26,6 +28,8 @@ const FIRST_POLL_MS = 4000;
 
 export interface GeneratorDeps {
   store: TaskStore;
+  /** Notes of the creates on their way, for deactivation and the next start. */
+  pending: PendingCreates;
   poller: TaskPoller;
   keys: ApiKeys;
   access: WanAccess;
@@ -120,6 +124,49 @@ export class Generator {
     return this.submitEntries(document, file, file.prompts);
   }
 
+  /** At activation: a create whose window closed before it was answered may have made and billed a task; say so. */
+  async reportUnanswered(): Promise<void> {
+    const left = this.deps.pending.left();
+    if (left.length === 0) return;
+    for (const { note } of left) {
+      this.deps.log.warn(`a create sent at ${new Date(note.sentAt).toISOString()} to ${new URL(note.baseUrl).host} was never answered (its window closed): "${note.params.prompt}"`);
+    }
+    const prompts = left.map(({ note }) => `"${firstWords(note.params.prompt)}"`).join(', ');
+    const message = left.length === 1
+      ? vscode.l10n.t('A video submitted at {0} may have been created and billed: its window closed before the service answered, so it is not in the task list. The prompt: {1}.', new Date(left[0].note.sentAt).toLocaleString(), prompts)
+      : vscode.l10n.t('{0} videos submitted just before a window closed may have been created and billed: their answers never came, so they are not in the task list. The prompts: {1}.', left.length, prompts);
+    const lookUp = vscode.l10n.t('Look It Up');
+    const dismiss = vscode.l10n.t('Dismiss');
+    const choice = await vscode.window.showWarningMessage(message, lookUp, dismiss);
+    if (choice === dismiss) await this.deps.pending.forget(left.map(({ key }) => key));
+    else if (choice === lookUp) await this.lookUpUnanswered(left);
+  }
+
+  /** Asks the service (the list call) for the tasks created around each unanswered create, and follows those not known here. */
+  private async lookUpUnanswered(left: ReturnType<PendingCreates['left']>): Promise<void> {
+    let found = 0;
+    try {
+      for (const { key, note } of left) {
+        const endpoint: Endpoint = { id: note.endpoint, baseUrl: note.baseUrl };
+        const apiKey = (await this.deps.keys.get(endpoint)) ?? (await this.deps.keys.ask(endpoint));
+        if (!apiKey) return;
+        const tasks = await findLeftTasks(this.deps.access.client(endpoint, apiKey), note, (taskId) => this.deps.store.get(taskId) !== undefined);
+        for (const task of tasks) {
+          const record: TaskRecord = { ...newRecord(task, endpoint, note.params, note.source), createdAt: note.sentAt };
+          await this.keep(record, `task ${task.taskId} found by the list call for a create sent at ${new Date(note.sentAt).toISOString()} and never answered`);
+          found++;
+        }
+        await this.deps.pending.forget([key]);
+      }
+    } catch (error) {
+      showError(error, { action: vscode.l10n.t('Could not look the tasks up; check the provider\'s console instead') });
+      return;
+    }
+    void vscode.window.showInformationMessage(found > 0
+      ? vscode.l10n.t('{0} task(s) the service created at that time are now in the task list and followed.', found)
+      : vscode.l10n.t('The service created no task of this model at that time: nothing was billed.'));
+  }
+
   /** Stops every batch still submitting: what was not sent is not sent. */
   stopBatches(): number {
     const count = this.batches.size;
@@ -171,7 +218,6 @@ export class Generator {
     const stop = new AbortController();
     this.batches.add(stop);
     void vscode.commands.executeCommand('setContext', 'wan.submittingBatch', true);
-    const records: TaskRecord[] = [];
     const total = planned.length;
     this.deps.log.info(`batch ${batch}: submitting ${total} tasks from ${fileName}`);
     try {
@@ -184,27 +230,20 @@ export class Generator {
             items: planned,
             signal: stop.signal,
             // The request itself is never aborted: once sent, its task may exist, so its answer is waited for and kept.
-            create: (task, signal) => createWithRetry(() => this.queue.run(() => client.createTask(task.params), signal), {
-              log: (message) => this.deps.log.info(message),
-            }),
-            onCreated: async (task, created) => {
-              const record = newRecord(created, endpoint, task.params, task.source);
-              records.push(record);
-              await this.keep(record, `task ${created.taskId} created (batch ${batch}), seed ${task.params.seed}`);
-            },
+            create: (task, signal) => this.createAndKeep(client, endpoint, task.params, task.source, (created) => `task ${created.taskId} created (batch ${batch}), seed ${task.params.seed}`, signal),
             onProgress: (created) => progress.report({ increment: 100 / total, message: vscode.l10n.t('{0} of {1} submitted', created, total) }),
           });
         },
       );
       this.reportBatch(outcome, total, uri);
-      return outcome.created.map((c) => records.find((r) => r.taskId === c.result.taskId)!);
+      return outcome.created.map((c) => c.result);
     } finally {
       this.batches.delete(stop);
       if (this.batches.size === 0) void vscode.commands.executeCommand('setContext', 'wan.submittingBatch', false);
     }
   }
 
-  private reportBatch(outcome: BatchOutcome<PlannedTask, WanTask>, total: number, uri: vscode.Uri): void {
+  private reportBatch(outcome: BatchOutcome<PlannedTask, TaskRecord>, total: number, uri: vscode.Uri): void {
     const created = outcome.created.length;
     const skipped = outcome.notSubmitted.length;
     this.deps.log.info(`batch: ${created} of ${total} submitted, ${skipped} not submitted, ${outcome.failures.length} failed${outcome.cancelled ? ' (cancelled)' : ''}`);
@@ -329,13 +368,34 @@ export class Generator {
       return undefined;
     }
     const client = this.deps.access.client(endpoint, key);
-    const task = await vscode.window.withProgress(
+    return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Submitting video task…') },
-      () => createWithRetry(() => this.queue.run(() => client.createTask(params)), { log: (message) => this.deps.log.info(message) }),
+      () => this.createAndKeep(client, endpoint, params, source, (task) => `task ${task.taskId} created on ${new URL(endpoint.baseUrl).host} (request ${task.requestId ?? '-'}), seed ${params.seed}`),
     );
-    const record = newRecord(task, endpoint, params, source);
-    await this.keep(record, `task ${task.taskId} created on ${new URL(endpoint.baseUrl).host} (request ${task.requestId ?? '-'}), seed ${params.seed}`);
-    return record;
+  }
+
+  /**
+   * One create, single or in a batch, from the note written just before the request leaves to the stored record,
+   * so that deactivation can wait for it and the next start learns of it if its answer never came.
+   */
+  private createAndKeep(
+    client: WanClient,
+    endpoint: Endpoint,
+    params: GenerationParams,
+    source: TaskSource,
+    logLine: (task: WanTask) => string,
+    signal?: AbortSignal,
+  ): Promise<TaskRecord> {
+    return this.deps.pending.run({ params, source, endpoint: endpoint.id, baseUrl: endpoint.baseUrl }, async (beforeSend) => {
+      const send = async () => {
+        await beforeSend();
+        return client.createTask(params);
+      };
+      const task = await createWithRetry(() => this.queue.run(send, signal), { log: (message) => this.deps.log.info(message) });
+      const record = newRecord(task, endpoint, params, source);
+      await this.keep(record, logLine(task));
+      return record;
+    });
   }
 
   /** The create answered: the task exists and is billed, so it is logged, followed and saved, and never reported as not submitted. */
