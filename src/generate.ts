@@ -164,7 +164,7 @@ export class Generator {
     }
     void vscode.window.showInformationMessage(found > 0
       ? vscode.l10n.t('{0} task(s) the service created at that time are now in the task list and followed.', found)
-      : vscode.l10n.t('The service created no task of this model at that time: nothing was billed.'));
+      : vscode.l10n.t('The service created no task of this model at that time that is not already in the task list: nothing more was billed.'));
   }
 
   /** Stops every batch still submitting: what was not sent is not sent. */
