@@ -12,6 +12,7 @@ import { registerTaskCommands } from './taskCommands';
 import { TaskTracking } from './taskTracking';
 import { TaskTreeProvider } from './taskTree';
 import type { TaskRecord } from './tasks/taskRecord';
+import { PendingCreates } from './tasks/pendingCreates';
 import { TaskStore } from './tasks/taskStore';
 import { VideoPreviews, type VideoState } from './videoPreview';
 import { WanAccess } from './wanAccess';
@@ -27,6 +28,9 @@ export interface WanVideoApi {
   isPreviewOpen(taskId: string): boolean;
 }
 
+/** The creates on their way, which deactivation waits for. */
+let pendingCreates: PendingCreates | undefined;
+
 export function activate(context: vscode.ExtensionContext): WanVideoApi {
   shareTranslations(l10n.config);
   const own = <T extends vscode.Disposable>(disposable: T): T => {
@@ -40,7 +44,8 @@ export function activate(context: vscode.ExtensionContext): WanVideoApi {
   const access = new WanAccess(keys, log);
   const previews = own(new VideoPreviews(context.extensionUri, store, log));
   const tracking = own(new TaskTracking(store, access, previews, log, context.globalStorageUri));
-  const generator = new Generator({ store, poller: tracking.poller, keys, access, log });
+  pendingCreates = new PendingCreates(context.globalState);
+  const generator = new Generator({ store, pending: pendingCreates, poller: tracking.poller, keys, access, log });
   own(new PromptDiagnostics());
   own(new PromptLanguage(store));
 
@@ -78,6 +83,7 @@ export function activate(context: vscode.ExtensionContext): WanVideoApi {
   }));
   void updateKeyContext();
   void tracking.resume();
+  void generator.reportUnanswered();
 
   return {
     tasks: () => store.all(),
@@ -88,6 +94,8 @@ export function activate(context: vscode.ExtensionContext): WanVideoApi {
   };
 }
 
-export function deactivate(): Promise<void> {
-  return closeNet();
+export async function deactivate(): Promise<void> {
+  // VS Code gives deactivate 5 s: a create on its way gets 4 of them to be answered and its task stored.
+  await pendingCreates?.settle(4000);
+  await closeNet();
 }

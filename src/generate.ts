@@ -3,20 +3,23 @@ import { randomInt } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ApiKeys } from './apiKeys';
-import { PromptError, showError } from './errorMessages';
+import { errorText, PromptError, showError } from './errorMessages';
 import { loadPromptParser } from './lazy';
 import type { PromptEntry, PromptFile, PromptFileProblem } from './prompt/promptFile';
 import { parseDocument, promptName } from './promptLanguage/promptDocuments';
 import { readDefaults, readEndpoint, type Endpoint } from './settings';
 import { recordFromArg } from './taskTree';
 import { CreateQueue, submitBatch, type BatchOutcome } from './tasks/createQueue';
-import { createWithRetry } from './tasks/createTask';
+import { createWithRetry, keepCreated } from './tasks/createTask';
+import { RepeatGuard, submissionKey } from './tasks/repeatGuard';
+import { findLeftTasks, type PendingCreates } from './tasks/pendingCreates';
 import type { TaskPoller } from './tasks/taskPoller';
 import type { TaskRecord, TaskSource } from './tasks/taskRecord';
 import type { TaskStore } from './tasks/taskStore';
 import type { WanAccess } from './wanAccess';
+import type { WanClient } from './wan/client';
 import { WanError } from './wan/errors';
-import { defaultsForModel, LIMITS, validateParams, type GenerationParams, type ParamField } from './wan/params';
+import { defaultsForModel, LIMITS, promptInputProblem, validateParams, type GenerationParams, type ParamField } from './wan/params';
 import type { WanTask } from './wan/task';
 
 /** The service seldom finishes a task in under a few seconds: the first query waits that long. */
@@ -25,11 +28,16 @@ const FIRST_POLL_MS = 4000;
 
 export interface GeneratorDeps {
   store: TaskStore;
+  /** Notes of the creates on their way, for deactivation and the next start. */
+  pending: PendingCreates;
   poller: TaskPoller;
   keys: ApiKeys;
   access: WanAccess;
   log: vscode.LogOutputChannel;
 }
+
+/** The button a submission came from: another button is a deliberate request, the same one twice a double-click. */
+type SubmitAction = 'generate' | 'regenerate' | 'variation';
 
 /** One task of a batch, checked and ready to send. */
 interface PlannedTask {
@@ -42,6 +50,7 @@ export class Generator {
   private readonly queue = new CreateQueue();
   /** The batches still submitting, for Stop Submitting. */
   private readonly batches = new Set<AbortController>();
+  private readonly repeats = new RepeatGuard();
 
   constructor(private readonly deps: GeneratorDeps) {}
 
@@ -115,6 +124,49 @@ export class Generator {
     return this.submitEntries(document, file, file.prompts);
   }
 
+  /** At activation: a create whose window closed before it was answered may have made and billed a task; say so. */
+  async reportUnanswered(): Promise<void> {
+    const left = this.deps.pending.left();
+    if (left.length === 0) return;
+    for (const { note } of left) {
+      this.deps.log.warn(`a create sent at ${new Date(note.sentAt).toISOString()} to ${new URL(note.baseUrl).host} was never answered (its window closed): "${note.params.prompt}"`);
+    }
+    const prompts = left.map(({ note }) => `"${firstWords(note.params.prompt)}"`).join(', ');
+    const message = left.length === 1
+      ? vscode.l10n.t('A video submitted at {0} may have been created and billed: its window closed before the service answered, so it is not in the task list. The prompt: {1}.', new Date(left[0].note.sentAt).toLocaleString(), prompts)
+      : vscode.l10n.t('{0} videos submitted just before a window closed may have been created and billed: their answers never came, so they are not in the task list. The prompts: {1}.', left.length, prompts);
+    const lookUp = vscode.l10n.t('Look It Up');
+    const dismiss = vscode.l10n.t('Dismiss');
+    const choice = await vscode.window.showWarningMessage(message, lookUp, dismiss);
+    if (choice === dismiss) await this.deps.pending.forget(left.map(({ key }) => key));
+    else if (choice === lookUp) await this.lookUpUnanswered(left);
+  }
+
+  /** Asks the service (the list call) for the tasks created around each unanswered create, and follows those not known here. */
+  private async lookUpUnanswered(left: ReturnType<PendingCreates['left']>): Promise<void> {
+    let found = 0;
+    try {
+      for (const { key, note } of left) {
+        const endpoint: Endpoint = { id: note.endpoint, baseUrl: note.baseUrl };
+        const apiKey = (await this.deps.keys.get(endpoint)) ?? (await this.deps.keys.ask(endpoint));
+        if (!apiKey) return;
+        const tasks = await findLeftTasks(this.deps.access.client(endpoint, apiKey), note, (taskId) => this.deps.store.get(taskId) !== undefined);
+        for (const task of tasks) {
+          const record: TaskRecord = { ...newRecord(task, endpoint, note.params, note.source), createdAt: note.sentAt };
+          await this.keep(record, `task ${task.taskId} found by the list call for a create sent at ${new Date(note.sentAt).toISOString()} and never answered`);
+          found++;
+        }
+        await this.deps.pending.forget([key]);
+      }
+    } catch (error) {
+      showError(error, { action: vscode.l10n.t('Could not look the tasks up; check the provider\'s console instead') });
+      return;
+    }
+    void vscode.window.showInformationMessage(found > 0
+      ? vscode.l10n.t('{0} task(s) the service created at that time are now in the task list and followed.', found)
+      : vscode.l10n.t('The service created no task of this model at that time that is not already in the task list: nothing more was billed.'));
+  }
+
   /** Stops every batch still submitting: what was not sent is not sent. */
   stopBatches(): number {
     const count = this.batches.size;
@@ -133,14 +185,20 @@ export class Generator {
       return undefined;
     }
     if (planned.length === 1) {
-      const record = await this.run(() => this.submitParams(planned[0].params, planned[0].source), uri);
+      const record = await this.run(() => this.submitParams(planned[0].params, planned[0].source, 'generate'), uri);
       return record ? [record] : undefined;
     }
     return this.submitPlanned(planned, fileName, uri);
   }
 
+  private submitPlanned(planned: PlannedTask[], fileName: string, uri: vscode.Uri): Promise<TaskRecord[] | undefined> {
+    const key = submissionKey('generate', uri.toString(), planned.map((task) => task.params));
+    const send = () => this.sendPlanned(planned, fileName, uri);
+    return this.unlessRepeated(key, fileName, send, send);
+  }
+
   /** A batch: one progress notification with Cancel; each task is persisted the moment its create answers. */
-  private async submitPlanned(planned: PlannedTask[], fileName: string, uri: vscode.Uri): Promise<TaskRecord[] | undefined> {
+  private async sendPlanned(planned: PlannedTask[], fileName: string, uri: vscode.Uri): Promise<TaskRecord[] | undefined> {
     let endpoint: Endpoint;
     let key: string | undefined;
     try {
@@ -160,7 +218,6 @@ export class Generator {
     const stop = new AbortController();
     this.batches.add(stop);
     void vscode.commands.executeCommand('setContext', 'wan.submittingBatch', true);
-    const records: TaskRecord[] = [];
     const total = planned.length;
     this.deps.log.info(`batch ${batch}: submitting ${total} tasks from ${fileName}`);
     try {
@@ -173,36 +230,27 @@ export class Generator {
             items: planned,
             signal: stop.signal,
             // The request itself is never aborted: once sent, its task may exist, so its answer is waited for and kept.
-            create: (task, signal) => createWithRetry(() => this.queue.run(() => client.createTask(task.params), signal), {
-              log: (message) => this.deps.log.info(message),
-            }),
-            onCreated: async (task, created) => {
-              const record = newRecord(created, endpoint, task.params, task.source);
-              await this.deps.store.add(record);
-              records.push(record);
-              this.deps.log.info(`task ${created.taskId} created (batch ${batch}), seed ${task.params.seed}`);
-              this.deps.poller.pollSoon(created.taskId, FIRST_POLL_MS);
-            },
+            create: (task, signal) => this.createAndKeep(client, endpoint, task.params, task.source, (created) => `task ${created.taskId} created (batch ${batch}), seed ${task.params.seed}`, signal),
             onProgress: (created) => progress.report({ increment: 100 / total, message: vscode.l10n.t('{0} of {1} submitted', created, total) }),
           });
         },
       );
       this.reportBatch(outcome, total, uri);
-      return outcome.created.map((c) => records.find((r) => r.taskId === c.result.taskId)!);
+      return outcome.created.map((c) => c.result);
     } finally {
       this.batches.delete(stop);
       if (this.batches.size === 0) void vscode.commands.executeCommand('setContext', 'wan.submittingBatch', false);
     }
   }
 
-  private reportBatch(outcome: BatchOutcome<PlannedTask, WanTask>, total: number, uri: vscode.Uri): void {
+  private reportBatch(outcome: BatchOutcome<PlannedTask, TaskRecord>, total: number, uri: vscode.Uri): void {
     const created = outcome.created.length;
     const skipped = outcome.notSubmitted.length;
     this.deps.log.info(`batch: ${created} of ${total} submitted, ${skipped} not submitted, ${outcome.failures.length} failed${outcome.cancelled ? ' (cancelled)' : ''}`);
     const [failure] = outcome.failures;
     if (failure) {
       const unsure = failure.error instanceof WanError && failure.error.requestMayHaveBeenSent
-        ? vscode.l10n.t(' The service did not answer one create, so that task may exist (and be billed) though it is not listed.')
+        ? vscode.l10n.t(' One create got no clear answer, so that task may exist (and be billed) though it is not listed.')
         : '';
       showError(failure.error, {
         action: vscode.l10n.t('{0} of {1} videos submitted; {2} not submitted after this failure{3}', created, total, skipped, unsure),
@@ -221,8 +269,7 @@ export class Generator {
   /** Regenerate repeats the task with its parameters and seed; a variation takes a new seed. */
   async again(record: TaskRecord, newSeed: boolean): Promise<TaskRecord | undefined> {
     const params = newSeed ? { ...record.params, seed: randomSeed() } : record.params;
-    const uri = record.source.uri ? vscode.Uri.parse(record.source.uri) : undefined;
-    return this.run(() => this.submitParams(params, record.source), uri);
+    return this.run(() => this.submitParams(params, record.source, newSeed ? 'variation' : 'regenerate'), promptUriOf(record.source));
   }
 
   private async fromInputBox(): Promise<TaskRecord | undefined> {
@@ -230,7 +277,7 @@ export class Generator {
       title: vscode.l10n.t('Generate a video'),
       prompt: vscode.l10n.t('Describe the video (no text is selected in an editor). The settings give the parameters.'),
       ignoreFocusOut: true,
-      validateInput: (value) => (value.length > LIMITS.promptMax ? vscode.l10n.t('At most {0} characters.', LIMITS.promptMax) : undefined),
+      validateInput: promptInputProblem,
     });
     if (!prompt?.trim()) return undefined;
     return this.submitPrompt({}, prompt.trim(), { kind: 'input', label: firstWords(prompt) }, undefined);
@@ -251,7 +298,7 @@ export class Generator {
       if (!result.params) {
         throw new PromptError(vscode.l10n.t('{0} Nothing was submitted.', result.problems.map((p) => p.message).join(' ')));
       }
-      return this.submitParams(result.params, source);
+      return this.submitParams(result.params, source, 'generate');
     }, promptUri);
   }
 
@@ -265,12 +312,12 @@ export class Generator {
     }
   }
 
-  /** The request left but no answer came: the task may exist and be billed, so never repeat it blindly. */
+  /** The request left but no clear answer came (none, a 5xx, not a task): the task may exist and be billed, so never repeat it blindly. */
   private async offerResubmit(error: WanError, submit: () => Promise<TaskRecord | undefined>): Promise<TaskRecord | undefined> {
-    this.deps.log.warn(`create: no answer after the request was sent (${error.message}); not repeated`);
+    this.deps.log.warn(`create: no clear answer after the request was sent (${error.message}); not repeated`);
     const again = vscode.l10n.t('Submit Again');
     const choice = await vscode.window.showWarningMessage(
-      vscode.l10n.t('The service did not answer after receiving the request, so the task may have been created (and billed) even though it is not listed here. Check the provider\'s console before submitting again.'),
+      vscode.l10n.t('{0} The service may have created the task (and billed it) even though it is not listed here: check the provider\'s console before submitting again.', error.message),
       again,
       vscode.l10n.t('Show Log'),
     );
@@ -279,7 +326,41 @@ export class Generator {
     return undefined;
   }
 
-  private async submitParams(params: GenerationParams, source: TaskSource): Promise<TaskRecord | undefined> {
+  /**
+   * Runs `submit` unless the same submission is on its way or its task was created a moment ago (a double-click):
+   * then says so, and `another` runs only if the user asks for another.
+   */
+  private async unlessRepeated<T>(key: string, label: string, submit: () => Promise<T | undefined>, another: () => unknown): Promise<T | undefined> {
+    const end = this.repeats.begin(key);
+    if (!end) {
+      this.deps.log.info(`"${label}" was just submitted; the repeat is held back`);
+      void this.offerAnother(label, another);
+      return undefined;
+    }
+    let result: T | undefined;
+    try {
+      result = await submit();
+      return result;
+    } finally {
+      end(Array.isArray(result) ? result.length > 0 : result !== undefined);
+    }
+  }
+
+  private async offerAnother(label: string, another: () => unknown): Promise<void> {
+    const submit = vscode.l10n.t('Submit Another');
+    const choice = await vscode.window.showInformationMessage(
+      vscode.l10n.t('"{0}" was just submitted, so the same request a moment later was not sent (it would make and bill a second video).', label),
+      submit,
+    );
+    if (choice === submit) await another();
+  }
+
+  private submitParams(params: GenerationParams, source: TaskSource, action: SubmitAction): Promise<TaskRecord | undefined> {
+    const create = () => this.createOne(params, source);
+    return this.unlessRepeated(submissionKey(action, source.uri ?? source.kind, [params]), source.label, create, () => this.run(create, promptUriOf(source)));
+  }
+
+  private async createOne(params: GenerationParams, source: TaskSource): Promise<TaskRecord | undefined> {
     const endpoint = readEndpoint();
     const key = (await this.deps.keys.get(endpoint)) ?? (await this.deps.keys.ask(endpoint));
     if (!key) {
@@ -287,16 +368,57 @@ export class Generator {
       return undefined;
     }
     const client = this.deps.access.client(endpoint, key);
-    const task = await vscode.window.withProgress(
+    return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Submitting video task…') },
-      () => createWithRetry(() => this.queue.run(() => client.createTask(params)), { log: (message) => this.deps.log.info(message) }),
+      () => this.createAndKeep(client, endpoint, params, source, (task) => `task ${task.taskId} created on ${new URL(endpoint.baseUrl).host} (request ${task.requestId ?? '-'}), seed ${params.seed}`),
     );
-    const record = newRecord(task, endpoint, params, source);
-    await this.deps.store.add(record); // persisted before anything else can fail
-    this.deps.log.info(`task ${task.taskId} created on ${new URL(endpoint.baseUrl).host} (request ${task.requestId ?? '-'}), seed ${params.seed}`);
-    this.deps.poller.pollSoon(task.taskId, FIRST_POLL_MS);
-    return record;
   }
+
+  /**
+   * One create, single or in a batch, from the note written just before the request leaves to the stored record,
+   * so that deactivation can wait for it and the next start learns of it if its answer never came.
+   */
+  private createAndKeep(
+    client: WanClient,
+    endpoint: Endpoint,
+    params: GenerationParams,
+    source: TaskSource,
+    logLine: (task: WanTask) => string,
+    signal?: AbortSignal,
+  ): Promise<TaskRecord> {
+    return this.deps.pending.run({ params, source, endpoint: endpoint.id, baseUrl: endpoint.baseUrl }, async (beforeSend) => {
+      const send = async () => {
+        await beforeSend();
+        return client.createTask(params);
+      };
+      const task = await createWithRetry(() => this.queue.run(send, signal), { log: (message) => this.deps.log.info(message) });
+      const record = newRecord(task, endpoint, params, source);
+      await this.keep(record, logLine(task));
+      return record;
+    });
+  }
+
+  /** The create answered: the task exists and is billed, so it is logged, followed and saved, and never reported as not submitted. */
+  private async keep(record: TaskRecord, logLine: string): Promise<void> {
+    const unsaved = await keepCreated({
+      log: () => this.deps.log.info(logLine),
+      save: () => this.deps.store.add(record),
+      follow: () => this.deps.poller.pollSoon(record.taskId, FIRST_POLL_MS),
+    });
+    if (unsaved === undefined) return;
+    const reason = errorText(unsaved);
+    this.deps.log.error(`task ${record.taskId} could not be saved (${reason}); this window follows it and saves it with its next change`);
+    const showLog = vscode.l10n.t('Show Log');
+    // Not awaited: the submission goes on (a batch to its next task) while the warning is shown.
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t('Submitted: task {0} was created (and is billed), but VS Code could not save it: {1} This window follows it and saves it with its next change; its id is in the log.', record.taskId, reason),
+      showLog,
+    ).then((choice) => choice === showLog && vscode.commands.executeCommand('wan.showLog'));
+  }
+}
+
+function promptUriOf(source: TaskSource): vscode.Uri | undefined {
+  return source.uri ? vscode.Uri.parse(source.uri) : undefined;
 }
 
 function newRecord(task: WanTask, endpoint: Endpoint, params: GenerationParams, source: TaskSource): TaskRecord {

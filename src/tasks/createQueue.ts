@@ -118,10 +118,10 @@ export class CreateQueue {
 
 export interface BatchOptions<I, R> {
   items: readonly I[];
-  /** One create, paced by a CreateQueue with `signal`; resolves once the service answered. */
+  /** One create, paced by a CreateQueue with `signal`; resolves once the service answered (and the task is kept). */
   create(item: I, signal: AbortSignal): Promise<R>;
-  /** Called the moment a create answers, before any other: persist the task here. */
-  onCreated(item: I, result: R): Promise<void>;
+  /** Called the moment a create resolves, before any other. */
+  onCreated?(item: I, result: R): Promise<void>;
   onProgress?(created: number, total: number): void;
   /** Cancels the batch: what was not sent is not sent. */
   signal?: AbortSignal;
@@ -160,7 +160,7 @@ export async function submitBatch<I, R>(options: BatchOptions<I, R>): Promise<Ba
         return;
       }
       try {
-        await options.onCreated(item, result);
+        await options.onCreated?.(item, result);
         outcome.created.push({ item, result });
         options.onProgress?.(outcome.created.length, total);
       } catch (error) {

@@ -1,7 +1,7 @@
 // The Wan API client: create, query, cancel and list tasks. One attempt per call; retrying is the caller's decision.
 import * as l10n from '@vscode/l10n';
 import { checkBaseUrl } from './endpoints';
-import { WanError, errorFromHttpResponse, textSnippet } from './errors';
+import { WanError, createMayHaveStarted, errorFromHttpResponse, textSnippet } from './errors';
 import { networkError, send, type HttpResponse, type SendOptions, type Timeouts } from './http';
 import { toCreateBody, type GenerationParams } from './params';
 import { parseTask, type TaskStatus, type WanTask } from './task';
@@ -84,8 +84,17 @@ export class WanClient {
   }
 
   async createTask(params: GenerationParams, signal?: AbortSignal): Promise<WanTask> {
-    const answer = await this.call('POST', '/services/aigc/video-generation/video-synthesis', { body: toCreateBody(params), async: true, signal });
-    return this.taskFrom(answer);
+    let answer: Answer;
+    try {
+      answer = await this.call('POST', '/services/aigc/video-generation/video-synthesis', { body: toCreateBody(params), async: true, signal });
+    } catch (error) {
+      throw createMayHaveStarted(error);
+    }
+    try {
+      return this.taskFrom(answer);
+    } catch (error) {
+      throw createMayHaveStarted(error, answer.status);
+    }
   }
 
   async getTask(taskId: string, signal?: AbortSignal): Promise<WanTask> {

@@ -37,12 +37,12 @@ function adviceFor(kind: WanErrorKind): string {
   switch (kind) {
     case 'invalid-request': return l10n.t('Fix the request: check the prompt and parameters against what the model accepts.');
     case 'moderation': return l10n.t('Change the prompt (or the audio): the content check rejected it.');
-    case 'arrearage': return l10n.t('Top up the account that owns the API key, then try again.');
+    case 'arrearage': return l10n.t('Top up the account that owns the API key, or check its plan and unpaid bills, then try again.');
     case 'auth': return l10n.t('Set the right API key, and check that the endpoint matches it: a key only works in its own region (Beijing, Singapore) or with the reseller that issued it.');
     case 'access': return l10n.t('Activate the model for this account (or fix the account\'s access to it) in the provider\'s console, then try again.');
     case 'model-not-found': return l10n.t('Fix the model name (text to video: wan2.7-t2v).');
     case 'throttled': return l10n.t('Wait a moment and try again: the service limits how many requests and tasks run at once.');
-    case 'quota': return l10n.t('Buy quota for this model or switch to another model.');
+    case 'quota': return l10n.t('Top up the account or check its plan, buy quota for this model, or switch to another model: waiting will not help.');
     case 'server': return l10n.t('Try again in a little while: the problem is on the service\'s side.');
     case 'network': return l10n.t('Check the network connection, any proxy, and the base URL, then try again.');
     case 'timeout': return l10n.t('Try again; before creating a task again, check the task list, since the last one may have gone through.');
@@ -86,6 +86,18 @@ export class WanError extends Error {
   }
 }
 
+/**
+ * A create answered 5xx (a gateway usually passed it on first) or 200 with something that is not a task: the service
+ * may have started the task and billed it, so it is treated like a timeout: never repeated without the user.
+ */
+export function createMayHaveStarted(error: unknown, answerStatus?: number): unknown {
+  const status = error instanceof WanError ? error.status ?? answerStatus : undefined;
+  if (!(error instanceof WanError) || error.requestMayHaveBeenSent || status === undefined) return error;
+  const accepted = status >= 200 && status < 300 && (error.kind === 'bad-response' || error.kind === 'server');
+  if (status < 500 && !accepted) return error;
+  return new WanError({ ...error, status, message: error.message, retryable: false, requestMayHaveBeenSent: true, advice: adviceFor('timeout'), cause: error.cause });
+}
+
 /** Codes compared without case or separators: 'invalid_api_key' (compatible mode) is 'InvalidApiKey'. */
 function normalise(code: string): string {
   return code.toLowerCase().replace(/[^a-z0-9.]/g, '');
@@ -94,12 +106,14 @@ function normalise(code: string): string {
 function byCode(code: string): { kind: WanErrorKind; retryable: boolean } | undefined {
   const c = normalise(code);
   if (c.startsWith('datainspection') || c.startsWith('ipinfringement')) return { kind: 'moderation', retryable: false };
-  if (c === 'arrearage') return { kind: 'arrearage', retryable: false };
   if (c === 'invalidapikey') return { kind: 'auth', retryable: false };
   if (c.startsWith('accessdenied') || c === 'model.accessdenied') return { kind: 'access', retryable: false };
   if (c === 'modelnotfound') return { kind: 'model-not-found', retryable: false };
   if (c === 'throttling.allocationquota') return { kind: 'quota', retryable: false };
   if (c.startsWith('throttling')) return { kind: 'throttled', retryable: true };
+  // Billing answers come as 429 too (PrepaidBillOverdue, insufficient_quota): waiting will not make them pass.
+  if (/bill|(?<!load)balance|arrear|overdue/.test(c)) return { kind: 'arrearage', retryable: false };
+  if (c.includes('quota')) return { kind: 'quota', retryable: false };
   if (c.startsWith('invalidparameter') || c.startsWith('badrequest') || c === 'invalidurl' || c === 'unsupportedoperation') {
     return { kind: 'invalid-request', retryable: false };
   }

@@ -105,6 +105,13 @@ function characterCount(text: string): number {
   return Array.from(text).length;
 }
 
+/** What the prompt input box says while the prompt is typed: the prompt's own rules, but nothing while it is blank. */
+export function promptInputProblem(value: string): string | undefined {
+  if (value.trim() === '') return undefined;
+  const checked = checkParam('prompt', value);
+  return 'problem' in checked ? checked.problem : undefined;
+}
+
 function optionalText(field: string, value: unknown, max: number): Check {
   if (typeof value !== 'string') return { problem: l10n.t('{0} must be text; got {1}.', field, JSON.stringify(value)) };
   const trimmed = value.trim();

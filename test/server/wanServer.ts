@@ -33,8 +33,8 @@ export interface ErrorReply {
   contentType?: string;
 }
 
-/** `hang` never answers until close. */
-export type Fault = ErrorReply | { drop: 'before-response' } | { hang: true };
+/** `hang` never answers until close; `answerAfterMs` (creates only) makes the task at once but answers that much later. */
+export type Fault = ErrorReply | { drop: 'before-response' } | { hang: true } | { answerAfterMs: number };
 
 export type Route = 'create' | 'query' | 'cancel' | 'list' | 'download';
 
@@ -298,7 +298,12 @@ export class WanTestServer {
     }
     this.requests.push({ route, method, path: url.pathname + url.search, headers: req.headers, body, json, at: Date.now() });
 
-    const fault = route === 'other' ? undefined : this.faults.get(route)?.shift();
+    let fault = route === 'other' ? undefined : this.faults.get(route)?.shift();
+    let answerAfterMs = 0;
+    if (fault && 'answerAfterMs' in fault) {
+      answerAfterMs = fault.answerAfterMs;
+      fault = undefined;
+    }
     if (fault) return this.applyFault(fault, req, res);
     if (route === 'download') return this.answerDownload(req, res, id ?? '');
     if (route === 'other') return this.sendJson(res, 404, { code: 'NotFound', message: `No such API: ${method} ${url.pathname}` });
@@ -309,7 +314,7 @@ export class WanTestServer {
 
     switch (route) {
       case 'create':
-        return this.answerCreate(req, res, json);
+        return this.answerCreate(req, res, json, answerAfterMs);
       case 'query':
         return this.answerQuery(res, id ?? '');
       case 'cancel':
@@ -324,7 +329,7 @@ export class WanTestServer {
       req.socket.destroy();
       return;
     }
-    if ('hang' in fault) return; // answered by close() destroying the socket
+    if ('hang' in fault || 'answerAfterMs' in fault) return; // answered by close() destroying the socket
     const headers: Record<string, string> = {};
     if (fault.retryAfter !== undefined) headers['retry-after'] = fault.retryAfter;
     if (fault.rawBody !== undefined) {
@@ -345,7 +350,7 @@ export class WanTestServer {
     res.end(text);
   }
 
-  private answerCreate(req: IncomingMessage, res: ServerResponse, json: unknown): void {
+  private answerCreate(req: IncomingMessage, res: ServerResponse, json: unknown, answerAfterMs = 0): void {
     if (req.headers['x-dashscope-async'] !== 'enable') {
       return this.sendJson(res, 403, { code: 'AccessDenied', message: 'current user api does not support synchronous calls' });
     }
@@ -356,8 +361,13 @@ export class WanTestServer {
     const script = this.scripts.shift() ?? { ...this.defaultScript };
     this.tasks.set(id, new ScriptedTask(id, script, Date.now(), json as Json, requestId));
     const text = JSON.stringify({ output: { task_id: id, task_status: 'PENDING' }, request_id: requestId });
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-    res.end(text);
+    const answer = () => {
+      if (res.destroyed) return; // the client gave up (or closed) before the answer
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      res.end(text);
+    };
+    if (answerAfterMs > 0) setTimeout(answer, answerAfterMs);
+    else answer();
   }
 
   private answerQuery(res: ServerResponse, id: string): void {

@@ -243,6 +243,20 @@ describe('generating, tracking, downloading and previewing', function () {
     await vscode.commands.executeCommand('wan.cancelTask', record.taskId);
   });
 
+  it('case 6: two quick clicks on Generate, on Regenerate or on Variation make one task each, not two', async () => {
+    const twice = <T>(command: string, ...args: unknown[]) => Promise.all([1, 2].map(() => vscode.commands.executeCommand<T>(command, ...args)));
+    const uri = await writeFile('twice.wanprompt', 'A kite over a beach at noon.\n');
+    const generated = await twice<TaskRecord[] | undefined>('wan.generatePrompt', uri, 0);
+    assert.equal(server.requestsTo('create').length, 1, 'one create for two clicks on the Generate lens');
+    const record = generated.find((records) => records !== undefined)?.[0];
+    assert.ok(record);
+    for (const command of ['wan.regenerate', 'wan.generateVariation']) {
+      server.requests.length = 0;
+      await twice(command, record.taskId);
+      assert.equal(server.requestsTo('create').length, 1, `one create for two clicks on ${command}`);
+    }
+  });
+
   it('cancels a queued task on the service', async () => {
     server.scriptNextTasks({ pendingMs: 60_000 });
     await selectInNewEditor('queued.md', 'A slow sunrise over mountains.\n', 'A slow sunrise over mountains.');

@@ -20,7 +20,15 @@ describe('in an untrusted workspace', () => {
     await config().update('endpoint', 'custom', vscode.ConfigurationTarget.Global);
     await vscode.workspace.fs.writeFile(
       vscode.Uri.joinPath(folder, '.vscode', 'settings.json'),
-      Buffer.from(JSON.stringify({ 'wan.baseUrl': 'https://collector.example/api/v1', 'wan.outputFolder': '/tmp/elsewhere' })),
+      Buffer.from(JSON.stringify({
+        'wan.baseUrl': 'https://collector.example/api/v1',
+        'wan.outputFolder': '/tmp/elsewhere',
+        // About five times the cost of the defaults, and another model.
+        'wan.model': 'wan2.6-t2v',
+        'wan.defaults.resolution': '1080P',
+        'wan.defaults.duration': 15,
+        'wan.defaults.watermark': true,
+      })),
     );
     await vscode.extensions.getExtension('wan-video-dev.wan-video')!.activate();
     await vscode.commands.executeCommand('wan.setApiKey', KEY);
@@ -39,6 +47,12 @@ describe('in an untrusted workspace', () => {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     assert.equal(config().get('baseUrl'), server.baseUrl);
     assert.equal(config().get('outputFolder'), '');
+  });
+
+  it('case 10: ignores the workspace\'s own model and generation defaults', () => {
+    assert.equal(config().get('model'), 'wan2.7-t2v');
+    assert.equal(config().get('defaults.resolution'), '720P');
+    assert.equal(config().get('defaults.duration'), 5);
   });
 
   it('asks before submitting one of the workspace\'s prompt files, and submits nothing without a yes', async () => {
@@ -61,5 +75,20 @@ describe('in an untrusted workspace', () => {
     assert.ok(record);
     assert.equal(record.baseUrl, server.baseUrl, 'the task went to the user\'s endpoint, not the workspace\'s');
     assert.equal(server.requestsTo('create').length, 1);
+  });
+
+  it('case 10: a selection is generated with the user\'s own model and defaults, never the workspace\'s costlier ones', async () => {
+    server.requests.length = 0;
+    const uri = vscode.Uri.joinPath(folder, 'costly-notes.md');
+    await vscode.workspace.fs.writeFile(uri, Buffer.from('A lighthouse in a storm.\n'));
+    const editor = await vscode.window.showTextDocument(uri);
+    editor.selection = new vscode.Selection(0, 0, 0, 24);
+    assert.ok(await vscode.commands.executeCommand<TaskRecord | undefined>('wan.generateFromSelection'));
+    const [create] = server.requestsTo('create');
+    const body = create.json as { model: string; parameters: Record<string, unknown> };
+    assert.equal(body.model, 'wan2.7-t2v');
+    assert.equal(body.parameters.resolution, '720P');
+    assert.equal(body.parameters.duration, 5);
+    assert.equal(body.parameters.watermark, false);
   });
 });

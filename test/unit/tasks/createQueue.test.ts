@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CreateQueue, NotSubmittedError, submitBatch } from '../../../src/tasks/createQueue';
-import { ManualClock, settle } from './helpers';
+import { keepCreated } from '../../../src/tasks/createTask';
+import { TaskStore } from '../../../src/tasks/taskStore';
+import { makeRecord, ManualClock, MemoryStorage, settle } from './helpers';
 
 /** The most request times that fall in any window of `windowMs` (a request at t counts in [t, t + windowMs)). */
 function mostInAnyWindow(times: number[], windowMs: number): number {
@@ -161,5 +163,61 @@ describe('batch submission', () => {
     assert.deepEqual(outcome.failures.map((f) => [f.item, (f.error as Error).message]), [[2, 'Arrearage: top up the account']]);
     assert.deepEqual(outcome.notSubmitted, [3, 4]);
     assert.equal(outcome.cancelled, false);
+  });
+});
+
+describe('case 3: a failed storage write after a successful create', () => {
+  /** globalState that refuses the first `failures` writes, as a full or locked disk does. */
+  class FailingStorage extends MemoryStorage {
+    constructor(private failures: number) {
+      super();
+    }
+
+    override update(key: string, value: unknown): Promise<void> {
+      if (this.failures-- > 0) return Promise.reject(new Error('ENOSPC: no space left on device'));
+      return super.update(key, value);
+    }
+  }
+
+  it('a batch counts the task as submitted, polls it and logs its id, even when it could not be saved', async () => {
+    const store = new TaskStore(new FailingStorage(Infinity));
+    const log: string[] = [];
+    const followed: string[] = [];
+    const outcome = await submitBatch({
+      items: ['t-1', 't-2'],
+      create: async (id) => id,
+      onCreated: async (id) => {
+        const unsaved = await keepCreated({
+          log: () => log.push(`task ${id} created`),
+          save: () => store.add(makeRecord(id)),
+          follow: () => followed.push(id),
+        }, { sleep: async () => undefined });
+        assert.match(String(unsaved), /ENOSPC/, 'the caller learns that it could not be saved, to say so');
+      },
+    });
+    assert.deepEqual(outcome.failures, []);
+    assert.deepEqual(outcome.created.map((c) => c.item), ['t-1', 't-2'], 'both tasks exist and are billed');
+    assert.deepEqual(followed, ['t-1', 't-2']);
+    assert.deepEqual(log, ['task t-1 created', 'task t-2 created']);
+    assert.ok(store.get('t-1'), 'the record is kept in memory');
+  });
+
+  it('logs the id before anything can fail, follows the task at once, and tries the write again until it lands', async () => {
+    const storage = new FailingStorage(2);
+    const store = new TaskStore(storage);
+    const steps: string[] = [];
+    const waits: number[] = [];
+    const unsaved = await keepCreated({
+      log: () => steps.push('log'),
+      save: () => {
+        steps.push('save');
+        return store.add(makeRecord('t-3'));
+      },
+      follow: () => steps.push('follow'),
+    }, { sleep: async (ms) => { waits.push(ms); } });
+    assert.equal(unsaved, undefined);
+    assert.deepEqual(steps, ['log', 'save', 'follow', 'save', 'save']);
+    assert.deepEqual(waits, [500, 1000]);
+    assert.equal(storage.get<{ record: { taskId: string } }>('wan.task.t-3')?.record.taskId, 't-3', 'saved at the third try');
   });
 });

@@ -93,30 +93,43 @@ describe('creating a task when the service or the network fails', () => {
     assert.equal(error.kind, 'quota');
   });
 
-  it('rides out a burst of 500 and 503', async () => {
-    server.failNext('create', { status: 500, code: 'InternalError' }, { status: 503, code: 'ModelUnavailable' });
-    const task = await create();
-    assert.ok(task.taskId);
-    assert.equal(creates(), 3);
+  it('case 4: never repeats a create answered 500, 502, 503 or 504: a gateway may have passed it on', async () => {
+    for (const reply of [{ status: 500, code: 'InternalError' }, { status: 503, code: 'ModelUnavailable' }, { status: 502 }, { status: 504, code: 'GatewayTimeout' }]) {
+      server.requests.length = 0;
+      server.failNext('create', reply);
+      const error = await failure(create());
+      assert.equal(creates(), 1, `${reply.status}: exactly one create reached the service`);
+      assert.equal(error.kind, 'server');
+      assert.equal(error.status, reply.status);
+      assert.equal(error.requestMayHaveBeenSent, true, 'the Submit Again warning, as after a timeout');
+      assert.match(error.advice, /may have gone through/);
+    }
+    assert.deepEqual(waits, []);
   });
 
-  it('gives up after three 5xx answers with a message about the service', async () => {
-    server.failNext('create', { status: 500 }, { status: 503 }, { status: 500, code: 'SystemError', message: 'system error' });
-    const error = await failure(create());
-    assert.equal(creates(), 3);
-    assert.equal(error.kind, 'server');
-    assert.equal(error.status, 500);
+  it('case 4: never repeats a create answered by a proxy\'s HTML 502 or 504 page, and quotes the page readably', async () => {
+    for (const status of [502, 504]) {
+      server.requests.length = 0;
+      server.failNext('create', { status, rawBody: `<html><body><h1>${status} Bad Gateway</h1></body></html>`, contentType: 'text/html' });
+      const error = await failure(create());
+      assert.equal(creates(), 1, String(status));
+      assert.equal(error.requestMayHaveBeenSent, true);
+      assert.match(error.message, new RegExp(`${status} Bad Gateway`));
+      assert.doesNotMatch(error.message, /<h1>/);
+    }
   });
 
-  it('reads a proxy\'s HTML 502 as a clear, retryable error', async () => {
-    server.failNext('create', { status: 502, rawBody: '<html><body><h1>502 Bad Gateway</h1></body></html>', contentType: 'text/html' });
-    const task = await create();
-    assert.ok(task.taskId, 'retried after the 502');
-    server.failNext('create', ...Array.from({ length: 3 }, () => ({ status: 502, rawBody: '<html><h1>502 Bad Gateway</h1></html>', contentType: 'text/html' })));
-    const error = await failure(create());
-    assert.match(error.message, /502/);
-    assert.match(error.message, /Bad Gateway/);
-    assert.doesNotMatch(error.message, /<h1>/);
+  it('case 5: a 200 answer that is not a task (a wrapped body, a proxy\'s page) may have started one: never repeated', async () => {
+    const wrapped = JSON.stringify({ data: { output: { task_id: 'abc', task_status: 'PENDING' } } });
+    for (const rawBody of [wrapped, '<html>Welcome to nginx</html>']) {
+      server.requests.length = 0;
+      server.failNext('create', { status: 200, rawBody, contentType: rawBody.startsWith('{') ? 'application/json' : 'text/html' });
+      const error = await failure(create());
+      assert.equal(creates(), 1);
+      assert.equal(error.kind, 'bad-response');
+      assert.equal(error.requestMayHaveBeenSent, true, 'says the service may have started the task');
+      assert.match(error.advice, /may have gone through/);
+    }
   });
 
   it('does not retry what only the user can fix', async () => {

@@ -116,8 +116,6 @@ describe('WanClient against the test server', () => {
       ['400 DataInspectionFailed', { status: 400, code: 'DataInspectionFailed', message: 'Input data may contain inappropriate content.' }, 'moderation', false],
       ['400 Arrearage', { status: 400, code: 'Arrearage', message: 'Access denied, please make sure your account is in good standing.' }, 'arrearage', false],
       ['429 AllocationQuota', { status: 429, code: 'Throttling.AllocationQuota', message: 'Free allocated quota exceeded.' }, 'quota', false],
-      ['500 InternalError', { status: 500, code: 'InternalError', message: 'An internal error has occured.' }, 'server', true],
-      ['503 ModelUnavailable', { status: 503, code: 'ModelUnavailable', message: 'Model is unavailable.' }, 'server', true],
     ];
     for (const [name, reply, kind, retryable] of table) {
       test(`${name} -> ${kind}, ${retryable ? '' : 'not '}retryable`, async () => {
@@ -142,10 +140,22 @@ describe('WanClient against the test server', () => {
       assert.ok(date.retryAfterMs !== undefined && date.retryAfterMs > 15_000 && date.retryAfterMs <= 20_000, String(date.retryAfterMs));
     });
 
-    test('an HTML 502 from a proxy is a retryable server error quoting a tag-free snippet', async () => {
+    test('case 4: a 5xx answer to a create may come after the service took it: not retryable, and it may have been sent', async () => {
+      for (const reply of [{ status: 500, code: 'InternalError', message: 'An internal error has occured.' }, { status: 503, code: 'ModelUnavailable', message: 'Model is unavailable.' }]) {
+        server.failNext('create', reply);
+        const error = await failure(client().createTask(PARAMS), 'server');
+        assert.equal(error.status, reply.status);
+        assert.equal(error.retryable, false);
+        assert.equal(error.requestMayHaveBeenSent, true);
+        assert.ok(error.message.includes(`(${reply.status} ${reply.code}): ${reply.message}`), error.message);
+      }
+    });
+
+    test('case 4: an HTML 502 from a proxy on a create quotes a tag-free snippet and may have been sent', async () => {
       server.failNext('create', { status: 502, rawBody: '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>openresty</center></body></html>' });
       const error = await failure(client().createTask(PARAMS), 'server');
-      assert.equal(error.retryable, true);
+      assert.equal(error.retryable, false);
+      assert.equal(error.requestMayHaveBeenSent, true);
       assert.equal(error.status, 502);
       assert.match(error.message, /HTTP 502/);
       assert.match(error.message, /502 Bad Gateway 502 Bad Gateway openresty/);
@@ -156,6 +166,7 @@ describe('WanClient against the test server', () => {
       server.failNext('create', { status: 200, rawBody: '<html>Welcome to nginx</html>' });
       const page = await failure(client().createTask(PARAMS), 'bad-response');
       assert.match(page.message, /Welcome to nginx/);
+      assert.equal(page.requestMayHaveBeenSent, true, 'case 5: a 200 that is not a task may have started one');
       server.failNext('create', { status: 200, code: 'InvalidApiKey', message: 'Invalid API-key provided.' });
       await failure(client().createTask(PARAMS), 'auth');
     });

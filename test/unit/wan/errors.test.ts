@@ -49,6 +49,18 @@ describe('classifyServiceCode', () => {
     assert.equal(classifyServiceCode(undefined, 501).retryable, false);
   });
 
+  test('case 11: a 429 about a bill, a balance, arrears or quota is not throttling: no retry, and the advice says to top up or check the plan', () => {
+    for (const code of ['PrepaidBillOverdue', 'PostpaidBillOverdue', 'insufficient_quota', 'Arrearage.Overdue', 'InsufficientBalance', 'QuotaExceeded']) {
+      const error = errorFromHttpResponse({ status: 429, body: JSON.stringify({ code, message: 'Your account is overdue.' }) });
+      assert.equal(error.retryable, false, code);
+      assert.ok(error.kind === 'arrearage' || error.kind === 'quota', `${code}: ${error.kind}`);
+      assert.match(error.advice, /top up/i, code);
+      assert.match(error.advice, /plan/, code);
+    }
+    // Rate limits that merely name a quota are still throttling.
+    assert.equal(classifyServiceCode('Throttling.RateQuota', 429).retryable, true);
+  });
+
   test('the advice for a rejected key mentions the region; cancelling a started task says only PENDING can be', () => {
     assert.match(classifyServiceCode('InvalidApiKey', 401).advice, /region/);
     assert.match(classifyServiceCode('UnsupportedOperation', 400).advice, /PENDING/);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { checkParam, DEFAULT_MODEL, LIMITS, PARAM_DEFAULTS, toCreateBody, validateParams, type ParamField } from '../../../src/wan/params';
+import { checkParam, DEFAULT_MODEL, LIMITS, PARAM_DEFAULTS, promptInputProblem, toCreateBody, validateParams, type ParamField } from '../../../src/wan/params';
 
 function problemOf(field: ParamField, value: unknown): string {
   const result = checkParam(field, value);
@@ -112,6 +112,13 @@ describe('params', () => {
     assert.equal(valueOf('prompt', 'a'.repeat(LIMITS.promptMax)), 'a'.repeat(LIMITS.promptMax));
     assert.match(problemOf('prompt', 'a'.repeat(LIMITS.promptMax + 1)), /5001 characters long; at most 5000/);
     assert.equal(valueOf('prompt', '🦊'.repeat(LIMITS.promptMax)), '🦊'.repeat(LIMITS.promptMax));
+  });
+
+  test('case 25: the prompt input box counts characters as everything else does: 5000 emoji or CJK-extension characters pass', () => {
+    assert.equal(promptInputProblem('🦊'.repeat(LIMITS.promptMax)), undefined);
+    assert.equal(promptInputProblem('𠀀'.repeat(LIMITS.promptMax)), undefined);
+    assert.equal(promptInputProblem(''), undefined, 'an empty box says nothing while the user has not typed yet');
+    assert.match(promptInputProblem('🦊'.repeat(LIMITS.promptMax + 1)) ?? '', /5001 characters long; at most 5000/);
   });
 
   test('optional fields may be absent; a blank negative prompt counts as absent', () => {
