@@ -178,14 +178,18 @@ async function writeSidecar(videoPath: string, record: TaskRecord, now: number):
   await fs.rename(temporary, target);
 }
 
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** Letters, digits and their combining marks (Hindi and Thai need them), at most 40 characters as a reader counts them. */
 export function slug(text: string): string {
   const words = text
     .normalize('NFKC')
     .replace(/\.wanprompt$/i, '')
-    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/[^\p{L}\p{M}\p{N}]+/gu, '-')
     .replace(/^-+|-+$/g, '')
     .toLowerCase();
-  return (words.slice(0, 40).replace(/-+$/, '') || 'video');
+  const characters = [...graphemes.segment(words)].slice(0, 40).map((g) => g.segment);
+  return characters.join('').replace(/-+$/, '') || 'video';
 }
 
 function timestamp(date: Date): string {

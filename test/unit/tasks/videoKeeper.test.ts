@@ -250,4 +250,13 @@ describe('video file names', () => {
     assert.equal(slug('!!!'), 'video');
     assert.ok(slug('x'.repeat(100)).length <= 40);
   });
+
+  it('case 23: cut a slug by whole characters and keep the marks of Hindi and Thai names', () => {
+    assert.equal(slug('नमस्ते दुनिया'), 'नमस्ते-दुनिया', 'Devanagari vowel signs and virama are kept');
+    assert.equal(slug('สวัสดีชาวโลก'), 'สวัสดีชาวโลก', 'Thai vowel and tone marks are kept');
+    const cut = slug(`${'a'.repeat(39)}𠀀𠀀`); // a character outside the BMP at the cut
+    assert.doesNotMatch(cut, /\p{Cs}/u, 'no lone surrogate');
+    assert.equal(cut, `${'a'.repeat(39)}𠀀`, 'cut after 40 characters, not 40 UTF-16 units');
+    assert.equal(slug('कि'.repeat(50)), 'कि'.repeat(40), 'cut after 40 graphemes, never between a letter and its mark');
+  });
 });
