@@ -31,7 +31,11 @@ export class TaskLeases {
    * or was ours already (then it is extended).
    */
   async claim(taskId: string, purpose: LeasePurpose, ttlMs: number): Promise<boolean> {
-    this.ready ??= fs.mkdir(this.dir, { recursive: true });
+    // A folder that could not be made is tried again next time (the disk may have been freed).
+    this.ready ??= fs.mkdir(this.dir, { recursive: true }).catch((error: unknown) => {
+      this.ready = undefined;
+      throw error;
+    });
     await this.ready;
     return this.acquire(this.fileOf(taskId, purpose), ttlMs);
   }

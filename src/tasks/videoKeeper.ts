@@ -61,13 +61,16 @@ export class VideoKeeper {
   }
 
   private async run(taskId: string): Promise<void> {
-    const { store } = this.options;
+    const { store, claim, release } = this.options;
     let record = store.get(taskId);
     if (!record || record.status !== 'SUCCEEDED' || record.download.state === 'done') return;
-    const { claim, release } = this.options;
-    if (claim && !(await claim(taskId))) return;
-    const renew = claim && setInterval(() => void claim(taskId), CLAIM_RENEW_MS);
+    let claimed = false;
+    let renew: NodeJS.Timeout | undefined;
+    // Every step, the claim included, ends in the catch: a failure shows on the task, which keeps Download Video.
     try {
+      if (claim && !(await claim(taskId))) return;
+      claimed = true;
+      if (claim) renew = setInterval(() => claim(taskId).catch((error) => this.options.log?.(`task ${taskId}: the download's lease was not extended: ${errorText(error)}`)), CLAIM_RENEW_MS);
       // Another window may have saved it just before this one got the claim.
       store.syncFromStorage();
       record = store.get(taskId);
@@ -83,15 +86,20 @@ export class VideoKeeper {
       if (done) this.options.onSaved(done);
     } catch (error) {
       if (this.abort.signal.aborted) return;
-      const message = error instanceof Error ? error.message : String(error);
-      this.options.log?.(`task ${taskId}: download failed: ${message}`);
-      await store.update(taskId, { download: { state: 'failed', error: message, at: this.now() } });
-      const failed = store.get(taskId);
-      if (failed) this.options.onFailed(failed, message);
+      await this.reportFailure(taskId, errorText(error));
     } finally {
       clearInterval(renew);
-      await release?.(taskId);
+      if (claimed) await release?.(taskId).catch((error) => this.options.log?.(`task ${taskId}: the download's lease was not given back: ${errorText(error)}`));
     }
+  }
+
+  private async reportFailure(taskId: string, message: string): Promise<void> {
+    this.options.log?.(`task ${taskId}: download failed: ${message}`);
+    // Shown even when it cannot be stored: the record in memory has it.
+    await this.options.store.update(taskId, { download: { state: 'failed', error: message, at: this.now() } })
+      .catch((error) => this.options.log?.(`task ${taskId}: the failed download could not be stored: ${errorText(error)}`));
+    const failed = this.options.store.get(taskId);
+    if (failed) this.options.onFailed(failed, message);
   }
 
   private async downloadWithFreshLink(record: TaskRecord, folder: string): Promise<{ path: string; bytes: number }> {
@@ -195,6 +203,10 @@ export function slug(text: string): string {
 function timestamp(date: Date): string {
   const two = (n: number) => String(n).padStart(2, '0');
   return `${date.getFullYear()}${two(date.getMonth() + 1)}${two(date.getDate())}-${two(date.getHours())}${two(date.getMinutes())}${two(date.getSeconds())}`;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 async function exists(file: string): Promise<boolean> {

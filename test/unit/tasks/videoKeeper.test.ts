@@ -7,6 +7,7 @@ import { WanClient } from '../../../src/wan/client';
 import { downloadVideo } from '../../../src/wan/download';
 import { closeDispatcher } from '../../../src/wan/http';
 import { validateParams } from '../../../src/wan/params';
+import { TaskLeases } from '../../../src/tasks/taskLeases';
 import { TaskPoller } from '../../../src/tasks/taskPoller';
 import type { TaskRecord } from '../../../src/tasks/taskRecord';
 import { TaskStore } from '../../../src/tasks/taskStore';
@@ -17,7 +18,7 @@ import { makeRecord, MemoryStorage } from './helpers';
 const KEY = 'sk-keeper-test';
 
 /** Create → poll → download → sidecar, wired as the extension wires them, over real HTTP. */
-function pipeline(server: WanTestServer, folder: string, storage = new MemoryStorage(), beforeDownload?: (target: string) => Promise<void>) {
+function pipeline(server: WanTestServer, folder: string, storage = new MemoryStorage(), beforeDownload?: (target: string) => Promise<void>, leases?: TaskLeases) {
   const client = new WanClient({ baseUrl: server.baseUrl, apiKey: KEY });
   const store = new TaskStore(storage);
   const saved: TaskRecord[] = [];
@@ -32,6 +33,8 @@ function pipeline(server: WanTestServer, folder: string, storage = new MemorySto
     folderFor: () => folder,
     onSaved: (record) => saved.push(record),
     onFailed: (_record, message) => failed.push(message),
+    claim: leases && ((taskId) => leases.claim(taskId, 'download', 60_000)),
+    release: leases && ((taskId) => leases.release(taskId, 'download')),
   });
   const poller = new TaskPoller({
     store,
@@ -213,6 +216,24 @@ describe('video keeper when the disk or the host fails', () => {
     assert.match(p.failed[0], /ENOTDIR|not a directory/i);
     assert.equal(failedRecord.status, 'SUCCEEDED');
     assert.ok(failedRecord.videoUrl);
+    p.dispose();
+  });
+
+  it('case 8: a lease that cannot be written shows on the task, which keeps Download Video and is saved once storage works', async () => {
+    // Global storage that refuses every write: a file where the leases' folder should be.
+    const globalStorage = path.join(folder, 'global-storage');
+    await fs.writeFile(globalStorage, 'not a folder');
+    const p = pipeline(server, path.join(folder, 'videos'), new MemoryStorage(), undefined, new TaskLeases(path.join(globalStorage, 'leases')));
+    const record = await succeededTask(p, 'lease write fails');
+    await p.keeper.keep(record.taskId);
+    const failedRecord = p.store.get(record.taskId)!;
+    assert.equal(failedRecord.download.state, 'failed', 'the failure shows on the task, which keeps Download Video');
+    assert.match(failedRecord.download.state === 'failed' ? failedRecord.download.error : '', /ENOTDIR|not a directory/i);
+    assert.equal(p.failed.length, 1, 'and in a message');
+
+    await fs.rm(globalStorage); // the storage works again
+    await p.keeper.keep(record.taskId);
+    assert.equal(p.store.get(record.taskId)!.download.state, 'done');
     p.dispose();
   });
 
