@@ -68,10 +68,9 @@ export function isActive(record: TaskRecord): boolean {
   return !isFinished(record);
 }
 
-/** A succeeded task whose video is not on disk yet, and whose link may still work. */
+/** A succeeded task whose video is not on disk yet (being downloaded included), and whose link may still work. */
 export function needsDownload(record: TaskRecord, now: number): boolean {
   return record.status === 'SUCCEEDED'
     && record.download.state !== 'done'
-    && record.download.state !== 'downloading'
     && now - record.createdAt < SERVICE_RETENTION_MS;
 }

@@ -21,28 +21,36 @@ export interface VideoKeeperOptions {
   /** False when another window downloads this task (see taskLeases.ts); called again to extend the claim. */
   claim?(taskId: string): Promise<boolean>;
   release?(taskId: string): Promise<void>;
+  /** How often a running download extends its claim, and how soon a download another window holds is asked for again. */
+  claimIntervalMs?: number;
   log?(message: string): void;
   now?(): number;
 }
 
-/** How often a running download extends its claim. */
-const CLAIM_RENEW_MS = 30_000;
+/** See VideoKeeperOptions.claimIntervalMs. */
+const CLAIM_INTERVAL_MS = 30_000;
 
 export class VideoKeeper {
   private readonly running = new Map<string, Promise<void>>();
   /** Names handed to downloads still in progress: two tasks finishing together must not pick the same one. */
   private readonly reserved = new Set<string>();
+  /** Downloads another window holds, each with the timer that asks for it again: that window may close. */
+  private readonly waiting = new Map<string, NodeJS.Timeout>();
   private readonly abort = new AbortController();
   private readonly now: () => number;
+  private readonly claimIntervalMs: number;
 
   constructor(private readonly options: VideoKeeperOptions) {
     this.now = options.now ?? Date.now;
+    this.claimIntervalMs = options.claimIntervalMs ?? CLAIM_INTERVAL_MS;
   }
 
   /** Downloads the task's video unless it is on disk already or being fetched. */
   keep(taskId: string): Promise<void> {
     const existing = this.running.get(taskId);
     if (existing) return existing;
+    clearTimeout(this.waiting.get(taskId));
+    this.waiting.delete(taskId);
     const job = this.run(taskId).finally(() => this.running.delete(taskId));
     this.running.set(taskId, job);
     return job;
@@ -52,12 +60,27 @@ export class VideoKeeper {
   keepAllPending(): void {
     const now = this.now();
     for (const record of this.options.store.all()) {
-      if (needsDownload(record, now) || record.download.state === 'downloading') void this.keep(record.taskId);
+      if (needsDownload(record, now)) void this.keep(record.taskId);
+    }
+  }
+
+  /**
+   * Tasks another window changed (see TaskStore.syncFromStorage): a video it saves, or is about to, is watched here
+   * and taken over if that window goes away. A failed one waits for the user or the next start, or the windows
+   * would retry it back and forth.
+   */
+  keepChanged(taskIds: readonly string[]): void {
+    for (const taskId of taskIds) {
+      const record = this.options.store.get(taskId);
+      const watched = this.running.has(taskId) || this.waiting.has(taskId);
+      if (record && !watched && needsDownload(record, this.now()) && record.download.state !== 'failed') void this.keep(taskId);
     }
   }
 
   dispose(): void {
     this.abort.abort();
+    for (const timer of this.waiting.values()) clearTimeout(timer);
+    this.waiting.clear();
   }
 
   private async run(taskId: string): Promise<void> {
@@ -68,9 +91,12 @@ export class VideoKeeper {
     let renew: NodeJS.Timeout | undefined;
     // Every step, the claim included, ends in the catch: a failure shows on the task, which keeps Download Video.
     try {
-      if (claim && !(await claim(taskId))) return;
+      if (claim && !(await claim(taskId))) {
+        this.askAgainLater(taskId);
+        return;
+      }
       claimed = true;
-      if (claim) renew = setInterval(() => claim(taskId).catch((error) => this.options.log?.(`task ${taskId}: the download's lease was not extended: ${errorText(error)}`)), CLAIM_RENEW_MS);
+      if (claim) renew = setInterval(() => claim(taskId).catch((error) => this.options.log?.(`task ${taskId}: the download's lease was not extended: ${errorText(error)}`)), this.claimIntervalMs);
       // Another window may have saved it just before this one got the claim.
       store.syncFromStorage();
       record = store.get(taskId);
@@ -91,6 +117,15 @@ export class VideoKeeper {
       clearInterval(renew);
       if (claimed) await release?.(taskId).catch((error) => this.options.log?.(`task ${taskId}: the download's lease was not given back: ${errorText(error)}`));
     }
+  }
+
+  /** Another window downloads it: ask again, as a poll does, until it is saved or that window's lease runs out. */
+  private askAgainLater(taskId: string): void {
+    if (this.abort.signal.aborted) return;
+    this.waiting.set(taskId, setTimeout(() => {
+      this.waiting.delete(taskId);
+      void this.keep(taskId);
+    }, this.claimIntervalMs));
   }
 
   private async reportFailure(taskId: string, message: string): Promise<void> {
