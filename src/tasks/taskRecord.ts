@@ -68,9 +68,10 @@ export function isActive(record: TaskRecord): boolean {
   return !isFinished(record);
 }
 
-/** A succeeded task whose video is not on disk yet (being downloaded included), and whose link may still work. */
-export function needsDownload(record: TaskRecord, now: number): boolean {
-  return record.status === 'SUCCEEDED'
-    && record.download.state !== 'done'
-    && now - record.createdAt < SERVICE_RETENTION_MS;
+/**
+ * A succeeded task whose video is not on disk yet (being downloaded included). No age limit: the link lives 24 h
+ * from the task's end, not its create, and a task the service has forgotten turns UNKNOWN at the next look.
+ */
+export function needsDownload(record: TaskRecord): boolean {
+  return record.status === 'SUCCEEDED' && record.download.state !== 'done';
 }

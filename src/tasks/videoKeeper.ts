@@ -58,9 +58,8 @@ export class VideoKeeper {
 
   /** Every succeeded task whose video is missing: after a restart, say. */
   keepAllPending(): void {
-    const now = this.now();
     for (const record of this.options.store.all()) {
-      if (needsDownload(record, now)) void this.keep(record.taskId);
+      if (needsDownload(record)) void this.keep(record.taskId);
     }
   }
 
@@ -73,7 +72,7 @@ export class VideoKeeper {
     for (const taskId of taskIds) {
       const record = this.options.store.get(taskId);
       const watched = this.running.has(taskId) || this.waiting.has(taskId);
-      if (record && !watched && needsDownload(record, this.now()) && record.download.state !== 'failed') void this.keep(taskId);
+      if (record && !watched && needsDownload(record) && record.download.state !== 'failed') void this.keep(taskId);
     }
   }
 

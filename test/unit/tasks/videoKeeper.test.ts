@@ -237,6 +237,28 @@ describe('video keeper when the disk or the host fails', () => {
     p.dispose();
   });
 
+  it('case 9: retries a failed download more than 24 h after the create while the service still hands out a link, then stops', async () => {
+    const p = pipeline(server, folder);
+    const record = await succeededTask(p, 'queued for hours');
+    const dayAndHourAgo = Date.now() - 25 * 3600_000;
+    await p.store.update(record.taskId, { createdAt: dayAndHourAgo, download: { state: 'failed', error: 'The connection was reset.', at: Date.now() - 60_000 } });
+    p.keeper.keepAllPending(); // as at the next start
+    await until('the retry', () => p.store.get(record.taskId)!.download.state === 'done', 3000);
+
+    // Another one the service has forgotten meanwhile: asked once, then left alone.
+    const gone = await succeededTask(p, 'forgotten');
+    await p.store.update(gone.taskId, { createdAt: dayAndHourAgo, download: { state: 'failed', error: 'The connection was reset.', at: Date.now() - 60_000 } });
+    server.tasks.delete(gone.taskId);
+    server.download = { expired: true };
+    p.keeper.keepAllPending();
+    await until('the last look', () => p.store.get(gone.taskId)!.status === 'UNKNOWN', 3000);
+    const downloads = server.requestsTo('download').length;
+    p.keeper.keepAllPending();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(server.requestsTo('download').length, downloads, 'not retried once the service no longer has it');
+    p.dispose();
+  });
+
   it('resumes a download cut off by a restart into the same name, leaving one video', async () => {
     const storage = new MemoryStorage();
     const first = pipeline(server, folder, storage);
