@@ -75,3 +75,12 @@ export function isActive(record: TaskRecord): boolean {
 export function needsDownload(record: TaskRecord): boolean {
   return record.status === 'SUCCEEDED' && record.download.state !== 'done';
 }
+
+/**
+ * What Clear Finished removes: finished tasks whose video is on disk or that have none. It keeps the succeeded
+ * ones whose video is not saved (downloading, failed, not started): removing them would lose the link and Retry Download.
+ */
+export function tasksToClear(records: readonly TaskRecord[]): { clear: TaskRecord[]; keep: TaskRecord[] } {
+  const finished = records.filter(isFinished);
+  return { clear: finished.filter((r) => !needsDownload(r)), keep: finished.filter(needsDownload) };
+}
