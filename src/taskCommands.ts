@@ -6,7 +6,7 @@ import { showError } from './errorMessages';
 import { readEndpoint } from './settings';
 import type { TaskTracking } from './taskTracking';
 import { recordFromArg } from './taskTree';
-import { isActive, isFinished, type TaskRecord } from './tasks/taskRecord';
+import { isActive, tasksToClear, type TaskRecord } from './tasks/taskRecord';
 import type { TaskStore } from './tasks/taskStore';
 import type { VideoPreviews } from './videoPreview';
 import type { WanAccess } from './wanAccess';
@@ -40,7 +40,7 @@ export function registerTaskCommands(deps: TaskCommandDeps): vscode.Disposable[]
       void vscode.window.setStatusBarMessage(vscode.l10n.t('Task ID copied: {0}', record.taskId), 3000);
     })),
     vscode.commands.registerCommand('wan.removeTask', withRecord((record) => removeTasks(deps, [record]))),
-    vscode.commands.registerCommand('wan.clearFinished', () => removeTasks(deps, store.all().filter(isFinished))),
+    vscode.commands.registerCommand('wan.clearFinished', () => clearFinished(deps)),
     vscode.commands.registerCommand('wan.refreshTasks', () => tracking.poller.refreshAll()),
     // A key given as argument (from a script or keybinding) is stored without asking.
     vscode.commands.registerCommand('wan.setApiKey', async (key?: unknown) => {
@@ -120,6 +120,17 @@ async function removeTasks(deps: TaskCommandDeps, records: TaskRecord[]): Promis
   for (const record of records) deps.tracking.poller.forget(record.taskId);
   await deps.store.remove(records.map((r) => r.taskId));
   deps.log.info(`removed ${records.length} task(s) from the list; video files are kept`);
+}
+
+async function clearFinished(deps: TaskCommandDeps): Promise<void> {
+  const { clear, keep } = tasksToClear(deps.store.all());
+  await removeTasks(deps, clear);
+  if (keep.length === 0) return;
+  void vscode.window.showInformationMessage(vscode.l10n.t(
+    'Cleared {0} finished tasks. Kept {1} whose video is not saved yet (downloading or failed): use Download Video on them, or remove them one by one.',
+    clear.length,
+    keep.length,
+  ));
 }
 
 async function pickDownloaded(store: TaskStore): Promise<TaskRecord | undefined> {

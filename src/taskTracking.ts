@@ -61,15 +61,16 @@ export class TaskTracking implements vscode.Disposable {
     });
     this.statusBar.name = vscode.l10n.t('Wan Video tasks');
     this.statusBar.command = 'wan.tasks.focus';
+    // What another window saves is watched here too, and taken over if that window closes.
     const sync = setInterval(() => {
-      if (this.activeCount() > 0) store.syncFromStorage();
+      if (this.activeCount() > 0) this.keeper.keepChanged(store.syncFromStorage());
     }, SYNC_INTERVAL_MS);
     this.subscriptions.push(
       this.statusBar,
       store.onDidChange(() => this.updateStatusBar()),
       { dispose: () => clearInterval(sync) },
       // Coming back to this window: show what the others did meanwhile.
-      vscode.window.onDidChangeWindowState((state) => state.focused && store.syncFromStorage()),
+      vscode.window.onDidChangeWindowState((state) => state.focused && this.keeper.keepChanged(store.syncFromStorage())),
     );
     this.updateStatusBar();
   }

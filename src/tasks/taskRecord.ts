@@ -69,12 +69,21 @@ export function isActive(record: TaskRecord): boolean {
   return !isFinished(record);
 }
 
-/** A succeeded task whose video is not on disk yet, and whose link may still work. */
-export function needsDownload(record: TaskRecord, now: number): boolean {
-  return record.status === 'SUCCEEDED'
-    && record.download.state !== 'done'
-    && record.download.state !== 'downloading'
-    && now - record.createdAt < SERVICE_RETENTION_MS;
+/**
+ * A succeeded task whose video is not on disk yet (being downloaded included). No age limit: the link lives 24 h
+ * from the task's end, not its create, and a task the service has forgotten turns UNKNOWN at the next look.
+ */
+export function needsDownload(record: TaskRecord): boolean {
+  return record.status === 'SUCCEEDED' && record.download.state !== 'done';
+}
+
+/**
+ * What Clear Finished removes: finished tasks whose video is on disk or that have none. It keeps the succeeded
+ * ones whose video is not saved (downloading, failed, not started): removing them would lose the link and Retry Download.
+ */
+export function tasksToClear(records: readonly TaskRecord[]): { clear: TaskRecord[]; keep: TaskRecord[] } {
+  const finished = records.filter(isFinished);
+  return { clear: finished.filter((r) => !needsDownload(r)), keep: finished.filter(needsDownload) };
 }
 
 /** How long a task took, by the service's own submit and end times when it gave them; else, or while it goes on, by the local clock. */

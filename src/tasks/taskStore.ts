@@ -1,5 +1,6 @@
 // Every task this extension knows, kept in extension storage so it survives reloads and restarts.
 // One storage key per task, so two windows writing different tasks never overwrite each other.
+// A removed task leaves a tombstone under a key of its own, so another window's later write cannot bring it back.
 import { randomUUID } from 'node:crypto';
 import { Emitter } from './emitter';
 import type { TaskRecord } from './taskRecord';
@@ -12,6 +13,10 @@ export interface KeyValueStorage {
 }
 
 const KEY_PREFIX = 'wan.task.';
+/** `wan.removed.<task id>` holds when the task was removed (epoch ms). */
+const REMOVED_PREFIX = 'wan.removed.';
+/** Long after any window could still be working on a removed task. */
+const TOMBSTONE_KEEP_MS = 30 * 24 * 60 * 60 * 1000;
 
 /** What is stored under each key: the record and a stamp that changes with every write. */
 interface StoredTask {
@@ -29,8 +34,9 @@ export class TaskStore {
   /** Fires with the record that changed, or undefined when several did. */
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly storage: KeyValueStorage) {
+  constructor(private readonly storage: KeyValueStorage, private readonly now: () => number = Date.now) {
     this.readAll();
+    this.dropRemoved();
   }
 
   /** Newest first. */
@@ -56,8 +62,12 @@ export class TaskStore {
   remove(taskIds: readonly string[]): Promise<void> {
     for (const id of taskIds) this.tasks.delete(id);
     this.changed.fire(undefined);
+    const removedAt = this.now();
     return this.enqueue(async () => {
-      for (const id of taskIds) await this.storage.update(KEY_PREFIX + id, undefined);
+      for (const id of taskIds) {
+        await this.storage.update(REMOVED_PREFIX + id, removedAt);
+        await this.storage.update(KEY_PREFIX + id, undefined);
+      }
     });
   }
 
@@ -67,7 +77,7 @@ export class TaskStore {
    */
   syncFromStorage(): string[] {
     const before = new Map([...this.tasks].map(([id, t]) => [id, t.stamp]));
-    const keep = [...this.unwritten.keys()].map((id) => this.tasks.get(id)).filter((t) => t !== undefined);
+    const keep = [...this.unwritten.keys()].filter((id) => !this.isRemoved(id)).map((id) => this.tasks.get(id)).filter((t) => t !== undefined);
     this.tasks.clear();
     this.readAll();
     for (const task of keep) this.tasks.set(task.record.taskId, task);
@@ -86,12 +96,40 @@ export class TaskStore {
     for (const key of this.storage.keys()) {
       if (!key.startsWith(KEY_PREFIX)) continue;
       const stored = this.storage.get<StoredTask>(key);
-      if (stored?.record && typeof stored.record.taskId === 'string') this.tasks.set(stored.record.taskId, stored);
+      const id = stored?.record?.taskId;
+      if (typeof id === 'string' && !this.isRemoved(id)) this.tasks.set(id, stored!);
     }
+  }
+
+  private isRemoved(taskId: string): boolean {
+    return this.storage.get(REMOVED_PREFIX + taskId) !== undefined;
+  }
+
+  /** Deletes what another window wrote after a removal, and tombstones old enough to be forgotten. */
+  private dropRemoved(): void {
+    const forgetBefore = this.now() - TOMBSTONE_KEEP_MS;
+    const stale: string[] = [];
+    for (const key of this.storage.keys()) {
+      if (!key.startsWith(REMOVED_PREFIX)) continue;
+      const recordKey = KEY_PREFIX + key.slice(REMOVED_PREFIX.length);
+      if (this.storage.get(recordKey) !== undefined) stale.push(recordKey);
+      const removedAt = this.storage.get<number>(key);
+      if (typeof removedAt !== 'number' || removedAt < forgetBefore) stale.push(key);
+    }
+    if (stale.length === 0) return;
+    // A cleanup that fails is done at the next start.
+    this.enqueue(async () => {
+      for (const key of stale) await this.storage.update(key, undefined);
+    }).catch(() => undefined);
   }
 
   private write(record: TaskRecord): Promise<void> {
     const id = record.taskId;
+    // Removed in another window meanwhile: the removal wins.
+    if (this.isRemoved(id)) {
+      if (this.tasks.delete(id)) this.changed.fire(undefined);
+      return Promise.resolve();
+    }
     const stored: StoredTask = { stamp: randomUUID(), record };
     this.tasks.set(id, stored);
     this.unwritten.set(id, (this.unwritten.get(id) ?? 0) + 1);

@@ -21,28 +21,36 @@ export interface VideoKeeperOptions {
   /** False when another window downloads this task (see taskLeases.ts); called again to extend the claim. */
   claim?(taskId: string): Promise<boolean>;
   release?(taskId: string): Promise<void>;
+  /** How often a running download extends its claim, and how soon a download another window holds is asked for again. */
+  claimIntervalMs?: number;
   log?(message: string): void;
   now?(): number;
 }
 
-/** How often a running download extends its claim. */
-const CLAIM_RENEW_MS = 30_000;
+/** See VideoKeeperOptions.claimIntervalMs. */
+const CLAIM_INTERVAL_MS = 30_000;
 
 export class VideoKeeper {
   private readonly running = new Map<string, Promise<void>>();
   /** Names handed to downloads still in progress: two tasks finishing together must not pick the same one. */
   private readonly reserved = new Set<string>();
+  /** Downloads another window holds, each with the timer that asks for it again: that window may close. */
+  private readonly waiting = new Map<string, NodeJS.Timeout>();
   private readonly abort = new AbortController();
   private readonly now: () => number;
+  private readonly claimIntervalMs: number;
 
   constructor(private readonly options: VideoKeeperOptions) {
     this.now = options.now ?? Date.now;
+    this.claimIntervalMs = options.claimIntervalMs ?? CLAIM_INTERVAL_MS;
   }
 
   /** Downloads the task's video unless it is on disk already or being fetched. */
   keep(taskId: string): Promise<void> {
     const existing = this.running.get(taskId);
     if (existing) return existing;
+    clearTimeout(this.waiting.get(taskId));
+    this.waiting.delete(taskId);
     const job = this.run(taskId).finally(() => this.running.delete(taskId));
     this.running.set(taskId, job);
     return job;
@@ -50,24 +58,44 @@ export class VideoKeeper {
 
   /** Every succeeded task whose video is missing: after a restart, say. */
   keepAllPending(): void {
-    const now = this.now();
     for (const record of this.options.store.all()) {
-      if (needsDownload(record, now) || record.download.state === 'downloading') void this.keep(record.taskId);
+      if (needsDownload(record)) void this.keep(record.taskId);
+    }
+  }
+
+  /**
+   * Tasks another window changed (see TaskStore.syncFromStorage): a video it saves, or is about to, is watched here
+   * and taken over if that window goes away. A failed one waits for the user or the next start, or the windows
+   * would retry it back and forth.
+   */
+  keepChanged(taskIds: readonly string[]): void {
+    for (const taskId of taskIds) {
+      const record = this.options.store.get(taskId);
+      const watched = this.running.has(taskId) || this.waiting.has(taskId);
+      if (record && !watched && needsDownload(record) && record.download.state !== 'failed') void this.keep(taskId);
     }
   }
 
   dispose(): void {
     this.abort.abort();
+    for (const timer of this.waiting.values()) clearTimeout(timer);
+    this.waiting.clear();
   }
 
   private async run(taskId: string): Promise<void> {
-    const { store } = this.options;
+    const { store, claim, release } = this.options;
     let record = store.get(taskId);
     if (!record || record.status !== 'SUCCEEDED' || record.download.state === 'done') return;
-    const { claim, release } = this.options;
-    if (claim && !(await claim(taskId))) return;
-    const renew = claim && setInterval(() => void claim(taskId), CLAIM_RENEW_MS);
+    let claimed = false;
+    let renew: NodeJS.Timeout | undefined;
+    // Every step, the claim included, ends in the catch: a failure shows on the task, which keeps Download Video.
     try {
+      if (claim && !(await claim(taskId))) {
+        this.askAgainLater(taskId);
+        return;
+      }
+      claimed = true;
+      if (claim) renew = setInterval(() => claim(taskId).catch((error) => this.options.log?.(`task ${taskId}: the download's lease was not extended: ${errorText(error)}`)), this.claimIntervalMs);
       // Another window may have saved it just before this one got the claim.
       store.syncFromStorage();
       record = store.get(taskId);
@@ -83,18 +111,32 @@ export class VideoKeeper {
       if (done) this.options.onSaved(done);
     } catch (error) {
       if (this.abort.signal.aborted) return;
-      const message = error instanceof Error ? error.message : String(error);
-      this.options.log?.(`task ${taskId}: download failed: ${message}`);
-      // Kept for the retry: a .part left by a full disk is resumed into the same name.
-      const previous = store.get(taskId)?.download;
-      const writtenPath = previous?.state === 'downloading' || previous?.state === 'failed' ? previous.path : undefined;
-      await store.update(taskId, { download: { state: 'failed', error: message, at: this.now(), path: writtenPath } });
-      const failed = store.get(taskId);
-      if (failed) this.options.onFailed(failed, message);
+      await this.reportFailure(taskId, errorText(error));
     } finally {
       clearInterval(renew);
-      await release?.(taskId);
+      if (claimed) await release?.(taskId).catch((error) => this.options.log?.(`task ${taskId}: the download's lease was not given back: ${errorText(error)}`));
     }
+  }
+
+  /** Another window downloads it: ask again, as a poll does, until it is saved or that window's lease runs out. */
+  private askAgainLater(taskId: string): void {
+    if (this.abort.signal.aborted) return;
+    this.waiting.set(taskId, setTimeout(() => {
+      this.waiting.delete(taskId);
+      void this.keep(taskId);
+    }, this.claimIntervalMs));
+  }
+
+  private async reportFailure(taskId: string, message: string): Promise<void> {
+    this.options.log?.(`task ${taskId}: download failed: ${message}`);
+    // Shown even when it cannot be stored: the record in memory has it.
+    // Kept for the retry: a .part left by a full disk is resumed into the same name.
+    const previous = this.options.store.get(taskId)?.download;
+    const path = previous?.state === 'downloading' || previous?.state === 'failed' ? previous.path : undefined;
+    await this.options.store.update(taskId, { download: { state: 'failed', error: message, at: this.now(), path } })
+      .catch((error) => this.options.log?.(`task ${taskId}: the failed download could not be stored: ${errorText(error)}`));
+    const failed = this.options.store.get(taskId);
+    if (failed) this.options.onFailed(failed, message);
   }
 
   private async downloadWithFreshLink(record: TaskRecord, folder: string): Promise<{ path: string; bytes: number }> {
@@ -181,19 +223,27 @@ async function writeSidecar(videoPath: string, record: TaskRecord, now: number):
   await fs.rename(temporary, target);
 }
 
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
+/** Letters, digits and their combining marks (Hindi and Thai need them), at most 40 characters as a reader counts them. */
 export function slug(text: string): string {
   const words = text
     .normalize('NFKC')
     .replace(/\.wanprompt$/i, '')
-    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/[^\p{L}\p{M}\p{N}]+/gu, '-')
     .replace(/^-+|-+$/g, '')
     .toLowerCase();
-  return (words.slice(0, 40).replace(/-+$/, '') || 'video');
+  const characters = [...graphemes.segment(words)].slice(0, 40).map((g) => g.segment);
+  return characters.join('').replace(/-+$/, '') || 'video';
 }
 
 function timestamp(date: Date): string {
   const two = (n: number) => String(n).padStart(2, '0');
   return `${date.getFullYear()}${two(date.getMonth() + 1)}${two(date.getDate())}-${two(date.getHours())}${two(date.getMinutes())}${two(date.getSeconds())}`;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 async function exists(file: string): Promise<boolean> {

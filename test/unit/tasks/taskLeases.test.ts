@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { Worker } from 'node:worker_threads';
 import { TaskLeases } from '../../../src/tasks/taskLeases';
+import type { RaceOrder } from './leaseRacer';
 
 describe('task leases between windows', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wan-leases-'));
@@ -51,5 +54,39 @@ describe('task leases between windows', () => {
     const windows = Array.from({ length: 8 }, () => new TaskLeases(dir));
     const results = await Promise.all(windows.map((w) => w.claim('t4', 'download', 60_000)));
     assert.equal(results.filter(Boolean).length, 1);
+  });
+
+  it('takes over a lease whose last taker ended in the middle of taking it over', async () => {
+    const stale = JSON.stringify({ owner: 'closed-window', expires: Date.now() - 1000 });
+    const file = path.join(dir, 't7.poll.lease');
+    writeFileSync(file, stale);
+    const marker = `${file}.${createHash('sha256').update(stale).digest('hex').slice(0, 16)}`;
+    writeFileSync(marker, JSON.stringify({ owner: 'crashed-window', expires: Date.now() - 1 }));
+    assert.equal(await new TaskLeases(dir).claim('t7', 'poll', 60_000), true);
+    assert.equal(existsSync(marker), false, 'the marker is cleaned up');
+  });
+
+  it('case 20: lets exactly one of several windows take over an expired lease, in every one of 200 races', async () => {
+    // Each window runs in its own thread, so the claims truly race through the file system.
+    const windows = Array.from({ length: 6 }, () => new Worker(path.join(__dirname, 'leaseRacer.js')));
+    try {
+      const raceDir = mkdtempSync(path.join(dir, 'race-'));
+      const wrong: string[] = [];
+      for (let trial = 0; trial < 200; trial++) {
+        const taskId = `race-${trial}`;
+        // Left by a window that closed a while ago.
+        writeFileSync(path.join(raceDir, `${taskId}.download.lease`), JSON.stringify({ owner: 'closed-window', expires: Date.now() - 1000 }));
+        const answers = windows.map((w) => new Promise<{ won?: boolean; error?: string }>((resolve) => w.once('message', resolve)));
+        for (const w of windows) w.postMessage({ dir: raceDir, taskId } satisfies RaceOrder);
+        const results = await Promise.all(answers);
+        const errors = results.filter((r) => r.error).map((r) => r.error);
+        assert.deepEqual(errors, [], `trial ${trial}`);
+        const winners = results.filter((r) => r.won).length;
+        if (winners !== 1) wrong.push(`trial ${trial}: ${winners} winners`);
+      }
+      assert.deepEqual(wrong, [], `${wrong.length} of 200 races without exactly one winner`);
+    } finally {
+      await Promise.all(windows.map((w) => w.terminate()));
+    }
   });
 });

@@ -50,6 +50,31 @@ describe('task store', () => {
     assert.equal(windowB.get('a'), undefined);
   });
 
+  it('case 21: keeps a removed task removed when another window writes it afterwards', async () => {
+    const storage = new MemoryStorage();
+    const windowA = new TaskStore(storage);
+    await windowA.add(makeRecord('a'));
+    const windowB = new TaskStore(storage);
+    await windowA.remove(['a']);
+    await windowB.update('a', { status: 'SUCCEEDED' }); // B's poller, before B synced
+    assert.equal(new TaskStore(storage).get('a'), undefined, 'a window opened later does not see it');
+    windowA.syncFromStorage();
+    assert.equal(windowA.get('a'), undefined, 'it does not come back in the window that removed it');
+    windowB.syncFromStorage();
+    assert.equal(windowB.get('a'), undefined, 'and leaves the window that wrote it');
+  });
+
+  it('cleans up after a removal: the record another window wrote back, and the tombstone after 30 days', async () => {
+    const storage = new MemoryStorage();
+    const removedAt = Date.now();
+    await new TaskStore(storage, () => removedAt).remove(['a']);
+    await storage.update('wan.task.a', { stamp: 'x', record: makeRecord('a') }); // a window that never looked
+    await new TaskStore(storage, () => removedAt + 1000).add(makeRecord('b'));
+    assert.deepEqual([...storage.keys()].sort(), ['wan.removed.a', 'wan.task.b']);
+    await new TaskStore(storage, () => removedAt + 31 * 24 * 3600_000).add(makeRecord('c'));
+    assert.deepEqual([...storage.keys()].sort(), ['wan.task.b', 'wan.task.c']);
+  });
+
   it('ignores foreign keys and broken entries in storage', async () => {
     const storage = new MemoryStorage();
     await storage.update('something.else', { record: { taskId: 'x' } });

@@ -17,10 +17,12 @@ import { makeRecord, MemoryStorage } from './helpers';
 const KEY = 'sk-two-windows';
 
 /** One VS Code window: its own store view, poller, keeper and leases, over storage and folders shared with the others. */
-function openWindow(name: string, server: WanTestServer, storage: MemoryStorage, leaseDir: string, folder: string, queriesBy: Map<string, string[]>) {
+function openWindow(name: string, server: WanTestServer, storage: MemoryStorage, leaseDir: string, folder: string, queriesBy: Map<string, string[]>, leaseMs = 60_000) {
   const client = new WanClient({ baseUrl: server.baseUrl, apiKey: KEY });
   const store = new TaskStore(storage);
   const leases = new TaskLeases(leaseDir);
+  /** False once the window's extension host is gone: it gives back nothing, like a killed one. */
+  let alive = true;
   const keeper = new VideoKeeper({
     store,
     download: (url, target, signal) => downloadVideo(url, target, { signal }),
@@ -28,8 +30,9 @@ function openWindow(name: string, server: WanTestServer, storage: MemoryStorage,
     folderFor: () => folder,
     onSaved: () => undefined,
     onFailed: () => undefined,
-    claim: (taskId) => leases.claim(taskId, 'download', 60_000),
-    release: (taskId) => leases.release(taskId, 'download'),
+    claim: (taskId) => leases.claim(taskId, 'download', leaseMs),
+    release: (taskId) => (alive ? leases.release(taskId, 'download') : Promise.resolve()),
+    claimIntervalMs: leaseMs / 4,
   });
   const poller = new TaskPoller({
     store,
@@ -41,12 +44,18 @@ function openWindow(name: string, server: WanTestServer, storage: MemoryStorage,
     onFinished: (record) => void keeper.keep(record.taskId),
     timeScale: 0.01,
   });
-  const sync = setInterval(() => store.syncFromStorage(), 20);
+  const sync = setInterval(() => keeper.keepChanged(store.syncFromStorage()), 20);
   return {
     store,
     poller,
     keeper,
     close: () => {
+      clearInterval(sync);
+      poller.dispose();
+      keeper.dispose();
+    },
+    crash: () => {
+      alive = false;
       clearInterval(sync);
       poller.dispose();
       keeper.dispose();
@@ -101,5 +110,67 @@ describe('two windows open at once', () => {
     }
     const downloads = server.requestsTo('download').filter((r) => r.headers.range === undefined);
     assert.equal(downloads.length, ids.length, 'each video fetched once');
+  });
+
+  /** A succeeded task whose download window A starts and then closes mid-body without giving its lease back. */
+  async function downloadCutOffByClosedWindow(storage: MemoryStorage, folder: string, leaseDir: string) {
+    server.defaultScript = { pendingMs: 0, runningMs: 0 };
+    const client = new WanClient({ baseUrl: server.baseUrl, apiKey: KEY });
+    const { params } = validateParams({ prompt: 'A closing window', seed: 3 });
+    assert.ok(params);
+    const task = await client.createTask(params);
+    await new TaskStore(storage).add(makeRecord(task.taskId, {
+      baseUrl: server.baseUrl, params, status: 'SUCCEEDED', videoUrl: server.videoUrlFor(task.taskId), source: { kind: 'selection', label: 'closing' },
+    }));
+    server.download = { stallAfterBytes: 10_000, stallTimes: 1 };
+    const windowA = openWindow('A', server, storage, leaseDir, folder, new Map(), 400);
+    void windowA.keeper.keep(task.taskId);
+    const downloading = () => new TaskStore(storage).get(task.taskId)!.download.state === 'downloading' && server.requestsTo('download').length > 0;
+    while (!downloading()) await new Promise((resolve) => setTimeout(resolve, 10));
+    return { taskId: task.taskId, closeA: () => windowA.crash() };
+  }
+
+  async function assertSavedOnce(storage: MemoryStorage, folder: string, taskId: string): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    while (new TaskStore(storage).get(taskId)!.download.state !== 'done') {
+      assert.ok(Date.now() < deadline, `still ${new TaskStore(storage).get(taskId)!.download.state} after A closed`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const files = await fs.readdir(folder);
+    assert.equal(files.filter((f) => f.endsWith('.mp4')).length, 1, `one video: ${files}`);
+    assert.deepEqual(files.filter((f) => f.endsWith('.part')), []);
+  }
+
+  it('case 19: a window open all along takes over a download whose window closed', async () => {
+    const storage = new MemoryStorage();
+    const folder = path.join(root, 'taken-over-open');
+    const leaseDir = path.join(root, 'leases-open');
+    const windowB = openWindow('B', server, storage, leaseDir, folder, new Map(), 400);
+    try {
+      const { taskId, closeA } = await downloadCutOffByClosedWindow(storage, folder, leaseDir);
+      const started = server.requestsTo('download').length;
+      await new Promise((resolve) => setTimeout(resolve, 300)); // B sees "downloading" and leaves it to A
+      assert.equal(server.requestsTo('download').length, started, 'B does not download what A still holds');
+      closeA();
+      await assertSavedOnce(storage, folder, taskId);
+    } finally {
+      windowB.close();
+    }
+  });
+
+  it('case 19: a window opened later takes over a download whose window closed', async () => {
+    const storage = new MemoryStorage();
+    const folder = path.join(root, 'taken-over-later');
+    const leaseDir = path.join(root, 'leases-later');
+    const { taskId, closeA } = await downloadCutOffByClosedWindow(storage, folder, leaseDir);
+    const windowB = openWindow('B', server, storage, leaseDir, folder, new Map(), 400);
+    try {
+      windowB.keeper.keepAllPending(); // as at activation, while A still holds the download
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      closeA();
+      await assertSavedOnce(storage, folder, taskId);
+    } finally {
+      windowB.close();
+    }
   });
 });

@@ -7,6 +7,7 @@ import { WanClient } from '../../../src/wan/client';
 import { downloadVideo } from '../../../src/wan/download';
 import { closeDispatcher } from '../../../src/wan/http';
 import { validateParams } from '../../../src/wan/params';
+import { TaskLeases } from '../../../src/tasks/taskLeases';
 import { TaskPoller } from '../../../src/tasks/taskPoller';
 import type { TaskRecord } from '../../../src/tasks/taskRecord';
 import { TaskStore } from '../../../src/tasks/taskStore';
@@ -17,7 +18,7 @@ import { makeRecord, MemoryStorage } from './helpers';
 const KEY = 'sk-keeper-test';
 
 /** Create → poll → download → sidecar, wired as the extension wires them, over real HTTP. */
-function pipeline(server: WanTestServer, folder: string, storage = new MemoryStorage(), beforeDownload?: (target: string) => Promise<void>) {
+function pipeline(server: WanTestServer, folder: string, storage = new MemoryStorage(), beforeDownload?: (target: string) => Promise<void>, leases?: TaskLeases) {
   const client = new WanClient({ baseUrl: server.baseUrl, apiKey: KEY });
   const store = new TaskStore(storage);
   const saved: TaskRecord[] = [];
@@ -32,6 +33,8 @@ function pipeline(server: WanTestServer, folder: string, storage = new MemorySto
     folderFor: () => folder,
     onSaved: (record) => saved.push(record),
     onFailed: (_record, message) => failed.push(message),
+    claim: leases && ((taskId) => leases.claim(taskId, 'download', 60_000)),
+    release: leases && ((taskId) => leases.release(taskId, 'download')),
   });
   const poller = new TaskPoller({
     store,
@@ -228,6 +231,46 @@ describe('video keeper when the disk or the host fails', () => {
     p.dispose();
   });
 
+  it('case 8: a lease that cannot be written shows on the task, which keeps Download Video and is saved once storage works', async () => {
+    // Global storage that refuses every write: a file where the leases' folder should be.
+    const globalStorage = path.join(folder, 'global-storage');
+    await fs.writeFile(globalStorage, 'not a folder');
+    const p = pipeline(server, path.join(folder, 'videos'), new MemoryStorage(), undefined, new TaskLeases(path.join(globalStorage, 'leases')));
+    const record = await succeededTask(p, 'lease write fails');
+    await p.keeper.keep(record.taskId);
+    const failedRecord = p.store.get(record.taskId)!;
+    assert.equal(failedRecord.download.state, 'failed', 'the failure shows on the task, which keeps Download Video');
+    assert.match(failedRecord.download.state === 'failed' ? failedRecord.download.error : '', /ENOTDIR|not a directory/i);
+    assert.equal(p.failed.length, 1, 'and in a message');
+
+    await fs.rm(globalStorage); // the storage works again
+    await p.keeper.keep(record.taskId);
+    assert.equal(p.store.get(record.taskId)!.download.state, 'done');
+    p.dispose();
+  });
+
+  it('case 9: retries a failed download more than 24 h after the create while the service still hands out a link, then stops', async () => {
+    const p = pipeline(server, folder);
+    const record = await succeededTask(p, 'queued for hours');
+    const dayAndHourAgo = Date.now() - 25 * 3600_000;
+    await p.store.update(record.taskId, { createdAt: dayAndHourAgo, download: { state: 'failed', error: 'The connection was reset.', at: Date.now() - 60_000 } });
+    p.keeper.keepAllPending(); // as at the next start
+    await until('the retry', () => p.store.get(record.taskId)!.download.state === 'done', 3000);
+
+    // Another one the service has forgotten meanwhile: asked once, then left alone.
+    const gone = await succeededTask(p, 'forgotten');
+    await p.store.update(gone.taskId, { createdAt: dayAndHourAgo, download: { state: 'failed', error: 'The connection was reset.', at: Date.now() - 60_000 } });
+    server.tasks.delete(gone.taskId);
+    server.download = { expired: true };
+    p.keeper.keepAllPending();
+    await until('the last look', () => p.store.get(gone.taskId)!.status === 'UNKNOWN', 3000);
+    const downloads = server.requestsTo('download').length;
+    p.keeper.keepAllPending();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(server.requestsTo('download').length, downloads, 'not retried once the service no longer has it');
+    p.dispose();
+  });
+
   it('resumes a download cut off by a restart into the same name, leaving one video', async () => {
     const storage = new MemoryStorage();
     const first = pipeline(server, folder, storage);
@@ -261,5 +304,14 @@ describe('video file names', () => {
     assert.equal(slug('../../etc/passwd'), 'etc-passwd');
     assert.equal(slug('!!!'), 'video');
     assert.ok(slug('x'.repeat(100)).length <= 40);
+  });
+
+  it('case 23: cut a slug by whole characters and keep the marks of Hindi and Thai names', () => {
+    assert.equal(slug('नमस्ते दुनिया'), 'नमस्ते-दुनिया', 'Devanagari vowel signs and virama are kept');
+    assert.equal(slug('สวัสดีชาวโลก'), 'สวัสดีชาวโลก', 'Thai vowel and tone marks are kept');
+    const cut = slug(`${'a'.repeat(39)}𠀀𠀀`); // a character outside the BMP at the cut
+    assert.doesNotMatch(cut, /\p{Cs}/u, 'no lone surrogate');
+    assert.equal(cut, `${'a'.repeat(39)}𠀀`, 'cut after 40 characters, not 40 UTF-16 units');
+    assert.equal(slug('कि'.repeat(50)), 'कि'.repeat(40), 'cut after 40 graphemes, never between a letter and its mark');
   });
 });
