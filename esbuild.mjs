@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-/** `src/lazy.ts` requires these at run time: keep each a separate file in dist/ instead of inlining it. */
+/** `src/bundles/loader.ts` requires these at run time: keep each a separate file in dist/ instead of inlining it. */
 const keepLazyBundlesSeparate = {
   name: 'keep-lazy-bundles-separate',
   setup(build) {
@@ -14,7 +14,7 @@ const keepLazyBundlesSeparate = {
 };
 
 const options = {
-  entryPoints: { extension: 'src/extension.ts', net: 'src/net.ts', promptParser: 'src/promptParser.ts' },
+  entryPoints: { extension: 'src/extension.ts', net: 'src/bundles/net.ts', promptParser: 'src/bundles/promptParser.ts' },
   bundle: true,
   format: 'cjs',
   platform: 'node',

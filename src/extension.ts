@@ -1,21 +1,21 @@
 // Wires the extension together; each feature lives in its own module and owns its disposables.
 import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
-import { ApiKeys } from './apiKeys';
-import { Generator } from './generate';
-import { closeNet, shareTranslations } from './lazy';
-import { PromptDiagnostics } from './promptDiagnostics';
+import { ApiKeys } from './vscode/apiKeys';
+import { Generator } from './generate/generator';
+import { closeNet, shareTranslations } from './bundles/loader';
+import { PromptDiagnostics } from './promptLanguage/diagnostics';
 import { PromptLanguage } from './promptLanguage/promptLanguage';
-import { showError } from './errorMessages';
-import { readDefaults, readEndpoint } from './settings';
-import { registerTaskCommands } from './taskCommands';
-import { TaskTracking } from './taskTracking';
-import { TaskTreeProvider } from './taskTree';
+import { showError } from './vscode/errorMessages';
+import { readDefaults, readEndpoint } from './vscode/settings';
+import { registerTaskCommands } from './taskView/taskCommands';
+import { TaskTracking } from './taskView/taskTracking';
+import { TaskTreeProvider } from './taskView/taskTree';
 import type { TaskRecord } from './tasks/taskRecord';
 import { PendingCreates } from './tasks/pendingCreates';
 import { TaskStore } from './tasks/taskStore';
-import { VideoPreviews, type VideoState } from './videoPreview';
-import { WanAccess } from './wanAccess';
+import { VideoPreviews, type VideoState } from './preview/videoPreview';
+import { WanAccess } from './vscode/wanAccess';
 
 /** What activate() returns: read-only views for tests and other extensions. */
 export interface WanVideoApi {

@@ -1,8 +1,8 @@
 // Lenses in a prompt file: generate all of it, generate one prompt, and the status of a prompt's latest videos.
 import * as vscode from 'vscode';
-import { loadPromptParser } from '../lazy';
+import { loadPromptParser } from '../bundles/loader';
 import type { PromptEntry } from '../prompt/promptFile';
-import { formatElapsed, statusLabel } from '../taskTree';
+import { formatElapsed, statusLabel } from '../taskView/taskTree';
 import { elapsedOf, isActive, type TaskRecord } from '../tasks/taskRecord';
 import type { TaskStore } from '../tasks/taskStore';
 import { parseDocument, rangeOf } from './promptDocuments';

@@ -1,6 +1,6 @@
 // Completion inside a front matter: the keys its model takes, then the values each allows.
 import * as vscode from 'vscode';
-import { loadPromptParser } from '../lazy';
+import { loadPromptParser } from '../bundles/loader';
 import type { PromptFileKey } from '../prompt/promptFile';
 import { keyDocMarkdown } from './hover';
 import { parseDocument } from './promptDocuments';

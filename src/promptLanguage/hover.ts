@@ -1,6 +1,6 @@
 // Hover on a front-matter key (or its value): what it does, what it allows under the model, its default.
 import * as vscode from 'vscode';
-import { loadPromptParser } from '../lazy';
+import { loadPromptParser } from '../bundles/loader';
 import type { KeyDoc } from '../prompt/keys';
 import type { PromptFileKey } from '../prompt/promptFile';
 import { parseDocument, promptName, rangeOf } from './promptDocuments';

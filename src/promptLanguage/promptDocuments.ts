@@ -1,6 +1,6 @@
 // Every language feature reads a .wanprompt document through here: parsed once per version, under the wan.model setting.
 import * as vscode from 'vscode';
-import { loadPromptParser } from '../lazy';
+import { loadPromptParser } from '../bundles/loader';
 import type { PromptEntry, PromptFile } from '../prompt/promptFile';
 import { DEFAULT_MODEL } from '../wan/params';
 

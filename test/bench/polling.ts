@@ -21,7 +21,7 @@ import { MemoryStorage } from '../unit/tasks/helpers';
 
 /** How long each group of runs should take in real time. */
 const TARGET_REAL_MS = 40_000;
-/** What the extension waits before the first query of a new task (src/generate.ts). */
+/** What the extension waits before the first query of a new task (src/generate/generator.ts). */
 const FIRST_POLL_MS = 4000;
 const KEY = 'sk-bench';
 /** Sub-millisecond: at 1/60 speed a millisecond is 60 ms of service time, too coarse for a budget of 2 queries a second. */
@@ -145,7 +145,7 @@ async function createTasks(account: Account, plan: PlannedTask[], params: Genera
   return created;
 }
 
-/** The extension's own path: store, poller and video keeper, wired as src/taskTracking.ts wires them. */
+/** The extension's own path: store, poller and video keeper, wired as src/taskView/taskTracking.ts wires them. */
 async function followWithPoller(account: Account, run: PollingRun, plan: PlannedTask[], params: GenerationParams, scale: number, historySeed: number): Promise<void> {
   const store = new TaskStore(new MemoryStorage());
   const random = seededRandom(historySeed);

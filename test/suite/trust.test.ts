@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TaskRecord } from '../../src/tasks/taskRecord';
-import { previewOptions, renderPage } from '../../src/videoPreview';
+import { previewOptions, renderPage } from '../../src/preview/videoPreview';
 
 const HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script> & "quotes" \'single\'';
 

@@ -9,8 +9,8 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import * as vscode from 'vscode';
 import type { WanVideoApi } from '../../../src/extension';
-import { PromptDiagnostics } from '../../../src/promptDiagnostics';
-import { TaskTreeProvider } from '../../../src/taskTree';
+import { PromptDiagnostics } from '../../../src/promptLanguage/diagnostics';
+import { TaskTreeProvider } from '../../../src/taskView/taskTree';
 import { TaskStore, type KeyValueStorage } from '../../../src/tasks/taskStore';
 import { taskHistory } from '../records';
 
@@ -220,7 +220,7 @@ async function measureDownload(): Promise<object> {
   const wan = vscode.extensions.getExtension(WAN_ID);
   if (!url || !wan) throw new Error('No download URL, or no Wan Video extension in this window.');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const net = require(path.join(wan.extensionPath, 'dist', 'net.js')) as typeof import('../../../src/net');
+  const net = require(path.join(wan.extensionPath, 'dist', 'net.js')) as typeof import('../../../src/bundles/net');
   const runs: { bytes: number; ms: number; rssBefore: number; peakGrowth: number; retainedAfterGc: number }[] = [];
   const curlMs: number[] = [];
   const receiveOnlyMs: number[] = [];

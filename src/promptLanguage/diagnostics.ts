@@ -1,6 +1,6 @@
 // Problems of .wanprompt files, shown while typing, at the exact line and value.
 import * as vscode from 'vscode';
-import { DIAGNOSTIC_SOURCE, parseDocument, PROMPT_LANGUAGE, rangeOf } from './promptLanguage/promptDocuments';
+import { DIAGNOSTIC_SOURCE, parseDocument, PROMPT_LANGUAGE, rangeOf } from './promptDocuments';
 
 export class PromptDiagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('wanprompt');

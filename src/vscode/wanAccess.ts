@@ -1,11 +1,11 @@
 // Builds Wan clients for the VS Code layer: the right key for each endpoint, each request logged without it.
 import * as vscode from 'vscode';
-import { loadNet } from './lazy';
+import { loadNet } from '../bundles/loader';
 import type { ApiKeys } from './apiKeys';
 import type { Endpoint } from './settings';
-import type { TaskRecord } from './tasks/taskRecord';
-import type { WanClient } from './wan/client';
-import { WanError } from './wan/errors';
+import type { TaskRecord } from '../tasks/taskRecord';
+import type { WanClient } from '../wan/client';
+import { WanError } from '../wan/errors';
 
 export function endpointOf(record: TaskRecord): Endpoint {
   return { id: record.endpoint, baseUrl: record.baseUrl };

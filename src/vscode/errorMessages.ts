@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { KeyringError } from './apiKeys';
 import { SettingsError } from './settings';
-import { WanError } from './wan/errors';
+import { WanError } from '../wan/errors';
 
 export interface ErrorContext {
   /** The prompt file or document the request came from, for an "Edit Prompt" button. */

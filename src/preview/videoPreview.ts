@@ -2,9 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { hasAacAudio } from './mp4';
-import type { TaskRecord } from './tasks/taskRecord';
-import type { TaskStore } from './tasks/taskStore';
+import { hasAacAudio } from '../wan/mp4';
+import type { TaskRecord } from '../tasks/taskRecord';
+import type { TaskStore } from '../tasks/taskStore';
 
 export const PREVIEW_VIEW_TYPE = 'wan.videoPreview';
 

@@ -1,9 +1,9 @@
 // Reads the `wan.*` settings and checks them with the same rules the client uses.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { checkBaseUrl, ENDPOINT_BASE_URLS, type EndpointId } from './wan/endpoints';
-import { checkParam, type ParamField } from './wan/params';
-import type { TaskSource } from './tasks/taskRecord';
+import { checkBaseUrl, ENDPOINT_BASE_URLS, type EndpointId } from '../wan/endpoints';
+import { checkParam, type ParamField } from '../wan/params';
+import type { TaskSource } from '../tasks/taskRecord';
 
 export interface Endpoint {
   id: EndpointId;

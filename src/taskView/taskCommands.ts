@@ -1,16 +1,16 @@
 // Commands on tasks from the tree, the palette and the preview: cancel, preview, reveal, remove, keys.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { describeEndpoint, type ApiKeys } from './apiKeys';
-import { showError } from './errorMessages';
-import { readEndpoint } from './settings';
+import { describeEndpoint, type ApiKeys } from '../vscode/apiKeys';
+import { showError } from '../vscode/errorMessages';
+import { readEndpoint } from '../vscode/settings';
 import type { TaskTracking } from './taskTracking';
 import { recordFromArg } from './taskTree';
-import { isActive, tasksToClear, type TaskRecord } from './tasks/taskRecord';
-import type { TaskStore } from './tasks/taskStore';
-import type { VideoPreviews } from './videoPreview';
-import type { WanAccess } from './wanAccess';
-import { WanError } from './wan/errors';
+import { isActive, tasksToClear, type TaskRecord } from '../tasks/taskRecord';
+import type { TaskStore } from '../tasks/taskStore';
+import type { VideoPreviews } from '../preview/videoPreview';
+import type { WanAccess } from '../vscode/wanAccess';
+import { WanError } from '../wan/errors';
 
 export interface TaskCommandDeps {
   store: TaskStore;

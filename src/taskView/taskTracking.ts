@@ -1,17 +1,17 @@
 // Follows every task to its end: one poller, a download at once on success, and word to the user.
 import * as vscode from 'vscode';
-import { showError } from './errorMessages';
-import { loadNet } from './lazy';
-import { openPreviewOnSuccess, outputFolderFor } from './settings';
-import { TaskLeases } from './tasks/taskLeases';
-import { TaskPoller } from './tasks/taskPoller';
-import { isActive, type TaskRecord } from './tasks/taskRecord';
-import type { TaskStore } from './tasks/taskStore';
-import { VideoKeeper } from './tasks/videoKeeper';
-import type { VideoPreviews } from './videoPreview';
-import type { WanAccess } from './wanAccess';
-import { classifyServiceCode, WanError } from './wan/errors';
-import { failureReason } from './wan/task';
+import { showError } from '../vscode/errorMessages';
+import { loadNet } from '../bundles/loader';
+import { openPreviewOnSuccess, outputFolderFor } from '../vscode/settings';
+import { TaskLeases } from '../tasks/taskLeases';
+import { TaskPoller } from '../tasks/taskPoller';
+import { isActive, type TaskRecord } from '../tasks/taskRecord';
+import type { TaskStore } from '../tasks/taskStore';
+import { VideoKeeper } from '../tasks/videoKeeper';
+import type { VideoPreviews } from '../preview/videoPreview';
+import type { WanAccess } from '../vscode/wanAccess';
+import { classifyServiceCode, WanError } from '../wan/errors';
+import { failureReason } from '../wan/task';
 
 /** A window polls a task for this long per claim; each query extends it. */
 const POLL_LEASE_MS = 2 * 60_000;

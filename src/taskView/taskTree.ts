@@ -1,8 +1,8 @@
 // The "Tasks" view: one item per task, its status, and the actions that fit it; a batch's tasks under one item for their file.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { elapsedOf, isActive, type RecordStatus, type TaskRecord } from './tasks/taskRecord';
-import type { TaskStore } from './tasks/taskStore';
+import { elapsedOf, isActive, type RecordStatus, type TaskRecord } from '../tasks/taskRecord';
+import type { TaskStore } from '../tasks/taskStore';
 
 /** Tree elements are task ids, and `batch:<id>` for the tasks submitted together: items are rebuilt from the store, never stale. */
 type TaskId = string;

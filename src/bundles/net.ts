@@ -1,0 +1,5 @@
+// Second bundle: everything that needs undici. Loaded through loadNet() in loader.ts.
+export { WanClient } from '../wan/client';
+export { downloadVideo } from '../wan/download';
+export { closeDispatcher } from '../wan/http';
+export { config as configureL10n } from '@vscode/l10n';
