@@ -1,29 +1,18 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { EXTENSION_ID, manifest } from './helpers';
 import { takeScreenshot } from './screenshot';
 
-interface Manifest {
-  publisher: string;
-  name: string;
-  contributes?: { commands?: { command: string }[] };
-}
-
-// out/test/suite -> repository root
-const manifest: Manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8'));
-const extensionId = `${manifest.publisher}.${manifest.name}`;
-
 describe('activation', () => {
-  it(`finds ${extensionId} and activates it without an error`, async () => {
-    const extension = vscode.extensions.getExtension(extensionId);
-    assert.ok(extension, `${extensionId} is not loaded in this extension host`);
+  it(`finds ${EXTENSION_ID} and activates it without an error`, async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} is not loaded in this extension host`);
     await extension.activate();
     assert.equal(extension.isActive, true);
   });
 
   it('registers every command package.json contributes', async () => {
-    await vscode.extensions.getExtension(extensionId)?.activate();
+    await vscode.extensions.getExtension(EXTENSION_ID)?.activate();
     const contributed = (manifest.contributes?.commands ?? []).map((c) => c.command);
     assert.ok(contributed.length > 0, 'package.json contributes no command');
     const registered = new Set(await vscode.commands.getCommands(true));

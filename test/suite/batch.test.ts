@@ -7,12 +7,9 @@ import * as vscode from 'vscode';
 import type { WanVideoApi } from '../../src/extension';
 import type { TaskRecord } from '../../src/tasks/taskRecord';
 import { WanTestServer } from '../server/wanServer';
+import { EXTENSION_ID, openWorkspaceFile, TEST_API_KEY as KEY } from './helpers';
 import { takeScreenshot } from './screenshot';
 import { waitFor } from './waitFor';
-
-const EXTENSION_ID = 'wan-video-dev.wan-video';
-/** The launcher searches every file the run wrote for this key afterwards (test/vscode/secretScan.ts). */
-const KEY = process.env.WAN_TEST_SECRET ?? 'sk-test-batch-0123456789';
 
 /** The most requests the service received within any one second. */
 function mostInAnySecond(times: number[]): number {
@@ -45,15 +42,6 @@ describe('Generate all: a batch from one prompt file', function () {
   async function set(key: string, value: unknown): Promise<void> {
     settings.push([key, value]);
     await config().update(key, value, vscode.ConfigurationTarget.Global);
-  }
-
-  async function writePromptFile(name: string, text: string): Promise<vscode.Uri> {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    assert.ok(folder, 'the tests run with a workspace folder open');
-    const uri = vscode.Uri.joinPath(folder.uri, name);
-    await vscode.workspace.fs.writeFile(uri, Buffer.from(text));
-    await vscode.window.showTextDocument(uri);
-    return uri;
   }
 
   function downloadsPerTask(): Map<string, number> {
@@ -99,7 +87,7 @@ describe('Generate all: a batch from one prompt file', function () {
 
   it('submits 20 prompts and their variations, at most 5 creates in any second, and every video lands once', async () => {
     await set('openPreviewOnSuccess', true);
-    const uri = await writePromptFile('river.wanprompt', storyboard(20, true));
+    const { uri } = (await openWorkspaceFile('river.wanprompt', storyboard(20, true))).document;
     const records = await vscode.commands.executeCommand<TaskRecord[]>('wan.generateAll', uri);
     assert.equal(records.length, 28, '16 prompts once, 4 prompts three times');
 
@@ -149,7 +137,7 @@ describe('Generate all: a batch from one prompt file', function () {
   });
 
   it('stops an unfinished batch: what was sent is kept, what was not is never sent', async () => {
-    const uri = await writePromptFile('stopped.wanprompt', storyboard(20, false));
+    const { uri } = (await openWorkspaceFile('stopped.wanprompt', storyboard(20, false))).document;
     const result = vscode.commands.executeCommand<TaskRecord[]>('wan.generateAll', uri);
     await waitFor('the first creates', () => server.requestsTo('create').length >= 6);
     assert.equal(await vscode.commands.executeCommand<number>('wan.stopBatch'), 1);

@@ -7,33 +7,17 @@ import * as vscode from 'vscode';
 import type { WanVideoApi } from '../../src/extension';
 import type { TaskRecord } from '../../src/tasks/taskRecord';
 import { WanTestServer } from '../server/wanServer';
+import { asUserReadsIt, EXTENSION_ID, openWorkspaceFile, TEST_API_KEY as KEY, writeWorkspaceFile } from './helpers';
 import { takeScreenshot } from './screenshot';
 import { waitFor } from './waitFor';
 
-const EXTENSION_ID = 'wan-video-dev.wan-video';
-/** The launcher searches every file the run wrote for this key afterwards (test/vscode/secretScan.ts). */
-const KEY = process.env.WAN_TEST_SECRET ?? 'sk-test-flow-0123456789';
-
-/** A tooltip's text as the user reads it (MarkdownString.appendText escapes markup and spaces). */
+/** A tooltip's text as the user reads it. */
 function tooltipText(item: vscode.TreeItem): string {
-  const value = (item.tooltip as vscode.MarkdownString).value;
-  return value.replace(/&nbsp;/g, ' ').replace(/&lt;/g, '<').replace(/\\([\\`*_{}[\]()#+\-.!|<>~])/g, '$1');
-}
-
-function workspaceFolder(): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the tests run with a workspace folder open');
-  return folder.uri;
-}
-
-async function writeFile(name: string, text: string): Promise<vscode.Uri> {
-  const uri = vscode.Uri.joinPath(workspaceFolder(), name);
-  await vscode.workspace.fs.writeFile(uri, Buffer.from(text));
-  return uri;
+  return asUserReadsIt((item.tooltip as vscode.MarkdownString).value);
 }
 
 async function selectInNewEditor(name: string, text: string, selected: string): Promise<vscode.TextEditor> {
-  const editor = await vscode.window.showTextDocument(await writeFile(name, text));
+  const editor = await openWorkspaceFile(name, text);
   const start = text.indexOf(selected);
   editor.selection = new vscode.Selection(editor.document.positionAt(start), editor.document.positionAt(start + selected.length));
   return editor;
@@ -152,7 +136,7 @@ describe('generating, tracking, downloading and previewing', function () {
   });
 
   it('generates from a .wanprompt file, its front matter overriding the settings', async () => {
-    const uri = await writeFile('fox.wanprompt', '---\nresolution: 1080p\nratio: 9:16\nduration: 6\nseed: 1234\nwatermark: true\n---\nA paper boat drifting down a rain gutter.\n');
+    const uri = await writeWorkspaceFile('fox.wanprompt', '---\nresolution: 1080p\nratio: 9:16\nduration: 6\nseed: 1234\nwatermark: true\n---\nA paper boat drifting down a rain gutter.\n');
     const record = await vscode.commands.executeCommand<TaskRecord | undefined>('wan.generateFromFile', uri);
     assert.ok(record);
     const body = server.requestsTo('create')[0].json as { input: { prompt: string }; parameters: Record<string, unknown> };
@@ -166,7 +150,7 @@ describe('generating, tracking, downloading and previewing', function () {
 
   it('refuses to submit a prompt file with invalid front matter and marks the exact value', async () => {
     const text = '---\nresolution: 4K\nduration: 5\n---\nA cat.\n';
-    const uri = await writeFile('broken.wanprompt', text);
+    const uri = await writeWorkspaceFile('broken.wanprompt', text);
     const document = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(document);
     const diagnostics = await waitFor('a diagnostic', () => {
@@ -245,7 +229,7 @@ describe('generating, tracking, downloading and previewing', function () {
 
   it('case 6: two quick clicks on Generate, on Regenerate or on Variation make one task each, not two', async () => {
     const twice = <T>(command: string, ...args: unknown[]) => Promise.all([1, 2].map(() => vscode.commands.executeCommand<T>(command, ...args)));
-    const uri = await writeFile('twice.wanprompt', 'A kite over a beach at noon.\n');
+    const uri = await writeWorkspaceFile('twice.wanprompt', 'A kite over a beach at noon.\n');
     const generated = await twice<TaskRecord[] | undefined>('wan.generatePrompt', uri, 0);
     assert.equal(server.requestsTo('create').length, 1, 'one create for two clicks on the Generate lens');
     const record = generated.find((records) => records !== undefined)?.[0];

@@ -1,10 +1,6 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-
-// out/test/suite -> repository root
-const manifest: { publisher: string; name: string } = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8'));
+import { EXTENSION_ID } from './helpers';
 
 /** Every string in a JSON value, with where it is. */
 function strings(value: unknown, at = ''): [string, string][] {
@@ -16,7 +12,7 @@ function strings(value: unknown, at = ''): [string, string][] {
 
 describe('the manifest as VS Code reads it', () => {
   it('shows every title, description and walkthrough text, never a %key% placeholder', () => {
-    const extension = vscode.extensions.getExtension(`${manifest.publisher}.${manifest.name}`);
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(extension);
     const json = extension.packageJSON as { contributes: { commands: { title: string }[]; walkthroughs: { steps: unknown[] }[] } };
     const unresolved = strings(json).filter(([, text]) => /^%[\w.-]+%$/.test(text));

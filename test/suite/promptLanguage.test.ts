@@ -2,19 +2,14 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { examplePromptFile } from '../../src/prompt/example';
+import { asUserReadsIt, EXTENSION_ID, openWorkspaceFile } from './helpers';
 import { takeScreenshot } from './screenshot';
 import { waitFor } from './waitFor';
 
-const EXTENSION_ID = 'wan-video-dev.wan-video';
-
 async function openPrompt(name: string, text: string): Promise<vscode.TextEditor> {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the tests run with a workspace folder open');
-  const uri = vscode.Uri.joinPath(folder.uri, name);
-  await vscode.workspace.fs.writeFile(uri, Buffer.from(text));
-  const document = await vscode.workspace.openTextDocument(uri);
-  assert.equal(document.languageId, 'wanprompt');
-  return vscode.window.showTextDocument(document);
+  const editor = await openWorkspaceFile(name, text);
+  assert.equal(editor.document.languageId, 'wanprompt');
+  return editor;
 }
 
 /** Position just after the first occurrence of `marker`. */
@@ -39,8 +34,7 @@ async function completionLabels(document: vscode.TextDocument, position: vscode.
 async function hoverText(document: vscode.TextDocument, position: vscode.Position): Promise<string> {
   const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, position);
   const markdown = hovers.flatMap((hover) => hover.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
-  // As the user reads it: MarkdownString.appendText escapes spaces and markup.
-  return markdown.replace(/&nbsp;/g, ' ').replace(/\\([\\`*_{}[\]()#+\-.!|<>~])/g, '$1');
+  return asUserReadsIt(markdown);
 }
 
 async function lensTitles(document: vscode.TextDocument): Promise<string[]> {

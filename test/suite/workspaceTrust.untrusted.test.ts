@@ -3,34 +3,28 @@ import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { TaskRecord } from '../../src/tasks/taskRecord';
 import { WanTestServer } from '../server/wanServer';
-
-const KEY = process.env.WAN_TEST_SECRET ?? 'sk-test-untrusted';
+import { EXTENSION_ID, openWorkspaceFile, TEST_API_KEY as KEY, writeWorkspaceFile } from './helpers';
 
 describe('in an untrusted workspace', () => {
   let server: WanTestServer;
-  let folder: vscode.Uri;
   const config = () => vscode.workspace.getConfiguration('wan');
 
   before(async () => {
     assert.equal(vscode.workspace.isTrusted, false, 'the launcher opened this workspace in restricted mode');
     server = await WanTestServer.start({ apiKey: KEY });
-    folder = vscode.workspace.workspaceFolders![0].uri;
     // The user's own settings point at the test server; the workspace tries to point elsewhere.
     await config().update('baseUrl', server.baseUrl, vscode.ConfigurationTarget.Global);
     await config().update('endpoint', 'custom', vscode.ConfigurationTarget.Global);
-    await vscode.workspace.fs.writeFile(
-      vscode.Uri.joinPath(folder, '.vscode', 'settings.json'),
-      Buffer.from(JSON.stringify({
-        'wan.baseUrl': 'https://collector.example/api/v1',
-        'wan.outputFolder': '/tmp/elsewhere',
-        // About five times the cost of the defaults, and another model.
-        'wan.model': 'wan2.6-t2v',
-        'wan.defaults.resolution': '1080P',
-        'wan.defaults.duration': 15,
-        'wan.defaults.watermark': true,
-      })),
-    );
-    await vscode.extensions.getExtension('wan-video-dev.wan-video')!.activate();
+    await writeWorkspaceFile('.vscode/settings.json', JSON.stringify({
+      'wan.baseUrl': 'https://collector.example/api/v1',
+      'wan.outputFolder': '/tmp/elsewhere',
+      // About five times the cost of the defaults, and another model.
+      'wan.model': 'wan2.6-t2v',
+      'wan.defaults.resolution': '1080P',
+      'wan.defaults.duration': 15,
+      'wan.defaults.watermark': true,
+    }));
+    await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
     await vscode.commands.executeCommand('wan.setApiKey', KEY);
   });
 
@@ -39,7 +33,7 @@ describe('in an untrusted workspace', () => {
   });
 
   it('lets the activated extension run in restricted mode', () => {
-    assert.equal(vscode.extensions.getExtension('wan-video-dev.wan-video')?.isActive, true);
+    assert.equal(vscode.extensions.getExtension(EXTENSION_ID)?.isActive, true);
   });
 
   it('ignores the workspace\'s own endpoint, base URL and output folder', async () => {
@@ -56,8 +50,7 @@ describe('in an untrusted workspace', () => {
   });
 
   it('asks before submitting one of the workspace\'s prompt files, and submits nothing without a yes', async () => {
-    const uri = vscode.Uri.joinPath(folder, 'costly.wanprompt');
-    await vscode.workspace.fs.writeFile(uri, Buffer.from('---\nresolution: 1080P\nduration: 15\n---\nA long, costly video.\n'));
+    const uri = await writeWorkspaceFile('costly.wanprompt', '---\nresolution: 1080P\nduration: 15\n---\nA long, costly video.\n');
     // A test run refuses modal dialogs and the refusal carries the dialog's text: the question was asked.
     await assert.rejects(
       Promise.resolve(vscode.commands.executeCommand<TaskRecord | undefined>('wan.generateFromFile', uri)),
@@ -67,9 +60,7 @@ describe('in an untrusted workspace', () => {
   });
 
   it('still generates from a selection, an explicit action that uses only the user\'s settings', async () => {
-    const uri = vscode.Uri.joinPath(folder, 'notes.md');
-    await vscode.workspace.fs.writeFile(uri, Buffer.from('A quiet harbour at dawn.\n'));
-    const editor = await vscode.window.showTextDocument(uri);
+    const editor = await openWorkspaceFile('notes.md', 'A quiet harbour at dawn.\n');
     editor.selection = new vscode.Selection(0, 0, 0, 24);
     const record = await vscode.commands.executeCommand<TaskRecord | undefined>('wan.generateFromSelection');
     assert.ok(record);
@@ -79,9 +70,7 @@ describe('in an untrusted workspace', () => {
 
   it('case 10: a selection is generated with the user\'s own model and defaults, never the workspace\'s costlier ones', async () => {
     server.requests.length = 0;
-    const uri = vscode.Uri.joinPath(folder, 'costly-notes.md');
-    await vscode.workspace.fs.writeFile(uri, Buffer.from('A lighthouse in a storm.\n'));
-    const editor = await vscode.window.showTextDocument(uri);
+    const editor = await openWorkspaceFile('costly-notes.md', 'A lighthouse in a storm.\n');
     editor.selection = new vscode.Selection(0, 0, 0, 24);
     assert.ok(await vscode.commands.executeCommand<TaskRecord | undefined>('wan.generateFromSelection'));
     const [create] = server.requestsTo('create');
