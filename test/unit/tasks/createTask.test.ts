@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { WanClient } from '../../../src/wan/client';
 import { closeDispatcher } from '../../../src/wan/http';
-import { validateParams, type GenerationParams } from '../../../src/wan/params';
+import type { GenerationParams } from '../../../src/wan/params';
 import { createWithRetry } from '../../../src/tasks/createTask';
 import { WanTestServer } from '../../server/wanServer';
-import { failure } from '../assertions';
+import { failure, validParams } from '../assertions';
 
 const KEY = 'sk-create-faults';
 
@@ -21,9 +21,7 @@ describe('creating a task when the service or the network fails', () => {
   before(async () => {
     server = await WanTestServer.start({ apiKey: KEY });
     client = new WanClient({ baseUrl: server.baseUrl, apiKey: KEY, timeouts: { headersMs: 300 } });
-    const checked = validateParams({ prompt: 'A lighthouse in a storm', seed: 1 });
-    assert.ok(checked.params);
-    params = checked.params;
+    params = validParams({ prompt: 'A lighthouse in a storm', seed: 1 });
   });
   after(async () => {
     await server.close();

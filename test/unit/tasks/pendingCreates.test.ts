@@ -5,8 +5,9 @@ import { findLeftTasks, PendingCreates } from '../../../src/tasks/pendingCreates
 import { TaskStore } from '../../../src/tasks/taskStore';
 import { WanClient } from '../../../src/wan/client';
 import { closeDispatcher } from '../../../src/wan/http';
-import { validateParams, type GenerationParams } from '../../../src/wan/params';
+import type { GenerationParams } from '../../../src/wan/params';
 import { WanTestServer } from '../../server/wanServer';
+import { validParams } from '../assertions';
 import { makeRecord, MemoryStorage } from './helpers';
 
 const KEY = 'sk-pending-creates';
@@ -18,9 +19,7 @@ describe('case 2: closing the window while a create is on its way', () => {
 
   before(async () => {
     server = await WanTestServer.start({ apiKey: KEY });
-    const checked = validateParams({ prompt: 'A lighthouse in a storm', seed: 1 });
-    assert.ok(checked.params);
-    params = checked.params;
+    params = validParams({ prompt: 'A lighthouse in a storm', seed: 1 });
   });
   after(async () => {
     await server.close();

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { WanClient } from '../../../src/wan/client';
 import { closeDispatcher } from '../../../src/wan/http';
-import { validateParams } from '../../../src/wan/params';
 import { failureReason } from '../../../src/wan/task';
 import { TaskPoller } from '../../../src/tasks/taskPoller';
 import type { TaskRecord } from '../../../src/tasks/taskRecord';
 import { TaskStore } from '../../../src/tasks/taskStore';
 import { type Fault, type TaskScript, WanTestServer } from '../../server/wanServer';
+import { validParams } from '../assertions';
 import { makeRecord, MemoryStorage } from './helpers';
 
 const KEY = 'sk-poll-faults';
@@ -34,9 +34,7 @@ describe('polling when the service or the network fails', () => {
     let params = makeRecord('x').params;
     if (!id) {
       server.scriptNextTasks(script);
-      const checked = validateParams({ prompt: 'A long running task', seed: 5 });
-      assert.ok(checked.params);
-      params = checked.params;
+      params = validParams({ prompt: 'A long running task', seed: 5 });
       id = (await client.createTask(params)).taskId;
     }
     server.failNext('query', ...faults);
@@ -107,9 +105,7 @@ describe('polling when the service or the network fails', () => {
 
   it('resumes after the extension host restarts in the middle of a query, and finishes once', async () => {
     server.scriptNextTasks({ pendingMs: 100, runningMs: 300 });
-    const checked = validateParams({ prompt: 'Restarted', seed: 3 });
-    assert.ok(checked.params);
-    const id = (await client.createTask(checked.params)).taskId;
+    const id = (await client.createTask(validParams({ prompt: 'Restarted', seed: 3 }))).taskId;
     server.failNext('query', { hang: true });
     const storage = new MemoryStorage();
     const storeBeforeRestart = new TaskStore(storage);
@@ -135,9 +131,7 @@ describe('polling when the service or the network fails', () => {
 
   it('shows a passing problem on the task while it lasts', async () => {
     server.scriptNextTasks({ pendingMs: 5000 });
-    const checked = validateParams({ prompt: 'Throttled', seed: 1 });
-    assert.ok(checked.params);
-    const id = (await client.createTask(checked.params)).taskId;
+    const id = (await client.createTask(validParams({ prompt: 'Throttled', seed: 1 }))).taskId;
     server.failNext('query', { status: 429, code: 'Throttling', message: 'Requests rate limit exceeded', retryAfter: '100' });
     const store = new TaskStore(new MemoryStorage());
     await store.add(makeRecord(id, { baseUrl: server.baseUrl }));

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RepeatGuard, submissionKey } from '../../../src/tasks/repeatGuard';
-import { validateParams, type GenerationParams } from '../../../src/wan/params';
+import type { GenerationParams } from '../../../src/wan/params';
+import { validParams } from '../assertions';
 import { ManualClock } from './helpers';
 
 function params(prompt: string, seed: number, fields: Record<string, unknown> = {}): GenerationParams {
-  const checked = validateParams({ prompt, seed, ...fields });
-  assert.ok(checked.params);
-  return checked.params;
+  return validParams({ prompt, seed, ...fields });
 }
 
 describe('case 6: the same submission twice in a few seconds (a double-click)', () => {

@@ -6,12 +6,12 @@ import { after, before, describe, it } from 'node:test';
 import { WanClient } from '../../../src/wan/client';
 import { downloadVideo } from '../../../src/wan/download';
 import { closeDispatcher } from '../../../src/wan/http';
-import { validateParams } from '../../../src/wan/params';
 import { TaskLeases } from '../../../src/tasks/taskLeases';
 import { TaskPoller } from '../../../src/tasks/taskPoller';
 import { TaskStore } from '../../../src/tasks/taskStore';
 import { VideoKeeper } from '../../../src/tasks/videoKeeper';
 import { WanTestServer } from '../../server/wanServer';
+import { validParams } from '../assertions';
 import { makeRecord, MemoryStorage } from './helpers';
 
 const KEY = 'sk-two-windows';
@@ -84,8 +84,7 @@ describe('two windows open at once', () => {
     const client = new WanClient({ baseUrl: server.baseUrl, apiKey: KEY });
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) {
-      const { params } = validateParams({ prompt: `Scene ${i}`, seed: i });
-      assert.ok(params);
+      const params = validParams({ prompt: `Scene ${i}`, seed: i });
       const task = await client.createTask(params);
       await new TaskStore(storage).add(makeRecord(task.taskId, { baseUrl: server.baseUrl, params, source: { kind: 'selection', label: `scene ${i}` } }));
       ids.push(task.taskId);
@@ -116,8 +115,7 @@ describe('two windows open at once', () => {
   async function downloadCutOffByClosedWindow(storage: MemoryStorage, folder: string, leaseDir: string) {
     server.defaultScript = { pendingMs: 0, runningMs: 0 };
     const client = new WanClient({ baseUrl: server.baseUrl, apiKey: KEY });
-    const { params } = validateParams({ prompt: 'A closing window', seed: 3 });
-    assert.ok(params);
+    const params = validParams({ prompt: 'A closing window', seed: 3 });
     const task = await client.createTask(params);
     await new TaskStore(storage).add(makeRecord(task.taskId, {
       baseUrl: server.baseUrl, params, status: 'SUCCEEDED', videoUrl: server.videoUrlFor(task.taskId), source: { kind: 'selection', label: 'closing' },

@@ -6,13 +6,13 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { WanClient } from '../../../src/wan/client';
 import { downloadVideo } from '../../../src/wan/download';
 import { closeDispatcher } from '../../../src/wan/http';
-import { validateParams } from '../../../src/wan/params';
 import { TaskLeases } from '../../../src/tasks/taskLeases';
 import { TaskPoller } from '../../../src/tasks/taskPoller';
 import type { TaskRecord } from '../../../src/tasks/taskRecord';
 import { TaskStore } from '../../../src/tasks/taskStore';
 import { sidecarPath, slug, VideoKeeper } from '../../../src/tasks/videoKeeper';
 import { WanTestServer } from '../../server/wanServer';
+import { validParams } from '../assertions';
 import { makeRecord, MemoryStorage } from './helpers';
 
 const KEY = 'sk-keeper-test';
@@ -45,8 +45,7 @@ function pipeline(server: WanTestServer, folder: string, storage = new MemorySto
     timeScale: 0.02,
   });
   const submit = async (prompt: string, label = prompt): Promise<TaskRecord> => {
-    const { params } = validateParams({ prompt, duration: 5, seed: 99 });
-    assert.ok(params);
+    const params = validParams({ prompt, duration: 5, seed: 99 });
     const task = await client.createTask(params);
     const record = makeRecord(task.taskId, { baseUrl: server.baseUrl, params, source: { kind: 'selection', label } });
     await store.add(record);

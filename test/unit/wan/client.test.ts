@@ -7,20 +7,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { WanClient, type RequestLogEntry, type WanClientOptions } from '../../../src/wan/client';
 import { WanError, type WanErrorKind } from '../../../src/wan/errors';
 import { closeDispatcher } from '../../../src/wan/http';
-import { toCreateBody, validateParams, type GenerationParams } from '../../../src/wan/params';
+import { toCreateBody } from '../../../src/wan/params';
 import { failureReason, type TaskStatus, type WanTask } from '../../../src/wan/task';
 import { WanTestServer, type ErrorReply } from '../../server/wanServer';
-import { failure } from '../assertions';
+import { failure, validParams } from '../assertions';
 
 const KEY = 'sk-test-0123456789abcdef';
 
-function paramsFor(input: Parameters<typeof validateParams>[0]): GenerationParams {
-  const result = validateParams(input);
-  assert.ok(result.params, JSON.stringify(result.problems));
-  return result.params;
-}
-
-const PARAMS = paramsFor({ prompt: 'a red fox running through snow' });
+const PARAMS = validParams({ prompt: 'a red fox running through snow' });
 
 
 describe('WanClient against the test server', () => {
@@ -55,7 +49,7 @@ describe('WanClient against the test server', () => {
 
   describe('create', () => {
     test('sends the create body with the key, JSON and async headers, and answers PENDING', async () => {
-      const params = paramsFor({ prompt: 'a fox', negative_prompt: 'blur', seed: 7, resolution: '1080P', ratio: '1:1', duration: 10 });
+      const params = validParams({ prompt: 'a fox', negative_prompt: 'blur', seed: 7, resolution: '1080P', ratio: '1:1', duration: 10 });
       const earlier = server.requestsTo('create').length;
       const task = await client().createTask(params);
       assert.equal(task.status, 'PENDING');
@@ -275,7 +269,7 @@ describe('WanClient against the test server', () => {
 
     test('a 1080P task reports SR as a number', async () => {
       server.scriptNextTasks({ pendingMs: 0, runningMs: 0 });
-      const created = await client().createTask(paramsFor({ prompt: 'p', resolution: '1080P', ratio: '9:16', duration: 12 }));
+      const created = await client().createTask(validParams({ prompt: 'p', resolution: '1080P', ratio: '9:16', duration: 12 }));
       const task = await client().getTask(created.taskId);
       assert.deepEqual(task.usage, { duration: 12, ratio: '9:16', sr: 1080, videoCount: 1 });
     });
