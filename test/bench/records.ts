@@ -1,6 +1,8 @@
 // A user's task history for the benchmark: finished tasks as the extension stores them, the way a few weeks of use
 // leave them (mostly saved videos, some failures, cancellations and expired ones).
 import type { RecordStatus, TaskRecord } from '../../src/tasks/taskRecord';
+import { TaskStore } from '../../src/tasks/taskStore';
+import { MemoryStorage } from '../unit/tasks/helpers';
 
 const PROMPTS = [
   'A paper boat drifting down a rain gutter after a storm, macro lens, soft morning light',
@@ -50,4 +52,13 @@ export function taskHistory(count: number, now: number): TaskRecord[] {
     }
     return record;
   });
+}
+
+/** `count` tasks of {@link taskHistory} as the extension's global state holds them: storage key → stored value. */
+export async function storedTaskHistory(count: number, now: number): Promise<Record<string, unknown>> {
+  const storage = new MemoryStorage();
+  const store = new TaskStore(storage);
+  for (const record of taskHistory(count, now)) await store.add(record);
+  store.dispose();
+  return Object.fromEntries(storage.keys().map((key) => [key, storage.get(key)]));
 }

@@ -8,14 +8,13 @@ import { randomFillSync } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { TaskStore, type KeyValueStorage } from '../../src/tasks/taskStore';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { WanClient } from '../../src/wan/client';
 import { closeDispatcher } from '../../src/wan/http';
 import { validateParams } from '../../src/wan/params';
 import { WanTestServer } from '../server/wanServer';
-import { CHROMIUM_PATH, ensureCodeServer, installVsix, startCodeServer, type RunningCodeServer, CHROMIUM_ARGS } from '../vscode/codeServer';
-import { taskHistory } from './records';
+import { ensureCodeServer, installVsix, launchChromium, startCodeServer, type RunningCodeServer } from '../vscode/codeServer';
+import { storedTaskHistory } from './records';
 import { repoRoot } from './repo';
 
 const WAN_ID = 'wan-video-dev.wan-video';
@@ -111,7 +110,7 @@ export async function runVscodeBench(windows: number, log: (line: string) => voi
     const wanDir = path.join(unpacked, `${WAN_ID}-${packageVersion()}`);
     const results = path.join(work, 'results');
     fs.mkdirSync(results);
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
 
     log(`${windows} windows without Wan Video (the probe alone)…`);
     const withoutWan = await session({ work, name: 'without', vsixes: [probeVsix], browser, results, downloadUrl, wanDir, windows, withWan: false, screenshotDir, log });
@@ -220,18 +219,7 @@ async function session(options: SessionOptions): Promise<{ windows: WindowFigure
 
 /** Puts the tasks into the browser's copy of VS Code's global state, where the workbench keeps extension storage. */
 async function seedTasks(context: BrowserContext, origin: string): Promise<void> {
-  const state: Record<string, unknown> = {};
-  const capture: KeyValueStorage = {
-    get: <T>(key: string) => state[key] as T | undefined,
-    update: (key, value) => {
-      state[key] = value;
-      return Promise.resolve();
-    },
-    keys: () => Object.keys(state),
-  };
-  const store = new TaskStore(capture);
-  for (const record of taskHistory(STORED_TASKS, Date.now())) await store.add(record);
-  store.dispose();
+  const state = await storedTaskHistory(STORED_TASKS, Date.now());
   const page = await context.newPage();
   try {
     await page.goto(`${origin}/healthz`);

@@ -3,9 +3,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { WanTestServer } from '../server/wanServer';
-import { CHROMIUM_PATH, ensureCodeServer, installVsix, requireChromium, startCodeServer, type RunningCodeServer, CHROMIUM_ARGS } from '../vscode/codeServer';
+import { ensureCodeServer, installVsix, launchChromium, requireChromium, startCodeServer, type RunningCodeServer } from '../vscode/codeServer';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const VSIX = path.join(REPO_ROOT, 'wan-video.vsix');
@@ -98,15 +98,8 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
       },
     });
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      // Playwright's own handlers would exit before code-server is stopped; the suite handles signals itself.
-      handleSIGINT: false,
-      handleSIGTERM: false,
-      handleSIGHUP: false,
-    });
+    // The suite handles signals itself (flows.test.ts), stopping code-server first.
+    browser = await launchChromium({ ownSignalHandling: true });
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
     const page = await context.newPage();
     const browserLog = fs.createWriteStream(path.join(outputDir, 'browser-console.log'));

@@ -6,6 +6,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
 
 /** The newest code-server that runs on Node 20. */
 export const CODE_SERVER_VERSION = '4.100.3';
@@ -18,9 +19,9 @@ const MARKER = 'wan-install-complete';
 const RIPGREP_PACKAGE_VERSION = '1.15.11';
 const RIPGREP_RELEASE = 'v13.0.0-10';
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+const CHROMIUM_PATH = '/usr/bin/chromium';
 /** Flags for Debian's Chromium on this closed network (real-vscode.md): no sandbox as root, no background traffic. */
-export const CHROMIUM_ARGS = [
+const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
@@ -81,6 +82,27 @@ function failOnMissing(prerequisites: Prerequisite[], purpose: string): void {
 /** Throws a message naming the Debian package when Chromium is not installed. */
 export function requireChromium(): void {
   failOnMissing([BROWSER_PREREQUISITE], 'Running the extension tests in a browser');
+}
+
+export interface LaunchOptions {
+  /**
+   * The caller stops Chromium and code-server on SIGINT, SIGTERM and SIGHUP itself: Playwright's own handlers, which
+   * would exit the process before code-server is stopped, stay off.
+   */
+  ownSignalHandling?: boolean;
+}
+
+/** Debian's Chromium, headless, with {@link CHROMIUM_ARGS}. */
+export function launchChromium(options: LaunchOptions = {}): Promise<Browser> {
+  const playwrightHandlesSignals = !options.ownSignalHandling;
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    handleSIGINT: playwrightHandlesSignals,
+    handleSIGTERM: playwrightHandlesSignals,
+    handleSIGHUP: playwrightHandlesSignals,
+  });
 }
 
 export interface EnsureOptions {

@@ -5,9 +5,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { format } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { filesContaining } from './secretScan';
-import { CHROMIUM_PATH, CODE_SERVER_VERSION, ensureCodeServer, requireChromium, startCodeServer, VSCODE_VERSION, type RunningCodeServer, CHROMIUM_ARGS } from './codeServer';
+import { CODE_SERVER_VERSION, ensureCodeServer, launchChromium, requireChromium, startCodeServer, VSCODE_VERSION, type RunningCodeServer } from './codeServer';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const suiteIndex = path.join(repoRoot, 'out', 'test', 'suite', 'index');
@@ -63,15 +63,8 @@ async function main(): Promise<number> {
   fs.rmSync(screenshotsDir, { recursive: true, force: true });
   fs.mkdirSync(screenshotsDir, { recursive: true });
   runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wan-test-'));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    // Playwright's own handlers would exit the process before cleanup() has stopped code-server and removed the run folder.
-    handleSIGINT: false,
-    handleSIGTERM: false,
-    handleSIGHUP: false,
-  });
+  // The signal handlers above stop code-server and remove the run folder before the process exits.
+  browser = await launchChromium({ ownSignalHandling: true });
   // The suite uses this as its API key; after each run no file the run wrote may contain it.
   const secret = `sk-secret-${randomBytes(12).toString('hex')}`;
 

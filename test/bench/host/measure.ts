@@ -11,8 +11,9 @@ import * as vscode from 'vscode';
 import type { WanVideoApi } from '../../../src/extension';
 import { PromptDiagnostics } from '../../../src/promptLanguage/diagnostics';
 import { TaskTreeProvider } from '../../../src/taskView/taskTree';
-import { TaskStore, type KeyValueStorage } from '../../../src/tasks/taskStore';
-import { taskHistory } from '../records';
+import { TaskStore } from '../../../src/tasks/taskStore';
+import { MemoryStorage } from '../../unit/tasks/helpers';
+import { storedTaskHistory, taskHistory } from '../records';
 
 const WAN_ID = 'wan-video-dev.wan-video';
 /** After activation, what the extension starts (store, poller, views) has this long to settle before memory is read. */
@@ -66,12 +67,7 @@ async function report(): Promise<object> {
 async function measureActivation(probe: vscode.ExtensionContext): Promise<object> {
   const source = process.env.WAN_BENCH_WAN_DIR;
   if (!source) throw new Error('WAN_BENCH_WAN_DIR is not set.');
-  const state: Record<string, unknown> = {};
-  const capture = new MemoryStorage();
-  const store = new TaskStore(capture);
-  for (const record of taskHistory(STORED_TASKS, Date.now())) await store.add(record);
-  store.dispose();
-  for (const key of capture.keys()) state[key] = capture.get(key);
+  const state = await storedTaskHistory(STORED_TASKS, Date.now());
   const rounds: { loadMs: number; activateMs: number }[] = [];
   for (let i = 0; i < ACTIVATION_ROUNDS; i++) {
     const copy = path.join(probe.extensionPath, `wan-copy-${i}`);
@@ -316,24 +312,6 @@ class MemoryMemento implements vscode.Memento {
 
   setKeysForSync(): void {
     // Nothing syncs here.
-  }
-}
-
-class MemoryStorage implements KeyValueStorage {
-  private readonly data = new Map<string, unknown>();
-
-  get<T>(key: string): T | undefined {
-    return this.data.get(key) as T | undefined;
-  }
-
-  update(key: string, value: unknown): Promise<void> {
-    if (value === undefined) this.data.delete(key);
-    else this.data.set(key, value);
-    return Promise.resolve();
-  }
-
-  keys(): readonly string[] {
-    return [...this.data.keys()];
   }
 }
 
