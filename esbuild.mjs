@@ -1,9 +1,16 @@
-// Bundles the extension. Two entries: what activation loads, and what loads on first use.
+// Bundles the extension: what activation loads (extension.js and core.js), and what loads on first use (net.js,
+// promptParser.js). Every module lands in exactly one file: the ones two bundles need go into core.js, which the others
+// require at run time, so Node's require cache gives one instance of each (one WanError class, one @vscode/l10n).
 import * as esbuild from 'esbuild';
 import { writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+const outdirFlag = process.argv.indexOf('--outdir');
+const outdir = outdirFlag >= 0 ? process.argv[outdirFlag + 1] : 'dist';
+
+const entryPoints = { extension: 'src/extension.ts', net: 'src/bundles/net.ts', promptParser: 'src/bundles/promptParser.ts' };
 
 /** `src/bundles/loader.ts` requires these at run time: keep each a separate file in dist/ instead of inlining it. */
 const keepLazyBundlesSeparate = {
@@ -13,20 +20,80 @@ const keepLazyBundlesSeparate = {
   },
 };
 
-const options = {
-  entryPoints: { extension: 'src/extension.ts', net: 'src/bundles/net.ts', promptParser: 'src/bundles/promptParser.ts' },
+const common = {
   bundle: true,
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  outdir: 'dist',
   external: ['vscode'],
+  logLevel: 'info',
+};
+
+/** The files (absolute paths) that more than one of the entry points reaches. */
+async function filesInTwoBundles() {
+  const { metafile } = await esbuild.build({ ...common, entryPoints, outdir, write: false, metafile: true, logLevel: 'silent', plugins: [keepLazyBundlesSeparate] });
+  const reachedBy = new Map();
+  for (const output of Object.values(metafile.outputs)) {
+    if (!output.entryPoint) continue;
+    const seen = new Set();
+    const visit = (file) => {
+      if (seen.has(file) || !metafile.inputs[file]) return;
+      seen.add(file);
+      for (const imported of metafile.inputs[file].imports) if (!imported.external) visit(imported.path);
+    };
+    visit(output.entryPoint);
+    for (const file of seen) reachedBy.set(file, (reachedBy.get(file) ?? 0) + 1);
+  }
+  return new Set([...reachedBy].filter(([, count]) => count > 1).map(([file]) => path.resolve(file)));
+}
+
+/**
+ * Builds the shared files into core.js (an entry that exposes each one's exports under its path) and, in the other
+ * bundles, replaces each import of a shared file with a require of core.js. What is shared is worked out again at the
+ * start of every build, so watch mode follows new imports.
+ */
+const oneCopyOfTheCore = {
+  name: 'one-copy-of-the-core',
+  setup(build) {
+    let shared = new Set();
+    build.onStart(async () => {
+      shared = await filesInTwoBundles();
+    });
+    build.onResolve({ filter: /^core-entry$/ }, () => ({ path: 'core', namespace: 'core-entry' }));
+    build.onLoad({ filter: /.*/, namespace: 'core-entry' }, () => ({
+      contents: `module.exports = {\n${[...shared].map((file) => `  ${JSON.stringify(key(file))}: require(${JSON.stringify(file)}),`).join('\n')}\n};\n`,
+      resolveDir: process.cwd(),
+      loader: 'js',
+    }));
+    build.onResolve({ filter: /^\.\/core\.js$/, namespace: 'core' }, () => ({ path: './core.js', external: true }));
+    build.onResolve({ filter: /.*/ }, async (args) => {
+      // Inside core.js the shared files import each other directly (what a shared file imports is shared too).
+      if (args.pluginData === oneCopyOfTheCore || args.kind === 'entry-point' || args.namespace !== 'file' || shared.has(args.importer)) return undefined;
+      const resolved = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: oneCopyOfTheCore });
+      if (resolved.errors.length > 0 || !shared.has(resolved.path)) return undefined;
+      return { path: key(resolved.path), namespace: 'core' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'core' }, (args) => ({
+      contents: `module.exports = require('./core.js')[${JSON.stringify(args.path)}];\n`,
+      loader: 'js',
+    }));
+  },
+};
+
+/** A shared file's name in core.js: its path from the project root (the same in every bundle of one build). */
+function key(file) {
+  return path.relative(process.cwd(), file).split(path.sep).join('/');
+}
+
+const options = {
+  ...common,
+  entryPoints: { ...entryPoints, core: 'core-entry' },
+  outdir,
   minify: production,
   sourcemap: !production,
   sourcesContent: false,
   metafile: true,
-  logLevel: 'info',
-  plugins: [keepLazyBundlesSeparate],
+  plugins: [keepLazyBundlesSeparate, oneCopyOfTheCore],
 };
 
 if (watch) {
@@ -34,7 +101,7 @@ if (watch) {
   await context.watch();
 } else {
   const result = await esbuild.build(options);
-  writeFileSync('dist/meta.json', JSON.stringify(result.metafile));
+  writeFileSync(path.join(outdir, 'meta.json'), JSON.stringify(result.metafile));
   for (const [file, output] of Object.entries(result.metafile.outputs)) {
     if (file.endsWith('.js')) console.log(`${file}\t${(output.bytes / 1024).toFixed(1)} KB`);
   }

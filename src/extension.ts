@@ -1,9 +1,8 @@
 // Wires the extension together; each feature lives in its own module and owns its disposables.
-import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 import { ApiKeys } from './vscode/apiKeys';
 import { Generator } from './generate/generator';
-import { closeNet, shareTranslations } from './bundles/loader';
+import { closeNet, configureTranslations } from './bundles/loader';
 import { PromptDiagnostics } from './promptLanguage/diagnostics';
 import { PromptLanguage } from './promptLanguage/promptLanguage';
 import { showError } from './vscode/errorMessages';
@@ -32,7 +31,7 @@ export interface WanVideoApi {
 let pendingCreates: PendingCreates | undefined;
 
 export function activate(context: vscode.ExtensionContext): WanVideoApi {
-  shareTranslations(l10n.config);
+  configureTranslations();
   const own = <T extends vscode.Disposable>(disposable: T): T => {
     context.subscriptions.push(disposable);
     return disposable;

@@ -1,24 +1,20 @@
 // Heavy code loads on first use, never at activation: the network code (undici, ~540 KB) and the
-// prompt-file parser (yaml, ~115 KB). esbuild keeps each as its own file in dist/ (see esbuild.mjs).
+// prompt-file parser (yaml, ~115 KB). esbuild keeps each as its own file in dist/ (see esbuild.mjs); the modules they
+// share with activation come from dist/core.js, which extension.js loads first.
 /* eslint-disable @typescript-eslint/no-require-imports */
+import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 
 let net: typeof import('./net') | undefined;
 let promptParser: typeof import('./promptParser') | undefined;
 
-/**
- * The vscode-free modules translate their messages with @vscode/l10n, and each file in dist/ holds its own copy of it:
- * every copy gets VS Code's translations for this extension (none in English, which is the source text).
- */
-export function shareTranslations(configure: (options: { contents: Record<string, string> }) => void): void {
-  configure({ contents: vscode.l10n.bundle ?? {} });
+/** The vscode-free modules translate their messages with @vscode/l10n: give it VS Code's translations for this extension (none in English, which is the source text). */
+export function configureTranslations(): void {
+  l10n.config({ contents: vscode.l10n.bundle ?? {} });
 }
 
 export function loadNet(): typeof import('./net') {
-  if (!net) {
-    net = require('./net') as typeof import('./net');
-    shareTranslations(net.configureL10n);
-  }
+  net ??= require('./net') as typeof import('./net');
   return net;
 }
 
@@ -28,9 +24,6 @@ export async function closeNet(): Promise<void> {
 }
 
 export function loadPromptParser(): typeof import('./promptParser') {
-  if (!promptParser) {
-    promptParser = require('./promptParser') as typeof import('./promptParser');
-    shareTranslations(promptParser.configureL10n);
-  }
+  promptParser ??= require('./promptParser') as typeof import('./promptParser');
   return promptParser;
 }

@@ -2,4 +2,3 @@
 export { WanClient } from '../wan/client';
 export { downloadVideo } from '../wan/download';
 export { closeDispatcher } from '../wan/http';
-export { config as configureL10n } from '@vscode/l10n';

@@ -54,15 +54,7 @@ function adviceFor(kind: WanErrorKind): string {
   }
 }
 
-/** esbuild puts this module in two bundles (dist/extension.js and dist/net.js): a shared mark lets instanceof work across both copies. */
-const WAN_ERROR = Symbol.for('wan-video.WanError');
-
 export class WanError extends Error {
-  static [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === 'object' && value !== null && WAN_ERROR in value;
-  }
-
-  readonly [WAN_ERROR] = true;
   readonly kind: WanErrorKind;
   readonly status?: number;
   readonly code?: string;

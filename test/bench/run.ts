@@ -83,7 +83,7 @@ function vscodeSections(f: VscodeFigures): Section[] {
   const heap = (list: WindowFigures[]) => median(list.map((w) => w.report.heapUsed));
   const loaded = [...new Set(f.withWan.flatMap((w) => w.report.wan?.loaded ?? []))].sort();
   const tasksSeen = Math.min(...f.withWan.map((w) => w.report.wan?.tasks ?? 0));
-  const activationBundle = f.bundleBytes['dist/extension.js'];
+  const activationBundle = f.bundleBytes['dist/extension.js'] + f.bundleBytes['dist/core.js'];
   const lazy = ['dist/net.js', 'dist/promptParser.js'];
   const alone = f.activationAlone.rounds.map((r) => r.loadMs + r.activateMs);
   const aloneLoad = f.activationAlone.rounds.map((r) => r.loadMs);
@@ -99,8 +99,8 @@ function vscodeSections(f: VscodeFigures): Section[] {
       rows: [
         { figure: '.vsix size', ours: kb(f.vsixBytes), target: '< 1 MB', reference: '—', met: f.vsixBytes < 2 ** 20 },
         {
-          figure: 'bundle loaded at activation',
-          ours: `${kb(activationBundle)} (dist/extension.js)`,
+          figure: 'bundles loaded at activation',
+          ours: `${kb(activationBundle)} (dist/extension.js + dist/core.js)`,
           target: '< 100 KB',
           reference: `left for first use: ${lazy.map((file) => `${path.basename(file)} ${kb(f.bundleBytes[file])}, ${msText(f.lazyLoadMs[file])} to load`).join('; ')}`,
           met: activationBundle < 100 * 1024,
@@ -108,9 +108,9 @@ function vscodeSections(f: VscodeFigures): Section[] {
         {
           figure: `loaded after start-up with ${tasksSeen} tasks stored`,
           ours: loaded.join(', ') || '(nothing)',
-          target: 'extension.js only',
+          target: 'extension.js and core.js only',
           reference: '—',
-          met: loaded.length === 1 && loaded[0].endsWith('extension.js') && tasksSeen > 0,
+          met: loaded.length === 2 && loaded.every((file) => /(extension|core)\.js$/.test(file)) && tasksSeen > 0,
         },
         {
           figure: `activation time as VS Code reports it, at start-up, median of ${wanActivation.length} windows (min–max)`,

@@ -117,7 +117,7 @@ export async function runVscodeBench(windows: number, log: (line: string) => voi
     log(`${windows} windows with Wan Video and ${STORED_TASKS} tasks in its storage…`);
     const withWan = await session({ work, name: 'with', vsixes: [probeVsix, wanVsix], browser, results, downloadUrl, wanDir, windows, withWan: true, screenshotDir, log });
     const installed = path.join(work, 'ext-with', `${WAN_ID}-${packageVersion()}`);
-    const bundleBytes = Object.fromEntries(['dist/extension.js', 'dist/net.js', 'dist/promptParser.js'].map((file) => [file, fs.statSync(path.join(installed, file)).size]));
+    const bundleBytes = Object.fromEntries(['dist/extension.js', 'dist/core.js', 'dist/net.js', 'dist/promptParser.js'].map((file) => [file, fs.statSync(path.join(installed, file)).size]));
     const lazyLoadMs = Object.fromEntries(['dist/net.js', 'dist/promptParser.js'].map((file) => [file, requireTime(path.join(installed, file))]));
     return {
       vsixBytes: fs.statSync(wanVsix).size,
@@ -367,7 +367,9 @@ async function finishedTaskUrl(server: WanTestServer): Promise<string> {
 
 /** How long require() of a bundle takes in a fresh Node process. */
 function requireTime(file: string): number {
-  const script = `const { performance } = require('node:perf_hooks'); const t = performance.now(); require(${JSON.stringify(file)}); console.log(performance.now() - t);`;
+  // dist/core.js is already loaded at first use (activation loads it): only the lazy bundle itself is timed.
+  const core = JSON.stringify(path.join(path.dirname(file), 'core.js'));
+  const script = `const { performance } = require('node:perf_hooks'); require(${core}); const t = performance.now(); require(${JSON.stringify(file)}); console.log(performance.now() - t);`;
   const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`Could not load ${file}: ${result.stderr}`);
   return Number(result.stdout.trim());

@@ -53,7 +53,7 @@ async function report(): Promise<object> {
     external: memory.external,
     wan: wan && {
       tasks: wan.exports.tasks().length,
-      // Which of its bundles are loaded: at start-up only dist/extension.js should be.
+      // Which of its bundles are loaded: at start-up only dist/extension.js and dist/core.js should be.
       loaded: Object.keys(require.cache).filter((file) => file.startsWith(wan.extensionPath)).map((file) => path.relative(wan.extensionPath, file)),
     },
   };

@@ -105,18 +105,3 @@ describe('errorFromHttpResponse', () => {
     assert.equal(textSnippet(`<p>${'a'.repeat(500)}</p>`).length, 160);
   });
 });
-
-describe('WanError across bundles', () => {
-  test('a WanError from the other bundle (its own copy of the class) is still a WanError', () => {
-    // dist/net.js and dist/extension.js each carry a copy of this module; loading it twice makes the same situation.
-    const modulePath = require.resolve('../../../src/wan/errors');
-    const first = require(modulePath) as typeof import('../../../src/wan/errors');
-    delete require.cache[modulePath];
-    const second = require(modulePath) as typeof import('../../../src/wan/errors');
-    assert.notEqual(first.WanError, second.WanError);
-    const fromOtherCopy = new second.WanError({ kind: 'auth', message: 'Invalid API-key provided.' });
-    assert.ok(fromOtherCopy instanceof first.WanError);
-    assert.ok(!(new Error('plain') instanceof first.WanError));
-    assert.ok(!({ kind: 'auth', message: 'looks alike' } instanceof first.WanError));
-  });
-});
