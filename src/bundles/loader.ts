@@ -1,6 +1,6 @@
 // Heavy code loads on first use, never at activation: the network code (undici, ~540 KB) and the
 // prompt-file parser (yaml, ~115 KB). esbuild keeps each as its own file in dist/ (see esbuild.mjs).
-/* eslint-disable @typescript-eslint/no-require-imports */
+/* eslint-disable @typescript-eslint/no-require-imports -- this module's job is to require() the lazy bundles on first use */
 import * as vscode from 'vscode';
 
 let net: typeof import('./net') | undefined;

@@ -110,9 +110,11 @@ describe('WanError across bundles', () => {
   test('a WanError from the other bundle (its own copy of the class) is still a WanError', () => {
     // dist/net.js and dist/extension.js each carry a copy of this module; loading it twice makes the same situation.
     const modulePath = require.resolve('../../../src/wan/errors');
+    /* eslint-disable @typescript-eslint/no-require-imports -- the test needs two separate loads of one module */
     const first = require(modulePath) as typeof import('../../../src/wan/errors');
     delete require.cache[modulePath];
     const second = require(modulePath) as typeof import('../../../src/wan/errors');
+    /* eslint-enable @typescript-eslint/no-require-imports */
     assert.notEqual(first.WanError, second.WanError);
     const fromOtherCopy = new second.WanError({ kind: 'auth', message: 'Invalid API-key provided.' });
     assert.ok(fromOtherCopy instanceof first.WanError);
