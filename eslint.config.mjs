@@ -23,7 +23,7 @@ export default tseslint.config(
   },
   {
     rules: {
-      // A `let` that a closure declared before its one assignment reads (test/sandbox.ts) stays a `let`.
+      // A `let` assigned once but read earlier by a closure (test/sandbox.ts) may stay a `let`.
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
     },
   },
