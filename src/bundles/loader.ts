@@ -1,7 +1,7 @@
 // Heavy code loads on first use, never at activation: the network code (undici, ~540 KB) and the
 // prompt-file parser (yaml, ~115 KB). esbuild keeps each as its own file in dist/ (see esbuild.mjs); the modules they
 // share with activation come from dist/core.js, which extension.js loads first.
-/* eslint-disable @typescript-eslint/no-require-imports */
+/* eslint-disable @typescript-eslint/no-require-imports -- this module's job is to require() the lazy bundles on first use */
 import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
 

@@ -326,7 +326,7 @@ function packageWan(work: string): string {
 async function packageProbe(work: string): Promise<string> {
   const dir = path.join(work, 'probe');
   const host = path.join(repoRoot(), 'test', 'bench', 'host');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- esbuild loads only when the probe is packaged
   const esbuild = require('esbuild') as typeof import('esbuild');
   await esbuild.build({
     entryPoints: { extension: path.join(host, 'probeExtension.ts'), measure: path.join(host, 'measure.ts') },

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 
 // Mocha 12's package entry is ESM; its CommonJS build is lib/mocha.cjs (needs Node ≥ 20.19 for the ESM parts it requires).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- an import would resolve to the ESM entry
 const Mocha: typeof import('mocha') = require('mocha/lib/mocha.cjs');
 
 function testFiles(dir: string): string[] {

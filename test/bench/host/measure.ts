@@ -87,7 +87,7 @@ async function measureActivation(probe: vscode.ExtensionContext): Promise<object
       asAbsolutePath: (relative: string) => path.join(copy, relative),
     };
     const loading = performance.now();
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loading a fresh copy of the bundle is what this times
     const extension = require(path.join(copy, 'dist', 'extension.js')) as typeof import('../../../src/extension');
     const activating = performance.now();
     extension.activate(context as unknown as vscode.ExtensionContext);
@@ -104,7 +104,7 @@ async function measureActivation(probe: vscode.ExtensionContext): Promise<object
     const file = path.join(probe.extensionPath, `empty-copy-${i}.js`);
     fs.writeFileSync(file, 'exports.activate = () => {};\n');
     const started = performance.now();
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loading a file just written is what this times
     (require(file) as { activate(): void }).activate();
     emptyMs.push(performance.now() - started);
   }
@@ -215,7 +215,7 @@ async function measureDownload(): Promise<object> {
   const url = process.env.WAN_BENCH_DOWNLOAD_URL;
   const wan = vscode.extensions.getExtension(WAN_ID);
   if (!url || !wan) throw new Error('No download URL, or no Wan Video extension in this window.');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the installed extension's own dist/net.js, at run time
   const net = require(path.join(wan.extensionPath, 'dist', 'net.js')) as typeof import('../../../src/bundles/net');
   const runs: { bytes: number; ms: number; rssBefore: number; peakGrowth: number; retainedAfterGc: number }[] = [];
   const curlMs: number[] = [];
