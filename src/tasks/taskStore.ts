@@ -77,7 +77,10 @@ export class TaskStore {
    */
   syncFromStorage(): string[] {
     const before = new Map([...this.tasks].map(([id, t]) => [id, t.stamp]));
-    const keep = [...this.unwritten.keys()].filter((id) => !this.isRemoved(id)).map((id) => this.tasks.get(id)).filter((t) => t !== undefined);
+    // Only a removal (its tombstone) takes a task away: a record storage lacks is one whose write is on its way or
+    // failed, or a read behind the writes, and the service made and bills that task.
+    const keep = [...this.tasks.values()].filter(({ record: { taskId } }) => !this.isRemoved(taskId)
+      && (this.unwritten.has(taskId) || this.storage.get(KEY_PREFIX + taskId) === undefined));
     this.tasks.clear();
     this.readAll();
     for (const task of keep) this.tasks.set(task.record.taskId, task);

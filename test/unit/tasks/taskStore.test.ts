@@ -28,6 +28,18 @@ describe('task store', () => {
     assert.equal(later.get('b')!.status, 'SUCCEEDED');
   });
 
+  it('keeps a task that storage does not show (a write that failed, a read behind the writes) until a removal says so', async () => {
+    const storage = new MemoryStorage();
+    const store = new TaskStore(storage);
+    await store.add(makeRecord('billed'));
+    await storage.update('wan.task.billed', undefined); // the storage lost it, or answers from an older snapshot
+    store.syncFromStorage();
+    assert.equal(store.get('billed')?.taskId, 'billed', 'a task the service made is never dropped by a sync');
+    await new TaskStore(storage).remove(['billed']);
+    store.syncFromStorage();
+    assert.equal(store.get('billed'), undefined, 'a removal in another window still wins');
+  });
+
   it('takes in another window\'s changes, additions and removals when it syncs', async () => {
     const storage = new MemoryStorage();
     const windowA = new TaskStore(storage);
