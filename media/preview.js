@@ -1,8 +1,9 @@
-// Runs inside the video preview webview: wires the buttons and reports whether the video can play.
+// Runs inside the video preview webview: wires the buttons, reports whether the video can play, and keeps its place.
 (function () {
   const vscode = acquireVsCodeApi();
   const video = document.getElementById('video');
   const problem = document.getElementById('playback-problem');
+  const taskId = document.body.dataset.taskId;
 
   const report = (event) => vscode.postMessage({
     type: 'videoState',
@@ -23,6 +24,20 @@
   for (const button of document.querySelectorAll('button[data-command]')) {
     button.addEventListener('click', () => vscode.postMessage({ type: 'command', command: button.dataset.command }));
   }
-  vscode.setState({ taskId: document.body.dataset.taskId });
-  vscode.postMessage({ type: 'ready' });
+
+  // VS Code rebuilds this page when its hidden tab is shown again, and after a reload (the serializer reads taskId):
+  // the state keeps where the video was, so it takes up there instead of starting over.
+  const saved = vscode.getState();
+  const save = () => vscode.setState({ taskId, currentTime: video.currentTime, paused: video.paused });
+  for (const event of ['timeupdate', 'seeked', 'play', 'pause']) video.addEventListener(event, save);
+  if (saved && saved.taskId === taskId && saved.currentTime > 0) {
+    vscode.setState(saved);
+    video.addEventListener('loadedmetadata', () => {
+      video.currentTime = saved.currentTime;
+      // Playing again needs no click where the webview allows it; elsewhere the video waits, paused at its place.
+      if (saved.paused === false) video.play().catch(() => undefined);
+    }, { once: true });
+  } else {
+    vscode.setState({ taskId });
+  }
 })();

@@ -5,9 +5,9 @@ import { Generator } from './generate/generator';
 import { closeNet, configureTranslations } from './bundles/loader';
 import { PromptDiagnostics } from './promptLanguage/diagnostics';
 import { PromptLanguage } from './promptLanguage/promptLanguage';
-import { showError } from './vscode/errorMessages';
-import { readDefaults, readEndpoint } from './vscode/settings';
-import { registerTaskCommands } from './taskView/taskCommands';
+import { tagged } from './common/log';
+import { SettingsCheck } from './vscode/settings';
+import { TaskCommands } from './taskView/taskCommands';
 import { TaskTracking } from './taskView/taskTracking';
 import { TaskTreeProvider } from './taskView/taskTree';
 import type { TaskRecord } from './tasks/taskRecord';
@@ -37,50 +37,20 @@ export function activate(context: vscode.ExtensionContext): WanVideoApi {
     return disposable;
   };
   const log = own(vscode.window.createOutputChannel('Wan Video', { log: true }));
-  const store = new TaskStore(context.globalState);
-  own({ dispose: () => store.dispose() });
+  const store = own(new TaskStore(context.globalState));
+  own(new SettingsCheck());
   const keys = own(new ApiKeys(context.secrets));
   const access = new WanAccess(keys, log);
-  const previews = own(new VideoPreviews(context.extensionUri, store, log));
+  const previews = own(new VideoPreviews(context.extensionUri, store, tagged(log, 'preview')));
   const tracking = own(new TaskTracking(store, access, previews, log, context.globalStorageUri));
   pendingCreates = new PendingCreates(context.globalState);
   const generator = new Generator({ store, pending: pendingCreates, poller: tracking.poller, keys, access, log });
+  for (const command of generator.registerCommands()) own(command);
+  own(new TaskCommands({ store, tracking, previews, access, keys, log }));
+  const tree = own(new TaskTreeProvider(store));
   own(new PromptDiagnostics());
   own(new PromptLanguage(store));
 
-  const tree = own(new TaskTreeProvider(store));
-  const view = own(vscode.window.createTreeView('wan.tasks', { treeDataProvider: tree, showCollapseAll: false }));
-  const updateBadge = () => {
-    const active = tracking.activeCount();
-    view.badge = active > 0 ? { value: active, tooltip: vscode.l10n.t('{0} active video tasks', active) } : undefined;
-  };
-  own(store.onDidChange(updateBadge));
-  updateBadge();
-
-  for (const command of [...generator.registerCommands(), ...registerTaskCommands({ store, tracking, previews, access, keys, log })]) own(command);
-
-  const updateKeyContext = async () => {
-    let hasKey = false;
-    try {
-      hasKey = Boolean(await keys.get(readEndpoint()));
-    } catch {
-      // A bad endpoint setting or an unusable keyring: the welcome view offers to set the key.
-    }
-    await vscode.commands.executeCommand('setContext', 'wan.hasApiKey', hasKey);
-  };
-  own(keys.onDidChange(updateKeyContext));
-  own(vscode.workspace.onDidChangeConfiguration((e) => {
-    if (!e.affectsConfiguration('wan')) return;
-    if (e.affectsConfiguration('wan.endpoint') || e.affectsConfiguration('wan.baseUrl')) void updateKeyContext();
-    try {
-      // Say at once when an edited setting breaks a rule, not at the next generate.
-      readEndpoint();
-      readDefaults();
-    } catch (error) {
-      showError(error, { action: vscode.l10n.t('A Wan Video setting is invalid') });
-    }
-  }));
-  void updateKeyContext();
   void tracking.resume();
   void generator.reportUnanswered();
 

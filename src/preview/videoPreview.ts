@@ -1,7 +1,11 @@
 // The video preview: a webview panel per video, restored after a reload by its serializer.
+// The page keeps its place (time, paused) in its webview state: VS Code rebuilds a hidden page when its tab is shown
+// again, and hands the same state to the serializer after a reload, so the video takes up where it was in both cases.
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { Disposable, disposeAll, toDisposable } from '../common/lifecycle';
+import type { Log } from '../common/log';
 import { hasAacAudio } from '../wan/mp4';
 import type { TaskRecord } from '../tasks/taskRecord';
 import type { TaskStore } from '../tasks/taskStore';
@@ -18,19 +22,25 @@ export interface VideoState {
 }
 
 type PageMessage =
-  | { type: 'ready' }
   | ({ type: 'videoState' } & VideoState)
   | { type: 'command'; command: 'regenerate' | 'variation' | 'reveal' | 'copyPrompt' | 'openExternal' };
 
-export class VideoPreviews implements vscode.Disposable {
+/** What the page keeps in its webview state (media/preview.js): the serializer reads the task from it. */
+export interface PageState {
+  taskId: string;
+  currentTime?: number;
+  paused?: boolean;
+}
+
+export class VideoPreviews extends Disposable {
   private readonly panels = new Map<string, vscode.WebviewPanel>();
   private readonly states = new Map<string, VideoState>();
-  private readonly registration: vscode.Disposable;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly store: TaskStore, private readonly log: vscode.LogOutputChannel) {
-    this.registration = vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state: unknown) => {
-        const taskId = state && typeof state === 'object' && 'taskId' in state ? String(state.taskId) : undefined;
+  constructor(private readonly extensionUri: vscode.Uri, private readonly store: TaskStore, private readonly log: Log) {
+    super();
+    this._register(vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, state: Partial<PageState> | undefined) => {
+        const taskId = typeof state?.taskId === 'string' ? state.taskId : undefined;
         const record = taskId ? store.get(taskId) : undefined;
         if (!record || record.download.state !== 'done') {
           panel.dispose(); // the task or its file is gone: nothing to restore
@@ -38,7 +48,10 @@ export class VideoPreviews implements vscode.Disposable {
         }
         await this.attach(panel, record);
       },
-    });
+    }));
+    this._register(toDisposable(() => {
+      for (const panel of this.panels.values()) panel.dispose();
+    }));
   }
 
   /** Opens (or brings forward) the preview of a downloaded task. */
@@ -62,11 +75,6 @@ export class VideoPreviews implements vscode.Disposable {
     return this.panels.has(taskId);
   }
 
-  dispose(): void {
-    this.registration.dispose();
-    for (const panel of this.panels.values()) panel.dispose();
-  }
-
   private async attach(panel: vscode.WebviewPanel, record: TaskRecord): Promise<void> {
     if (record.download.state !== 'done') return;
     const videoPath = record.download.path;
@@ -80,7 +88,7 @@ export class VideoPreviews implements vscode.Disposable {
       panel.onDidDispose(() => {
         this.panels.delete(record.taskId);
         this.states.delete(record.taskId);
-        for (const s of subscriptions) s.dispose();
+        disposeAll(subscriptions);
       }),
     ];
     const aac = await hasAacAudio(videoPath).catch(() => false);
@@ -92,7 +100,7 @@ export class VideoPreviews implements vscode.Disposable {
     if (message.type === 'videoState') {
       const { type: _type, ...state } = message;
       this.states.set(taskId, state);
-      if (state.event === 'error') this.log.warn(`preview of task ${taskId}: the video cannot play (media error ${state.error})`);
+      if (state.event === 'error') this.log.warn(`task ${taskId}: the video cannot play (media error ${state.error})`);
       return;
     }
     if (message.type !== 'command' || !record) return;

@@ -1,33 +1,28 @@
 // Lenses in a prompt file: generate all of it, generate one prompt, and the status of a prompt's latest videos.
 import * as vscode from 'vscode';
 import { loadPromptParser } from '../bundles/loader';
+import { Disposable } from '../common/lifecycle';
 import type { PromptEntry } from '../prompt/promptFile';
-import { formatElapsed, statusLabel } from '../taskView/taskTree';
+import { formatElapsed, statusLabel } from '../tasks/taskLabels';
 import { elapsedOf, isActive, type TaskRecord } from '../tasks/taskRecord';
 import type { TaskStore } from '../tasks/taskStore';
+import { codeLensEnabled, onDidChangeSettings, SETTINGS } from '../vscode/settings';
 import { parseDocument, rangeOf } from './promptDocuments';
 
-export const CODE_LENS_SETTING = 'wan.codeLens.enabled';
-
-export class PromptCodeLenses implements vscode.CodeLensProvider, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
+export class PromptCodeLenses extends Disposable implements vscode.CodeLensProvider {
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
   readonly onDidChangeCodeLenses = this.changed.event;
-  private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly store: TaskStore) {
-    this.subscriptions = [
-      this.changed,
-      store.onDidChange((record) => {
-        if (!record || record.source.kind === 'file') this.changed.fire();
-      }),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(CODE_LENS_SETTING) || e.affectsConfiguration('wan.model')) this.changed.fire();
-      }),
-    ];
+    super();
+    this._register(store.onDidChange((record) => {
+      if (!record || record.source.kind === 'file') this.changed.fire();
+    }));
+    this._register(onDidChangeSettings([SETTINGS.codeLensEnabled, SETTINGS.model], () => this.changed.fire()));
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    if (!vscode.workspace.getConfiguration().get<boolean>(CODE_LENS_SETTING, true)) return [];
+    if (!codeLensEnabled()) return [];
     const parser = loadPromptParser();
     const file = parseDocument(document);
     const lenses: vscode.CodeLens[] = [];
@@ -63,10 +58,6 @@ export class PromptCodeLenses implements vscode.CodeLensProvider, vscode.Disposa
       if (status) lenses.push(status);
     }
     return lenses;
-  }
-
-  dispose(): void {
-    for (const s of this.subscriptions) s.dispose();
   }
 }
 

@@ -1,21 +1,21 @@
 // Problems of .wanprompt files, shown while typing, at the exact line and value.
 import * as vscode from 'vscode';
+import { Disposable } from '../common/lifecycle';
+import { onDidChangeSettings, SETTINGS } from '../vscode/settings';
 import { DIAGNOSTIC_SOURCE, parseDocument, PROMPT_LANGUAGE, rangeOf } from './promptDocuments';
 
-export class PromptDiagnostics implements vscode.Disposable {
-  private readonly collection = vscode.languages.createDiagnosticCollection('wanprompt');
-  private readonly subscriptions: vscode.Disposable[];
+export class PromptDiagnostics extends Disposable {
+  private readonly collection = this._register(vscode.languages.createDiagnosticCollection('wanprompt'));
 
   constructor() {
-    this.subscriptions = [
-      vscode.workspace.onDidOpenTextDocument((document) => this.check(document)),
-      vscode.workspace.onDidChangeTextDocument((event) => this.check(event.document)),
-      vscode.workspace.onDidCloseTextDocument((document) => this.collection.delete(document.uri)),
-      // A file without `model:` follows the setting: its rules change with it.
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('wan.model')) for (const document of vscode.workspace.textDocuments) this.check(document);
-      }),
-    ];
+    super();
+    this._register(vscode.workspace.onDidOpenTextDocument((document) => this.check(document)));
+    this._register(vscode.workspace.onDidChangeTextDocument((event) => this.check(event.document)));
+    this._register(vscode.workspace.onDidCloseTextDocument((document) => this.collection.delete(document.uri)));
+    // A file without `model:` follows the setting: its rules change with it.
+    this._register(onDidChangeSettings([SETTINGS.model], () => {
+      for (const document of vscode.workspace.textDocuments) this.check(document);
+    }));
     for (const document of vscode.workspace.textDocuments) this.check(document);
   }
 
@@ -29,10 +29,5 @@ export class PromptDiagnostics implements vscode.Disposable {
       if (problem.field) diagnostic.code = problem.field;
       return diagnostic;
     }));
-  }
-
-  dispose(): void {
-    for (const s of this.subscriptions) s.dispose();
-    this.collection.dispose();
   }
 }

@@ -2,17 +2,12 @@
 import * as vscode from 'vscode';
 import { loadPromptParser } from '../bundles/loader';
 import type { PromptEntry, PromptFile } from '../prompt/promptFile';
-import { DEFAULT_MODEL } from '../wan/params';
+import { defaultModel } from '../vscode/settings';
 
 export const PROMPT_LANGUAGE = 'wanprompt';
 export const PROMPT_SELECTOR: vscode.DocumentSelector = { language: PROMPT_LANGUAGE };
 /** The source of the problems shown in .wanprompt files. */
 export const DIAGNOSTIC_SOURCE = 'Wan';
-
-/** The model of a file that names none. */
-export function defaultModel(): string {
-  return vscode.workspace.getConfiguration('wan').get<string>('model', DEFAULT_MODEL) || DEFAULT_MODEL;
-}
 
 const parsed = new WeakMap<vscode.TextDocument, { version: number; model: string; file: PromptFile }>();
 

@@ -1,6 +1,7 @@
 // The editing help for .wanprompt files: completion, hover, quick fixes, lenses, outline, folding, and New Prompt File.
 // Registering costs nothing: each provider loads the parser the first time it is asked.
 import * as vscode from 'vscode';
+import { Disposable } from '../common/lifecycle';
 import { examplePromptFile } from '../prompt/example';
 import type { TaskStore } from '../tasks/taskStore';
 import { PromptCodeLenses } from './codeLens';
@@ -10,24 +11,21 @@ import { PromptOutline } from './outline';
 import { PROMPT_LANGUAGE, PROMPT_SELECTOR } from './promptDocuments';
 import { PromptQuickFixes } from './quickFixes';
 
-export class PromptLanguage implements vscode.Disposable {
-  private readonly disposables: vscode.Disposable[];
+export class PromptLanguage extends Disposable {
   private promptFileOpened = false;
 
   constructor(store: TaskStore) {
-    const lenses = new PromptCodeLenses(store);
+    super();
+    const lenses = this._register(new PromptCodeLenses(store));
     const outline = new PromptOutline();
-    this.disposables = [
-      lenses,
-      vscode.languages.registerCompletionItemProvider(PROMPT_SELECTOR, new PromptCompletions(), ':'),
-      vscode.languages.registerHoverProvider(PROMPT_SELECTOR, new PromptHovers()),
-      vscode.languages.registerCodeActionsProvider(PROMPT_SELECTOR, new PromptQuickFixes(), PromptQuickFixes.metadata),
-      vscode.languages.registerCodeLensProvider(PROMPT_SELECTOR, lenses),
-      vscode.languages.registerDocumentSymbolProvider(PROMPT_SELECTOR, outline, { label: vscode.l10n.t('Prompts') }),
-      vscode.languages.registerFoldingRangeProvider(PROMPT_SELECTOR, outline),
-      vscode.commands.registerCommand('wan.newPromptFile', () => newPromptFile()),
-      vscode.workspace.onDidOpenTextDocument((document) => this.markPromptFileOpened(document)),
-    ];
+    this._register(vscode.languages.registerCompletionItemProvider(PROMPT_SELECTOR, new PromptCompletions(), ':'));
+    this._register(vscode.languages.registerHoverProvider(PROMPT_SELECTOR, new PromptHovers()));
+    this._register(vscode.languages.registerCodeActionsProvider(PROMPT_SELECTOR, new PromptQuickFixes(), PromptQuickFixes.metadata));
+    this._register(vscode.languages.registerCodeLensProvider(PROMPT_SELECTOR, lenses));
+    this._register(vscode.languages.registerDocumentSymbolProvider(PROMPT_SELECTOR, outline, { label: vscode.l10n.t('Prompts') }));
+    this._register(vscode.languages.registerFoldingRangeProvider(PROMPT_SELECTOR, outline));
+    this._register(vscode.commands.registerCommand('wan.newPromptFile', () => newPromptFile()));
+    this._register(vscode.workspace.onDidOpenTextDocument((document) => this.markPromptFileOpened(document)));
     for (const document of vscode.workspace.textDocuments) this.markPromptFileOpened(document);
   }
 
@@ -36,10 +34,6 @@ export class PromptLanguage implements vscode.Disposable {
     if (this.promptFileOpened || document.languageId !== PROMPT_LANGUAGE) return;
     this.promptFileOpened = true;
     void vscode.commands.executeCommand('setContext', 'wan.promptFileOpened', true);
-  }
-
-  dispose(): void {
-    for (const d of this.disposables) d.dispose();
   }
 }
 

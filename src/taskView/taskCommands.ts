@@ -1,6 +1,7 @@
 // Commands on tasks from the tree, the palette and the preview: cancel, preview, reveal, remove, keys.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { Disposable } from '../common/lifecycle';
 import { describeEndpoint, type ApiKeys } from '../vscode/apiKeys';
 import { showError } from '../vscode/errorMessages';
 import { readEndpoint } from '../vscode/settings';
@@ -21,29 +22,31 @@ export interface TaskCommandDeps {
   log: vscode.LogOutputChannel;
 }
 
-export function registerTaskCommands(deps: TaskCommandDeps): vscode.Disposable[] {
-  const { store, tracking, previews, keys, log } = deps;
-  const withRecord = (action: (record: TaskRecord) => unknown) => (arg: unknown) => {
-    const record = recordFromArg(store, arg);
-    return record ? action(record) : undefined;
-  };
-  return [
-    vscode.commands.registerCommand('wan.cancelTask', withRecord((record) => cancelTask(deps, record))),
-    vscode.commands.registerCommand('wan.openPreview', async (arg?: unknown) => {
+export class TaskCommands extends Disposable {
+  constructor(deps: TaskCommandDeps) {
+    super();
+    const { store, tracking, previews, keys, log } = deps;
+    const register: typeof vscode.commands.registerCommand = (command, handler) => this._register(vscode.commands.registerCommand(command, handler));
+    const withRecord = (action: (record: TaskRecord) => unknown) => (arg: unknown) => {
+      const record = recordFromArg(store, arg);
+      return record ? action(record) : undefined;
+    };
+    register('wan.cancelTask', withRecord((record) => cancelTask(deps, record)));
+    register('wan.openPreview', async (arg?: unknown) => {
       const record = arg === undefined ? await pickDownloaded(store) : recordFromArg(store, arg);
       if (record) await previews.show(record);
-    }),
-    vscode.commands.registerCommand('wan.downloadVideo', withRecord((record) => tracking.keeper.keep(record.taskId))),
-    vscode.commands.registerCommand('wan.revealVideo', withRecord(revealVideo)),
-    vscode.commands.registerCommand('wan.copyTaskId', withRecord(async (record) => {
+    });
+    register('wan.downloadVideo', withRecord((record) => tracking.keeper.keep(record.taskId)));
+    register('wan.revealVideo', withRecord(revealVideo));
+    register('wan.copyTaskId', withRecord(async (record) => {
       await vscode.env.clipboard.writeText(record.taskId);
       void vscode.window.setStatusBarMessage(vscode.l10n.t('Task ID copied: {0}', record.taskId), 3000);
-    })),
-    vscode.commands.registerCommand('wan.removeTask', withRecord((record) => removeTasks(deps, [record]))),
-    vscode.commands.registerCommand('wan.clearFinished', () => clearFinished(deps)),
-    vscode.commands.registerCommand('wan.refreshTasks', () => tracking.poller.refreshAll()),
+    }));
+    register('wan.removeTask', withRecord((record) => removeTasks(deps, [record])));
+    register('wan.clearFinished', () => clearFinished(deps));
+    register('wan.refreshTasks', () => tracking.poller.refreshAll());
     // A key given as argument (from a script or keybinding) is stored without asking.
-    vscode.commands.registerCommand('wan.setApiKey', async (key?: unknown) => {
+    register('wan.setApiKey', async (key?: unknown) => {
       try {
         const endpoint = readEndpoint();
         const given = typeof key === 'string' && key.trim() ? key.trim() : undefined;
@@ -58,8 +61,8 @@ export function registerTaskCommands(deps: TaskCommandDeps): vscode.Disposable[]
         showError(error, { action: vscode.l10n.t('The API key was not saved') });
         return false;
       }
-    }),
-    vscode.commands.registerCommand('wan.clearApiKey', async () => {
+    });
+    register('wan.clearApiKey', async () => {
       try {
         const endpoint = readEndpoint();
         await keys.delete(endpoint);
@@ -68,9 +71,9 @@ export function registerTaskCommands(deps: TaskCommandDeps): vscode.Disposable[]
       } catch (error) {
         showError(error, { action: vscode.l10n.t('The API key was not removed') });
       }
-    }),
-    vscode.commands.registerCommand('wan.showLog', () => log.show()),
-  ];
+    });
+    register('wan.showLog', () => log.show());
+  }
 }
 
 async function cancelTask(deps: TaskCommandDeps, record: TaskRecord): Promise<boolean> {

@@ -1,5 +1,7 @@
 // Follows every task to its end: one poller, a download at once on success, and word to the user.
 import * as vscode from 'vscode';
+import { Disposable, toDisposable } from '../common/lifecycle';
+import { tagged, type Log } from '../common/log';
 import { showError } from '../vscode/errorMessages';
 import { loadNet } from '../bundles/loader';
 import { openPreviewOnSuccess, outputFolderFor } from '../vscode/settings';
@@ -19,11 +21,10 @@ const DOWNLOAD_LEASE_MS = 2 * 60_000;
 /** How often a window looks at what other windows wrote, while tasks are active. */
 const SYNC_INTERVAL_MS = 5000;
 
-export class TaskTracking implements vscode.Disposable {
+export class TaskTracking extends Disposable {
   readonly poller: TaskPoller;
   readonly keeper: VideoKeeper;
-  private readonly statusBar = vscode.window.createStatusBarItem('wan.activeTasks', vscode.StatusBarAlignment.Left, 50);
-  private readonly subscriptions: vscode.Disposable[] = [];
+  private readonly statusBar = this._register(vscode.window.createStatusBarItem('wan.activeTasks', vscode.StatusBarAlignment.Left, 50));
   /** Batches already reported in this window. */
   private readonly reportedBatches = new Set<string>();
 
@@ -31,12 +32,13 @@ export class TaskTracking implements vscode.Disposable {
     private readonly store: TaskStore,
     access: WanAccess,
     private readonly previews: VideoPreviews,
-    log: vscode.LogOutputChannel,
+    log: Log,
     globalStorage: vscode.Uri,
   ) {
+    super();
     // Several windows share the task list; leases let one of them at a time poll or download each task.
     const leases = new TaskLeases(vscode.Uri.joinPath(globalStorage, 'leases').fsPath);
-    this.poller = new TaskPoller({
+    this.poller = this._register(new TaskPoller({
       store,
       claim: (taskId) => leases.claim(taskId, 'poll', POLL_LEASE_MS),
       queryTask: async (record, signal) => (await access.clientForRecord(record)).getTask(record.taskId, signal),
@@ -46,9 +48,9 @@ export class TaskTracking implements vscode.Disposable {
         return (await client.listTasks(query, signal)).tasks;
       },
       onFinished: (record) => this.onFinished(record),
-      log: (message) => log.info(message),
-    });
-    this.keeper = new VideoKeeper({
+      log: tagged(log, 'poller'),
+    }));
+    this.keeper = this._register(new VideoKeeper({
       store,
       download: (url, target, signal) => loadNet().downloadVideo(url, target, { signal }),
       requery: async (record, signal) => (await access.clientForRecord(record)).getTask(record.taskId, signal),
@@ -57,21 +59,18 @@ export class TaskTracking implements vscode.Disposable {
       onFailed: (record, message) => void this.onDownloadFailed(record, message),
       claim: (taskId) => leases.claim(taskId, 'download', DOWNLOAD_LEASE_MS),
       release: (taskId) => leases.release(taskId, 'download'),
-      log: (message) => log.info(message),
-    });
+      log: tagged(log, 'keeper'),
+    }));
     this.statusBar.name = vscode.l10n.t('Wan Video tasks');
     this.statusBar.command = 'wan.tasks.focus';
     // What another window saves is watched here too, and taken over if that window closes.
     const sync = setInterval(() => {
       if (this.activeCount() > 0) this.keeper.keepChanged(store.syncFromStorage());
     }, SYNC_INTERVAL_MS);
-    this.subscriptions.push(
-      this.statusBar,
-      store.onDidChange(() => this.updateStatusBar()),
-      { dispose: () => clearInterval(sync) },
-      // Coming back to this window: show what the others did meanwhile.
-      vscode.window.onDidChangeWindowState((state) => state.focused && this.keeper.keepChanged(store.syncFromStorage())),
-    );
+    this._register(toDisposable(() => clearInterval(sync)));
+    this._register(store.onDidChange(() => this.updateStatusBar()));
+    // Coming back to this window: show what the others did meanwhile.
+    this._register(vscode.window.onDidChangeWindowState((state) => state.focused && this.keeper.keepChanged(store.syncFromStorage())));
     this.updateStatusBar();
   }
 
@@ -81,14 +80,8 @@ export class TaskTracking implements vscode.Disposable {
     this.keeper.keepAllPending();
   }
 
-  activeCount(): number {
+  private activeCount(): number {
     return this.store.all().filter(isActive).length;
-  }
-
-  dispose(): void {
-    this.poller.dispose();
-    this.keeper.dispose();
-    for (const s of this.subscriptions) s.dispose();
   }
 
   private updateStatusBar(): void {

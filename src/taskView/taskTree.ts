@@ -1,11 +1,16 @@
 // The "Tasks" view: one item per task, its status, and the actions that fit it; a batch's tasks under one item for their file.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { Disposable, toDisposable } from '../common/lifecycle';
+import { formatElapsed, statusLabel } from '../tasks/taskLabels';
 import { elapsedOf, isActive, type RecordStatus, type TaskRecord } from '../tasks/taskRecord';
 import type { TaskStore } from '../tasks/taskStore';
 
 /** Tree elements are task ids, and `batch:<id>` for the tasks submitted together: items are rebuilt from the store, never stale. */
 type TaskId = string;
+
+/** The view's id in package.json. */
+const TASKS_VIEW = 'wan.tasks';
 
 const BATCH_PREFIX = 'batch:';
 
@@ -31,27 +36,6 @@ const ICONS: Record<RecordStatus, [string, string?]> = {
   EXPIRED: ['history'],
 };
 
-export function statusLabel(record: TaskRecord): string {
-  if (record.status === 'SUCCEEDED') {
-    switch (record.download.state) {
-      case 'downloading': return vscode.l10n.t('downloading');
-      case 'failed': return vscode.l10n.t('download failed');
-      default: return vscode.l10n.t('succeeded');
-    }
-  }
-  const labels: Record<RecordStatus, string> = {
-    PENDING: vscode.l10n.t('queued'),
-    RUNNING: vscode.l10n.t('running'),
-    SUSPENDED: vscode.l10n.t('suspended'),
-    SUCCEEDED: vscode.l10n.t('succeeded'),
-    FAILED: vscode.l10n.t('failed'),
-    CANCELED: vscode.l10n.t('cancelled'),
-    UNKNOWN: vscode.l10n.t('unknown to the service'),
-    EXPIRED: vscode.l10n.t('expired'),
-  };
-  return labels[record.status];
-}
-
 /** `task:<status>[:downloaded|:downloadable]`, matched by the menus in package.json. */
 export function contextValueOf(record: TaskRecord): string {
   let value = `task:${record.status.toLowerCase()}`;
@@ -60,18 +44,10 @@ export function contextValueOf(record: TaskRecord): string {
   return value;
 }
 
-export function formatElapsed(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  if (seconds < 60) return vscode.l10n.t('{0}s', seconds);
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return vscode.l10n.t('{0}m {1}s', minutes, String(seconds % 60).padStart(2, '0'));
-  return vscode.l10n.t('{0}h {1}m', Math.floor(minutes / 60), String(minutes % 60).padStart(2, '0'));
-}
-
-export class TaskTreeProvider implements vscode.TreeDataProvider<TaskId>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<TaskId | undefined>();
+export class TaskTreeProvider extends Disposable implements vscode.TreeDataProvider<TaskId> {
+  private readonly changed = this._register(new vscode.EventEmitter<TaskId | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly subscription: vscode.Disposable;
+  private readonly view: vscode.TreeView<TaskId>;
   /** Ticks only while some task is active, to keep elapsed times current. */
   private ticker: NodeJS.Timeout | undefined;
 
@@ -79,22 +55,27 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskId>, vscode
   private shown = new Set<TaskId>();
 
   constructor(private readonly store: TaskStore) {
-    this.subscription = store.onDidChange((record) => {
+    super();
+    this.view = this._register(vscode.window.createTreeView(TASKS_VIEW, { treeDataProvider: this, showCollapseAll: false }));
+    this._register(store.onDidChange((record) => {
       // A task of a batch changes its group's counts too: refresh the group, which refreshes its tasks.
       const element = record && (batchElement(record) ?? record.taskId);
       this.changed.fire(element && this.shown.has(element) ? element : undefined);
-      this.updateTicker();
-    });
-    this.updateTicker();
+      this.updateActive();
+    }));
+    this._register(toDisposable(() => clearInterval(this.ticker)));
+    this.updateActive();
   }
 
-  private updateTicker(): void {
-    const active = this.store.all().filter(isActive);
-    if (active.length > 0 && !this.ticker) {
+  /** The badge counts the active tasks; the ticker runs while there are any. */
+  private updateActive(): void {
+    const active = this.store.all().filter(isActive).length;
+    this.view.badge = active > 0 ? { value: active, tooltip: vscode.l10n.t('{0} active video tasks', active) } : undefined;
+    if (active > 0 && !this.ticker) {
       this.ticker = setInterval(() => {
         for (const record of this.store.all()) if (isActive(record)) this.changed.fire(record.taskId);
       }, 10_000);
-    } else if (active.length === 0 && this.ticker) {
+    } else if (active === 0 && this.ticker) {
       clearInterval(this.ticker);
       this.ticker = undefined;
     }
@@ -145,12 +126,6 @@ export class TaskTreeProvider implements vscode.TreeDataProvider<TaskId>, vscode
     const record = taskId.startsWith(BATCH_PREFIX) ? undefined : this.store.get(taskId);
     if (record) item.tooltip = tooltipOf(record);
     return item;
-  }
-
-  dispose(): void {
-    clearInterval(this.ticker);
-    this.subscription.dispose();
-    this.changed.dispose();
   }
 
   /** Newest first, as the store lists them. */

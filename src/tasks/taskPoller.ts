@@ -3,6 +3,7 @@
 // one list call stands for the single queries of every task on an endpoint that has one, and a budget caps the
 // queries per second of all tasks together.
 import * as l10n from '@vscode/l10n';
+import type { Log } from '../common/log';
 import { WanError } from '../wan/errors';
 import { isTerminal, type WanTask } from '../wan/task';
 import { backoffDelay, estimateRunTime, nextPollDelay, priorEstimate, type RunTimeEstimate, type TaskProgress } from './pollSchedule';
@@ -40,7 +41,7 @@ export interface TaskPollerOptions {
   onFinished(record: TaskRecord): void;
   /** False when another window polls this task now (see taskLeases.ts); absent means always ours. */
   claim?(taskId: string): Promise<boolean>;
-  log?(message: string): void;
+  log?: Log;
   clock?: Clock;
   random?: () => number;
   /** Real milliseconds per millisecond of service time; tests and benchmarks run the real schedule faster. */
@@ -256,7 +257,7 @@ export class TaskPoller {
       if (this.abort.signal.aborted) return;
       // Whatever the reason (no list call, a key that may not list, a failing gateway), the single query may work.
       this.noList.add(endpointKey(sample));
-      this.options.log?.(`${hostOf(sample)} failed a list call (${errorText(error)}); querying tasks one by one`);
+      this.options.log?.warn(`${hostOf(sample)} failed a list call (${errorText(error)}); querying tasks one by one`);
       for (const [record, entry] of asked) this.due.set(record.taskId, entry);
       return;
     }
@@ -283,7 +284,7 @@ export class TaskPoller {
     const record = this.options.store.get(task.taskId);
     if (!record) return;
     const now = this.clock.now();
-    if (record.status !== task.status) this.options.log?.(`task ${record.taskId}: ${record.status} → ${task.status}`);
+    if (record.status !== task.status) this.options.log?.info(`task ${record.taskId}: ${record.status} → ${task.status}`);
     if (isTerminal(task.status)) {
       if (isFinished(record) && record.status === task.status) return this.endedAsBefore(record);
       await this.save(record.taskId, patchFromTask(task, now));
@@ -314,7 +315,7 @@ export class TaskPoller {
     if (record && isActive(record) && pastRetention(record, now)) return this.expire(record, `got no answer (${errorText(error)})`, problemText(error));
     const wanError = error instanceof WanError ? error : undefined;
     const delay = backoffDelay(failures, wanError?.retryAfterMs, wanError?.retryable ?? true);
-    this.options.log?.(`task ${taskId}: query failed (${errorText(error)}); next try in ${Math.round(delay / SECOND)} s`);
+    this.options.log?.warn(`task ${taskId}: query failed (${errorText(error)}); next try in ${Math.round(delay / SECOND)} s`);
     this.schedule(taskId, this.jitter(delay) * this.timeScale, failures);
     await this.save(taskId, { lastError: problemText(error) });
   }
@@ -324,7 +325,7 @@ export class TaskPoller {
     try {
       await this.options.store.update(taskId, patch);
     } catch (error) {
-      this.options.log?.(`task ${taskId}: could not save its state (${errorText(error)})`);
+      this.options.log?.warn(`task ${taskId}: could not save its state (${errorText(error)})`);
       // This write fails too while storage does; it is for the task's tooltip, from memory.
       this.options.store.update(taskId, { lastError: problemText(error) }).catch(() => undefined);
     }
@@ -337,7 +338,7 @@ export class TaskPoller {
 
   /** After the last look at a task older than 24 h found it unfinished, or failed (`problem`, shown on the task). */
   private async expire(record: TaskRecord, found: string, problem?: string): Promise<void> {
-    this.options.log?.(`task ${record.taskId}: older than 24 h and ${found} at the last look; marked expired`);
+    this.options.log?.info(`task ${record.taskId}: older than 24 h and ${found} at the last look; marked expired`);
     await this.save(record.taskId, { status: 'EXPIRED', finishedAt: this.clock.now(), lastError: problem });
   }
 

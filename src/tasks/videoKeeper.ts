@@ -2,6 +2,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as l10n from '@vscode/l10n';
+import type { Log } from '../common/log';
 import { WanError } from '../wan/errors';
 import { toCreateBody } from '../wan/params';
 import type { WanTask } from '../wan/task';
@@ -23,7 +24,7 @@ export interface VideoKeeperOptions {
   release?(taskId: string): Promise<void>;
   /** How often a running download extends its claim, and how soon a download another window holds is asked for again. */
   claimIntervalMs?: number;
-  log?(message: string): void;
+  log?: Log;
   now?(): number;
 }
 
@@ -95,7 +96,7 @@ export class VideoKeeper {
         return;
       }
       claimed = true;
-      if (claim) renew = setInterval(() => claim(taskId).catch((error) => this.options.log?.(`task ${taskId}: the download's lease was not extended: ${errorText(error)}`)), this.claimIntervalMs);
+      if (claim) renew = setInterval(() => claim(taskId).catch((error) => this.options.log?.warn(`task ${taskId}: the download's lease was not extended: ${errorText(error)}`)), this.claimIntervalMs);
       // Another window may have saved it just before this one got the claim.
       store.syncFromStorage();
       record = store.get(taskId);
@@ -106,7 +107,7 @@ export class VideoKeeper {
       record = store.get(taskId) ?? record;
       await writeSidecar(saved.path, record, this.now());
       await store.update(taskId, { download: { state: 'done', path: saved.path, bytes: saved.bytes, at: this.now() } });
-      this.options.log?.(`task ${taskId}: video saved to ${saved.path} (${saved.bytes} bytes)`);
+      this.options.log?.info(`task ${taskId}: video saved to ${saved.path} (${saved.bytes} bytes)`);
       const done = store.get(taskId);
       if (done) this.options.onSaved(done);
     } catch (error) {
@@ -114,7 +115,7 @@ export class VideoKeeper {
       await this.reportFailure(taskId, errorText(error));
     } finally {
       clearInterval(renew);
-      if (claimed) await release?.(taskId).catch((error) => this.options.log?.(`task ${taskId}: the download's lease was not given back: ${errorText(error)}`));
+      if (claimed) await release?.(taskId).catch((error) => this.options.log?.warn(`task ${taskId}: the download's lease was not given back: ${errorText(error)}`));
     }
   }
 
@@ -128,13 +129,13 @@ export class VideoKeeper {
   }
 
   private async reportFailure(taskId: string, message: string): Promise<void> {
-    this.options.log?.(`task ${taskId}: download failed: ${message}`);
+    this.options.log?.warn(`task ${taskId}: download failed: ${message}`);
     // Shown even when it cannot be stored: the record in memory has it.
     // Kept for the retry: a .part left by a full disk is resumed into the same name.
     const previous = this.options.store.get(taskId)?.download;
     const path = previous?.state === 'downloading' || previous?.state === 'failed' ? previous.path : undefined;
     await this.options.store.update(taskId, { download: { state: 'failed', error: message, at: this.now(), path } })
-      .catch((error) => this.options.log?.(`task ${taskId}: the failed download could not be stored: ${errorText(error)}`));
+      .catch((error) => this.options.log?.warn(`task ${taskId}: the failed download could not be stored: ${errorText(error)}`));
     const failed = this.options.store.get(taskId);
     if (failed) this.options.onFailed(failed, message);
   }
@@ -147,7 +148,7 @@ export class VideoKeeper {
       return await this.downloadTo(url, folder, record);
     } catch (error) {
       if (!(error instanceof WanError && error.kind === 'link-expired')) throw error;
-      this.options.log?.(`task ${record.taskId}: the video link was refused; asking the service for a fresh one`);
+      this.options.log?.info(`task ${record.taskId}: the video link was refused; asking the service for a fresh one`);
       return this.downloadTo(await this.refreshLink(record, signal), folder, record);
     }
   }

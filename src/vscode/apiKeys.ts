@@ -1,21 +1,27 @@
 // The API keys, one per endpoint, in VS Code's SecretStorage: never in settings, never logged.
 import * as vscode from 'vscode';
-import type { Endpoint } from './settings';
+import { Disposable } from '../common/lifecycle';
+import { KeyringError } from './errorMessages';
+import { onDidChangeSettings, readEndpoint, SETTINGS, type Endpoint } from './settings';
 
 const ENV_FALLBACK = 'DASHSCOPE_API_KEY';
+const SECRET_PREFIX = 'wan.apiKey.';
+/** True when the endpoint in the settings has a key; the Tasks view's welcome offers to set one while it is false. */
+const HAS_KEY_CONTEXT = 'wan.hasApiKey';
 
-export class KeyringError extends Error {}
-
-export class ApiKeys implements vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
-  private readonly subscription: vscode.Disposable;
+export class ApiKeys extends Disposable {
+  private readonly changed = this._register(new vscode.EventEmitter<void>());
   /** Fires when a key changes here or in another window. */
   readonly onDidChange = this.changed.event;
 
   constructor(private readonly secrets: vscode.SecretStorage) {
-    this.subscription = secrets.onDidChange((e) => {
-      if (e.key.startsWith('wan.apiKey.')) this.changed.fire();
-    });
+    super();
+    this._register(secrets.onDidChange((e) => {
+      if (e.key.startsWith(SECRET_PREFIX)) this.changed.fire();
+    }));
+    this._register(this.onDidChange(() => void this.updateKeyContext()));
+    this._register(onDidChangeSettings([SETTINGS.endpoint, SETTINGS.baseUrl], () => void this.updateKeyContext()));
+    void this.updateKeyContext();
   }
 
   /** The stored key, or for the DashScope endpoints the DASHSCOPE_API_KEY environment variable. */
@@ -50,9 +56,14 @@ export class ApiKeys implements vscode.Disposable {
     return trimmed;
   }
 
-  dispose(): void {
-    this.subscription.dispose();
-    this.changed.dispose();
+  private async updateKeyContext(): Promise<void> {
+    let hasKey = false;
+    try {
+      hasKey = Boolean(await this.get(readEndpoint()));
+    } catch {
+      // A bad endpoint setting or an unusable keyring: the welcome view offers to set the key.
+    }
+    await vscode.commands.executeCommand('setContext', HAS_KEY_CONTEXT, hasKey);
   }
 
   private async guard<T>(action: () => Thenable<T>): Promise<T> {
@@ -70,7 +81,7 @@ export class ApiKeys implements vscode.Disposable {
 
 /** Keys are kept apart per endpoint, and per base URL for custom ones, so a key never reaches another service. */
 function secretName(endpoint: Endpoint): string {
-  return endpoint.id === 'custom' ? `wan.apiKey.custom:${new URL(endpoint.baseUrl).origin}` : `wan.apiKey.${endpoint.id}`;
+  return endpoint.id === 'custom' ? `${SECRET_PREFIX}custom:${new URL(endpoint.baseUrl).origin}` : `${SECRET_PREFIX}${endpoint.id}`;
 }
 
 export function describeEndpoint(endpoint: Endpoint): string {

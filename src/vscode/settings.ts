@@ -1,70 +1,114 @@
-// Reads the `wan.*` settings and checks them with the same rules the client uses.
+// The one reader of the `wan.*` settings: their names, their values checked with the same rules the client uses, and
+// a word to the user as soon as an edit breaks a rule.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { Disposable } from '../common/lifecycle';
 import { checkBaseUrl, ENDPOINT_BASE_URLS, type EndpointId } from '../wan/endpoints';
-import { checkParam, type ParamField } from '../wan/params';
+import { checkParam, DEFAULT_MODEL, type ParamField } from '../wan/params';
 import type { TaskSource } from '../tasks/taskRecord';
+import { SettingsError, showError } from './errorMessages';
 
 export interface Endpoint {
   id: EndpointId;
   baseUrl: string;
 }
 
-export class SettingsError extends Error {
-  constructor(message: string, readonly setting: string) {
-    super(message);
-  }
-}
+const SECTION = 'wan';
+
+/** Every setting the extension reads (package.json declares them). */
+export const SETTINGS = {
+  endpoint: 'wan.endpoint',
+  baseUrl: 'wan.baseUrl',
+  model: 'wan.model',
+  /** The group of the generation defaults below, as the Settings editor opens it. */
+  defaults: 'wan.defaults',
+  resolution: 'wan.defaults.resolution',
+  ratio: 'wan.defaults.ratio',
+  duration: 'wan.defaults.duration',
+  promptExtend: 'wan.defaults.promptExtend',
+  watermark: 'wan.defaults.watermark',
+  negativePrompt: 'wan.defaults.negativePrompt',
+  seed: 'wan.defaults.seed',
+  outputFolder: 'wan.outputFolder',
+  codeLensEnabled: 'wan.codeLens.enabled',
+  openPreviewOnSuccess: 'wan.openPreviewOnSuccess',
+} as const;
+
+export type SettingName = (typeof SETTINGS)[keyof typeof SETTINGS];
+
+/** The Settings editor's filter that shows every setting of the extension. */
+export const ALL_SETTINGS = `${SECTION}.`;
 
 const ENDPOINT_IDS: readonly EndpointId[] = ['apiyi', 'dashscope', 'dashscope-intl', 'custom'];
 
-function config(): vscode.WorkspaceConfiguration {
-  return vscode.workspace.getConfiguration('wan');
+function read<T>(setting: SettingName): T | undefined;
+function read<T>(setting: SettingName, fallback: T): T;
+function read<T>(setting: SettingName, fallback?: T): T | undefined {
+  return vscode.workspace.getConfiguration().get<T>(setting, fallback as T);
+}
+
+/** Calls `listener` after an edit to any of `settings`. */
+export function onDidChangeSettings(settings: readonly SettingName[], listener: () => void): vscode.Disposable {
+  return vscode.workspace.onDidChangeConfiguration((e) => {
+    if (settings.some((setting) => e.affectsConfiguration(setting))) listener();
+  });
 }
 
 /** The endpoint new tasks go to; throws SettingsError naming the setting to fix. */
 export function readEndpoint(): Endpoint {
-  const id = config().get<string>('endpoint', 'apiyi') as EndpointId;
+  const id = read<string>(SETTINGS.endpoint, 'apiyi') as EndpointId;
   if (!ENDPOINT_IDS.includes(id)) {
-    throw new SettingsError(vscode.l10n.t('The setting wan.endpoint is "{0}"; allowed: {1}.', id, ENDPOINT_IDS.join(', ')), 'wan.endpoint');
+    throw new SettingsError(vscode.l10n.t('The setting wan.endpoint is "{0}"; allowed: {1}.', id, ENDPOINT_IDS.join(', ')), SETTINGS.endpoint);
   }
   if (id !== 'custom') return { id, baseUrl: ENDPOINT_BASE_URLS[id] };
-  const raw = config().get<string>('baseUrl', '').trim();
+  const raw = read<string>(SETTINGS.baseUrl, '').trim();
   if (!raw) {
-    throw new SettingsError(vscode.l10n.t('wan.endpoint is "custom" but wan.baseUrl is empty: set the base URL of the service, for example https://example.com/api/v1.'), 'wan.baseUrl');
+    throw new SettingsError(vscode.l10n.t('wan.endpoint is "custom" but wan.baseUrl is empty: set the base URL of the service, for example https://example.com/api/v1.'), SETTINGS.baseUrl);
   }
   const checked = checkBaseUrl(raw);
-  if ('problem' in checked) throw new SettingsError(vscode.l10n.t('{0}: {1}', 'wan.baseUrl', checked.problem), 'wan.baseUrl');
+  if ('problem' in checked) throw new SettingsError(vscode.l10n.t('{0}: {1}', SETTINGS.baseUrl, checked.problem), SETTINGS.baseUrl);
   return { id, baseUrl: checked.url };
 }
 
+/** The setting of each generation default, by its API parameter name. */
+const DEFAULT_SETTINGS: [ParamField, SettingName][] = [
+  ['model', SETTINGS.model],
+  ['resolution', SETTINGS.resolution],
+  ['ratio', SETTINGS.ratio],
+  ['duration', SETTINGS.duration],
+  ['prompt_extend', SETTINGS.promptExtend],
+  ['watermark', SETTINGS.watermark],
+  ['negative_prompt', SETTINGS.negativePrompt],
+  ['seed', SETTINGS.seed],
+];
+
 /** The generation defaults from settings, as API parameter names; every bad value is reported. */
 export function readDefaults(): Partial<Record<ParamField, unknown>> {
-  const c = config();
-  const raw: [ParamField, string, unknown][] = [
-    ['model', 'model', c.get('model')],
-    ['resolution', 'defaults.resolution', c.get('defaults.resolution')],
-    ['ratio', 'defaults.ratio', c.get('defaults.ratio')],
-    ['duration', 'defaults.duration', c.get('defaults.duration')],
-    ['prompt_extend', 'defaults.promptExtend', c.get('defaults.promptExtend')],
-    ['watermark', 'defaults.watermark', c.get('defaults.watermark')],
-    ['negative_prompt', 'defaults.negativePrompt', c.get('defaults.negativePrompt') || undefined],
-    ['seed', 'defaults.seed', c.get('defaults.seed') ?? undefined],
-  ];
   const values: Partial<Record<ParamField, unknown>> = {};
   const problems: { setting: string; message: string }[] = [];
-  for (const [field, setting, value] of raw) {
+  for (const [field, setting] of DEFAULT_SETTINGS) {
+    const value = read<unknown>(setting);
+    // An empty negative prompt and a null seed are the settings' way of saying "none".
     if (value === undefined || value === null || value === '') continue;
     const checked = checkParam(field, value);
-    if ('problem' in checked) problems.push({ setting: `wan.${setting}`, message: vscode.l10n.t('{0}: {1}', `wan.${setting}`, checked.problem) });
+    if ('problem' in checked) problems.push({ setting, message: vscode.l10n.t('{0}: {1}', setting, checked.problem) });
     else values[field] = checked.value;
   }
   if (problems.length > 0) throw new SettingsError(problems.map((p) => p.message).join(' '), problems[0].setting);
   return values;
 }
 
+/** The model of a prompt file that names none. */
+export function defaultModel(): string {
+  return read<string>(SETTINGS.model, DEFAULT_MODEL) || DEFAULT_MODEL;
+}
+
+export function codeLensEnabled(): boolean {
+  return read<boolean>(SETTINGS.codeLensEnabled, true);
+}
+
 export function openPreviewOnSuccess(): boolean {
-  return config().get<boolean>('openPreviewOnSuccess', true);
+  return read<boolean>(SETTINGS.openPreviewOnSuccess, true);
 }
 
 /** Where a task's video goes: wan.outputFolder, else wan-videos/ in the prompt's workspace folder, else extension storage. */
@@ -72,10 +116,26 @@ export function outputFolderFor(source: TaskSource, globalStorage: vscode.Uri): 
   const folder = source.workspaceFolder
     ? vscode.Uri.parse(source.workspaceFolder).fsPath
     : vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  const configured = config().get<string>('outputFolder', '').trim();
+  const configured = read<string>(SETTINGS.outputFolder, '').trim();
   if (configured) {
     if (path.isAbsolute(configured)) return configured;
     return path.join(folder ?? globalStorage.fsPath, configured);
   }
   return folder ? path.join(folder, 'wan-videos') : path.join(globalStorage.fsPath, 'videos');
+}
+
+/** Says at once when an edited setting breaks a rule, not at the next generate. */
+export class SettingsCheck extends Disposable {
+  constructor() {
+    super();
+    this._register(vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration(SECTION)) return;
+      try {
+        readEndpoint();
+        readDefaults();
+      } catch (error) {
+        showError(error, { action: vscode.l10n.t('A Wan Video setting is invalid') });
+      }
+    }));
+  }
 }

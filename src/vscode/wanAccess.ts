@@ -1,6 +1,7 @@
 // Builds Wan clients for the VS Code layer: the right key for each endpoint, each request logged without it.
 import * as vscode from 'vscode';
 import { loadNet } from '../bundles/loader';
+import type { Log } from '../common/log';
 import type { ApiKeys } from './apiKeys';
 import type { Endpoint } from './settings';
 import type { TaskRecord } from '../tasks/taskRecord';
@@ -12,7 +13,7 @@ export function endpointOf(record: TaskRecord): Endpoint {
 }
 
 export class WanAccess {
-  constructor(private readonly keys: ApiKeys, private readonly log: vscode.LogOutputChannel) {}
+  constructor(private readonly keys: ApiKeys, private readonly log: Log) {}
 
   client(endpoint: Endpoint, apiKey: string): WanClient {
     const { WanClient } = loadNet();
@@ -22,7 +23,7 @@ export class WanAccess {
       onRequest: (entry) => {
         const outcome = entry.status ?? entry.error ?? 'no answer';
         const line = `${entry.method} ${entry.path} → ${outcome}${entry.requestId ? ` (request ${entry.requestId})` : ''} in ${Math.round(entry.durationMs)} ms`;
-        if (entry.status !== undefined && entry.status < 400) this.log.info(line);
+        if (entry.status !== undefined && entry.status < 400) this.log.debug(line);
         else this.log.warn(line);
       },
     });

@@ -131,6 +131,15 @@ test('2. a selected sentence, right-click, Generate Video from Selection: the tr
     });
   });
   await workbench.screenshot('2-preview-playing');
+  await step('switch to notes.md and back: the video takes up where it was, not from the start', async () => {
+    const before = (await workbench.videoState()).currentTime;
+    await workbench.openFile('notes.md');
+    await workbench.editorTab(/^a-paper-boat.*\.mp4/).click();
+    await waitUntil('the video to be back at its place', async () => {
+      const state = await workbench.videoState();
+      return state.readyState >= 1 && state.currentTime >= before;
+    });
+  });
 });
 
 test('3. a prompt file: an invalid value is underlined and listed in Problems, and nothing is submitted until it is fixed', { timeout: FLOW_TIMEOUT_MS }, async () => {

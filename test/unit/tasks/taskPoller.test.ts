@@ -249,7 +249,7 @@ describe('task poller', () => {
         throw new WanError({ kind: 'not-found', status: 404, message: 'No such API: GET /tasks' });
       },
       onFinished: () => undefined,
-      log: (line) => logs.push(line),
+      log: { trace: (line) => logs.push(line), debug: (line) => logs.push(line), info: (line) => logs.push(line), warn: (line) => logs.push(line), error: (line) => logs.push(String(line)) },
       clock,
       random: () => 0.5,
     });

@@ -1,0 +1,32 @@
+// What the Tasks view and the prompt file's lenses call a task's status and its time: one wording for both.
+import * as l10n from '@vscode/l10n';
+import type { RecordStatus, TaskRecord } from './taskRecord';
+
+export function statusLabel(record: TaskRecord): string {
+  if (record.status === 'SUCCEEDED') {
+    switch (record.download.state) {
+      case 'downloading': return l10n.t('downloading');
+      case 'failed': return l10n.t('download failed');
+      default: return l10n.t('succeeded');
+    }
+  }
+  const labels: Record<RecordStatus, string> = {
+    PENDING: l10n.t('queued'),
+    RUNNING: l10n.t('running'),
+    SUSPENDED: l10n.t('suspended'),
+    SUCCEEDED: l10n.t('succeeded'),
+    FAILED: l10n.t('failed'),
+    CANCELED: l10n.t('cancelled'),
+    UNKNOWN: l10n.t('unknown to the service'),
+    EXPIRED: l10n.t('expired'),
+  };
+  return labels[record.status];
+}
+
+export function formatElapsed(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 60) return l10n.t('{0}s', seconds);
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return l10n.t('{0}m {1}s', minutes, String(seconds % 60).padStart(2, '0'));
+  return l10n.t('{0}h {1}m', Math.floor(minutes / 60), String(minutes % 60).padStart(2, '0'));
+}
