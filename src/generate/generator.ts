@@ -2,6 +2,7 @@
 import { randomInt } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { tagged } from '../common/log';
 import type { ApiKeys } from '../vscode/apiKeys';
 import { errorText, PromptError, showError } from '../vscode/errorMessages';
 import { loadPromptParser } from '../bundles/loader';
@@ -391,7 +392,7 @@ export class Generator {
         await beforeSend();
         return client.createTask(params);
       };
-      const task = await createWithRetry(() => this.queue.run(send, signal), { log: (message) => this.deps.log.info(message) });
+      const task = await createWithRetry(() => this.queue.run(send, signal), { log: tagged(this.deps.log, 'create') });
       const record = newRecord(task, endpoint, params, source);
       await this.keep(record, logLine(task));
       return record;

@@ -1,5 +1,6 @@
 // Follows every task to its end: one poller, a download at once on success, and word to the user.
 import * as vscode from 'vscode';
+import { tagged } from '../common/log';
 import { showError } from '../vscode/errorMessages';
 import { loadNet } from '../bundles/loader';
 import { openPreviewOnSuccess, outputFolderFor } from '../vscode/settings';
@@ -46,7 +47,7 @@ export class TaskTracking implements vscode.Disposable {
         return (await client.listTasks(query, signal)).tasks;
       },
       onFinished: (record) => this.onFinished(record),
-      log: (message) => log.info(message),
+      log: tagged(log, 'poller'),
     });
     this.keeper = new VideoKeeper({
       store,
@@ -57,7 +58,7 @@ export class TaskTracking implements vscode.Disposable {
       onFailed: (record, message) => void this.onDownloadFailed(record, message),
       claim: (taskId) => leases.claim(taskId, 'download', DOWNLOAD_LEASE_MS),
       release: (taskId) => leases.release(taskId, 'download'),
-      log: (message) => log.info(message),
+      log: tagged(log, 'download'),
     });
     this.statusBar.name = vscode.l10n.t('Wan Video tasks');
     this.statusBar.command = 'wan.tasks.focus';

@@ -1,4 +1,5 @@
 // Creating a task costs money, so a create is repeated only when it surely started nothing.
+import { silentLog, type Log } from '../common/log';
 import { WanError } from '../wan/errors';
 import type { WanTask } from '../wan/task';
 
@@ -6,7 +7,7 @@ export interface CreateRetryOptions {
   /** Tries in all, the first included. */
   attempts?: number;
   sleep?: (ms: number) => Promise<void>;
-  log?: (message: string) => void;
+  log?: Log;
 }
 
 /**
@@ -16,6 +17,7 @@ export interface CreateRetryOptions {
  */
 export async function createWithRetry(create: () => Promise<WanTask>, options: CreateRetryOptions = {}): Promise<WanTask> {
   const attempts = options.attempts ?? 3;
+  const log = options.log ?? silentLog;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   for (let attempt = 1; ; attempt++) {
     try {
@@ -24,7 +26,7 @@ export async function createWithRetry(create: () => Promise<WanTask>, options: C
       const canRetry = error instanceof WanError && error.retryable && !error.requestMayHaveBeenSent && attempt < attempts;
       if (!canRetry) throw error;
       const delay = Math.max(error.retryAfterMs ?? 0, 1000 * 2 ** (attempt - 1));
-      options.log?.(`create: ${error.message}; trying again in ${delay} ms (attempt ${attempt + 1} of ${attempts})`);
+      log.warn(`${error.message}; trying again in ${delay} ms (attempt ${attempt + 1} of ${attempts})`);
       await sleep(delay);
     }
   }
