@@ -1,5 +1,6 @@
 // The API keys, one per endpoint, in VS Code's SecretStorage: never in settings, never logged.
 import * as vscode from 'vscode';
+import { errorMessage } from '../common/text';
 import type { Endpoint } from './settings';
 
 const ENV_FALLBACK = 'DASHSCOPE_API_KEY';
@@ -59,7 +60,7 @@ export class ApiKeys implements vscode.Disposable {
     try {
       return await action();
     } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
+      const detail = errorMessage(error);
       throw new KeyringError(vscode.l10n.t(
         'VS Code could not use the system keyring to keep the API key ({0}). On Linux, install and unlock a keyring such as gnome-keyring, or start VS Code with --password-store=basic (see "Troubleshooting" in the README).',
         detail,
