@@ -45,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): WanVideoApi {
   const previews = own(new VideoPreviews(context.extensionUri, store, log));
   const tracking = own(new TaskTracking(store, access, previews, log, context.globalStorageUri));
   pendingCreates = new PendingCreates(context.globalState);
-  const generator = new Generator({ store, pending: pendingCreates, poller: tracking.poller, keys, access, log });
+  const generator = own(new Generator({ store, pending: pendingCreates, poller: tracking.poller, keys, access, log }));
   own(new PromptDiagnostics());
   own(new PromptLanguage(store));
 
@@ -58,7 +58,7 @@ export function activate(context: vscode.ExtensionContext): WanVideoApi {
   own(store.onDidChange(updateBadge));
   updateBadge();
 
-  for (const command of [...generator.registerCommands(), ...registerTaskCommands({ store, tracking, previews, access, keys, log })]) own(command);
+  for (const command of registerTaskCommands({ store, tracking, previews, access, keys, log })) own(command);
 
   const updateKeyContext = async () => {
     let hasKey = false;
