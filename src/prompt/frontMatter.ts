@@ -1,6 +1,7 @@
 // Reads a front matter (the YAML between two --- lines) into fields with their places in the text; checks nothing.
 import * as l10n from '@vscode/l10n';
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { clamp } from '../common/math';
 import type { FrontMatter, FrontMatterField, PromptFileProblem } from './promptFileTypes';
 import type { Line, Section } from './promptSections';
 
@@ -41,7 +42,7 @@ export function readFrontMatter(text: string, lines: Line[], block: NonNullable<
   const last = Math.max(1, source.trimEnd().length);
   for (const error of doc.errors) {
     const start = Math.min(error.pos[0], last - 1);
-    const end = Math.min(Math.max(error.pos[1], start + 1), last);
+    const end = clamp(error.pos[1], start + 1, last);
     problems.push({ message: l10n.t('The front matter is not valid YAML: {0}', firstLine(error.message)), start: bodyStart + start, end: bodyStart + end, severity: 'error' });
   }
   if (doc.errors.length > 0 || doc.contents === null) return frontMatter;

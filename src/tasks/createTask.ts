@@ -3,6 +3,8 @@ import { silentLog, type Log } from '../common/log';
 import { WanError } from '../wan/errors';
 import type { WanTask } from '../wan/task';
 
+const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 export interface CreateRetryOptions {
   /** Tries in all, the first included. */
   attempts?: number;
@@ -18,7 +20,7 @@ export interface CreateRetryOptions {
 export async function createWithRetry(create: () => Promise<WanTask>, options: CreateRetryOptions = {}): Promise<WanTask> {
   const attempts = options.attempts ?? 3;
   const log = options.log ?? silentLog;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? wait;
   for (let attempt = 1; ; attempt++) {
     try {
       return await create();
@@ -53,7 +55,7 @@ export interface SaveRetryOptions {
  */
 export async function keepCreated(steps: CreatedTaskSteps, options: SaveRetryOptions = {}): Promise<unknown> {
   const attempts = options.attempts ?? 3;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? wait;
   steps.log();
   const save = () => {
     try {
