@@ -2,7 +2,7 @@
 import * as l10n from '@vscode/l10n';
 import { allowedDurations, describeDurations, MODEL_IDS, modelSummary, rulesFor, SHOT_TYPES, T2V_MODELS } from '../wan/models';
 import { LIMITS, RATIOS, RESOLUTIONS, takesField } from '../wan/params';
-import { MAX_VARIANTS, PROMPT_FILE_KEYS, type PromptFileKey } from './promptFile';
+import { MAX_VARIANTS, PROMPT_FILE_KEYS, type PromptFileKey } from './promptFileTypes';
 
 export interface KeyDoc {
   key: PromptFileKey;

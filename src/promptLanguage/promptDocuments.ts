@@ -1,6 +1,7 @@
 // Every language feature reads a .wanprompt document through here: parsed once per version, under the wan.model setting.
 import * as vscode from 'vscode';
 import { loadPromptParser } from '../bundles/loader';
+import { shortened } from '../common/text';
 import type { PromptEntry, PromptFile } from '../prompt/promptFile';
 import { defaultModel } from '../vscode/settings';
 
@@ -28,7 +29,5 @@ export function rangeOf(document: vscode.TextDocument, start: number, end: numbe
 /** What the outline, the lenses and the tree call a prompt: its title, else its first words. */
 export function promptName(entry: PromptEntry): string {
   if (entry.title) return entry.title;
-  const flat = entry.prompt.replace(/\s+/g, ' ').trim();
-  if (!flat) return vscode.l10n.t('(empty prompt)');
-  return flat.length > 40 ? `${flat.slice(0, 39)}…` : flat;
+  return shortened(entry.prompt, 40) || vscode.l10n.t('(empty prompt)');
 }

@@ -59,7 +59,7 @@ export class TaskTracking extends Disposable {
       onFailed: (record, message) => void this.onDownloadFailed(record, message),
       claim: (taskId) => leases.claim(taskId, 'download', DOWNLOAD_LEASE_MS),
       release: (taskId) => leases.release(taskId, 'download'),
-      log: tagged(log, 'keeper'),
+      log: tagged(log, 'download'),
     }));
     this.statusBar.name = vscode.l10n.t('Wan Video tasks');
     this.statusBar.command = 'wan.tasks.focus';

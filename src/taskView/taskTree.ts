@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable, toDisposable } from '../common/lifecycle';
 import { formatElapsed, statusLabel } from '../tasks/taskLabels';
+import { shortened } from '../common/text';
 import { elapsedOf, isActive, type RecordStatus, type TaskRecord } from '../tasks/taskRecord';
 import type { TaskStore } from '../tasks/taskStore';
 
@@ -105,7 +106,7 @@ export class TaskTreeProvider extends Disposable implements vscode.TreeDataProvi
     if (!record) return new vscode.TreeItem(taskId);
     // A prompt of a prompt file goes by its title; its variations by their seeds.
     const title = record.source.promptTitle;
-    const item = new vscode.TreeItem(title ? vscode.l10n.t('{0} · seed {1}', title, record.params.seed ?? '?') : firstLine(record.params.prompt));
+    const item = new vscode.TreeItem(title ? vscode.l10n.t('{0} · seed {1}', title, record.params.seed ?? '?') : shortened(record.params.prompt, 60));
     item.id = taskId;
     const { resolution, ratio, duration } = record.params;
     item.description = `${statusLabel(record)} · ${formatElapsed(elapsedOf(record, Date.now()))} · ${resolution} · ${ratio} · ${vscode.l10n.t('{0}s', duration)}`;
@@ -192,9 +193,4 @@ function tooltipOf(record: TaskRecord): vscode.MarkdownString {
  */
 function appendPlainText(md: vscode.MarkdownString, text: string): void {
   md.appendMarkdown(new vscode.MarkdownString().appendText(text).value.replace(/</g, '&lt;'));
-}
-
-function firstLine(prompt: string): string {
-  const flat = prompt.replace(/\s+/g, ' ').trim();
-  return flat.length > 60 ? `${flat.slice(0, 59)}…` : flat;
 }

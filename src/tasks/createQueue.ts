@@ -2,7 +2,7 @@
 // and submits batches that can be cancelled: what was not sent is never sent.
 import { setMaxListeners } from 'node:events';
 import * as l10n from '@vscode/l10n';
-import { systemClock, type Clock } from './taskPoller';
+import { systemClock, type Clock } from '../common/clock';
 
 /** The create was never sent: the batch was cancelled (or the queue closed) while it waited for its turn. */
 export class NotSubmittedError extends Error {

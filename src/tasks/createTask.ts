@@ -1,12 +1,15 @@
 // Creating a task costs money, so a create is repeated only when it surely started nothing.
+import { silentLog, type Log } from '../common/log';
 import { WanError } from '../wan/errors';
 import type { WanTask } from '../wan/task';
+
+const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export interface CreateRetryOptions {
   /** Tries in all, the first included. */
   attempts?: number;
   sleep?: (ms: number) => Promise<void>;
-  log?: (message: string) => void;
+  log?: Log;
 }
 
 /**
@@ -16,7 +19,8 @@ export interface CreateRetryOptions {
  */
 export async function createWithRetry(create: () => Promise<WanTask>, options: CreateRetryOptions = {}): Promise<WanTask> {
   const attempts = options.attempts ?? 3;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const log = options.log ?? silentLog;
+  const sleep = options.sleep ?? wait;
   for (let attempt = 1; ; attempt++) {
     try {
       return await create();
@@ -24,7 +28,7 @@ export async function createWithRetry(create: () => Promise<WanTask>, options: C
       const canRetry = error instanceof WanError && error.retryable && !error.requestMayHaveBeenSent && attempt < attempts;
       if (!canRetry) throw error;
       const delay = Math.max(error.retryAfterMs ?? 0, 1000 * 2 ** (attempt - 1));
-      options.log?.(`create: ${error.message}; trying again in ${delay} ms (attempt ${attempt + 1} of ${attempts})`);
+      log.warn(`${error.message}; trying again in ${delay} ms (attempt ${attempt + 1} of ${attempts})`);
       await sleep(delay);
     }
   }
@@ -51,7 +55,7 @@ export interface SaveRetryOptions {
  */
 export async function keepCreated(steps: CreatedTaskSteps, options: SaveRetryOptions = {}): Promise<unknown> {
   const attempts = options.attempts ?? 3;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? wait;
   steps.log();
   const save = () => {
     try {

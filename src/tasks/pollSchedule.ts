@@ -1,6 +1,7 @@
 // When to ask about a task next: aimed at when it will most likely end, from what the service said (queued or
 // running, and since when) and how long this user's earlier tasks of the same size ran. All times are service time.
-import type { RecordStatus } from './taskRecord';
+import { clamp } from '../common/math';
+import { endpointKey, isActive, type RecordStatus, type TaskRecord } from './taskRecord';
 
 const SECOND = 1000;
 
@@ -41,6 +42,23 @@ export function estimateRunTime(pastRunMs: readonly number[], prior: RunTimeEsti
   return { medianMs: Math.exp(mu), spread: Math.sqrt(variance) };
 }
 
+/** Finished tasks of the same size whose running times make the estimate. */
+const HISTORY_SIZE = 20;
+
+/** The estimate for clips of `size` and model, from the latest succeeded ones among `records` (newest first). */
+export function estimateFromHistory(records: readonly TaskRecord[], size: ClipSize & { model: string }, timeScale = 1): RunTimeEstimate {
+  const { model, resolution, duration } = size;
+  const past: number[] = [];
+  for (const other of records) {
+    if (past.length >= HISTORY_SIZE) break;
+    const p = other.params;
+    if (other.status !== 'SUCCEEDED' || p.model !== model || p.resolution !== resolution || p.duration !== duration) continue;
+    // Both times come from the service's clock, so their difference does not depend on the local one.
+    if (other.scheduledTime !== undefined && other.endTime !== undefined) past.push((other.endTime - other.scheduledTime) / timeScale);
+  }
+  return estimateRunTime(past, priorEstimate({ resolution, duration }));
+}
+
 /** Where a task stands. */
 export interface TaskProgress {
   status: RecordStatus;
@@ -48,6 +66,34 @@ export interface TaskProgress {
   runningMs?: number;
   /** Unfinished tasks on the same account created before this one: while queued, it waits for them. */
   tasksAhead?: number;
+}
+
+/**
+ * Where `record` stands among `records` (the whole task list) at `now`, local time; `timeScale` is real ms per ms of
+ * service time.
+ */
+export function taskProgress(record: TaskRecord, records: readonly TaskRecord[], now: number, timeScale = 1): TaskProgress {
+  if (record.status !== 'RUNNING') return { status: record.status, tasksAhead: tasksAhead(record, records) };
+  return { status: record.status, runningMs: Math.max(0, now - runStart(record, now)) / timeScale };
+}
+
+function tasksAhead(record: TaskRecord, records: readonly TaskRecord[]): number {
+  const endpoint = endpointKey(record);
+  let ahead = 0;
+  for (const other of records) {
+    if (other.createdAt < record.createdAt && isActive(other) && endpointKey(other) === endpoint) ahead++;
+  }
+  return ahead;
+}
+
+/**
+ * When the task started running, on the local clock: its queue time on the service's clock added to when the
+ * create call answered here; else when it was first seen running.
+ */
+function runStart(record: TaskRecord, now: number): number {
+  const seen = record.runningSeenAt ?? now;
+  if (record.scheduledTime === undefined || record.submitTime === undefined) return seen;
+  return Math.min(seen, record.createdAt + Math.max(0, record.scheduledTime - record.submitTime));
 }
 
 /** The gap between queries at the median run time is the spread (in ms) divided by this. */
@@ -103,8 +149,4 @@ function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-function clamp(value: number, min: number, max: number): number {
-  return Math.min(max, Math.max(min, value));
 }

@@ -1,7 +1,7 @@
 // A double-click must not bill two tasks: the same submission, made again while the first is on its way or a few
 // seconds after its task was created, is held back unless the user asks for another.
 import type { GenerationParams } from '../wan/params';
-import { systemClock, type Clock } from './taskPoller';
+import { systemClock, type Clock } from '../common/clock';
 
 export interface RepeatGuardOptions {
   /** How long after its task was created a submission counts as a repeat (default 5 s). */

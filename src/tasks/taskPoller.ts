@@ -3,24 +3,14 @@
 // one list call stands for the single queries of every task on an endpoint that has one, and a budget caps the
 // queries per second of all tasks together.
 import * as l10n from '@vscode/l10n';
-import type { Log } from '../common/log';
 import { WanError } from '../wan/errors';
 import { isTerminal, type WanTask } from '../wan/task';
-import { backoffDelay, estimateRunTime, nextPollDelay, priorEstimate, type RunTimeEstimate, type TaskProgress } from './pollSchedule';
-import { isActive, isFinished, SERVICE_RETENTION_MS, type TaskRecord } from './taskRecord';
+import { systemClock, type Clock } from '../common/clock';
+import { silentLog, type Log } from '../common/log';
+import { errorMessage } from '../common/text';
+import { backoffDelay, estimateFromHistory, nextPollDelay, taskProgress, type RunTimeEstimate } from './pollSchedule';
+import { endpointKey, isActive, isFinished, patchFromTask, progressPatch, SERVICE_RETENTION_MS, type TaskRecord } from './taskRecord';
 import type { TaskStore } from './taskStore';
-
-export interface Clock {
-  now(): number;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
 
 /** The tasks a list call asks for: created within [startTime, endTime] (epoch ms), newest first, one page. */
 export interface ListWindow {
@@ -57,8 +47,6 @@ const CLAIM_RETRY_MS = 30 * SECOND;
 const LIST_PAGE_SIZE = 100;
 /** Widens a list call's window on both sides: the local clock and the service's may disagree. */
 const LIST_CLOCK_MARGIN_MS = 10 * 60 * SECOND;
-/** Finished tasks of the same size whose running times make the estimate. */
-const HISTORY_SIZE = 20;
 
 /** A query's place in the budget: when it was sent (or, until then, when it was decided). */
 interface Slot {
@@ -80,6 +68,7 @@ export class TaskPoller {
   private readonly inFlight = new Set<string>();
   private readonly abort = new AbortController();
   private readonly clock: Clock;
+  private readonly log: Log;
   private readonly random: () => number;
   private readonly timeScale: number;
   private readonly maxConcurrent: number;
@@ -95,6 +84,7 @@ export class TaskPoller {
 
   constructor(private readonly options: TaskPollerOptions) {
     this.clock = options.clock ?? systemClock;
+    this.log = options.log ?? silentLog;
     this.random = options.random ?? Math.random;
     this.timeScale = options.timeScale ?? 1;
     this.maxConcurrent = options.maxConcurrent ?? 4;
@@ -257,7 +247,7 @@ export class TaskPoller {
       if (this.abort.signal.aborted) return;
       // Whatever the reason (no list call, a key that may not list, a failing gateway), the single query may work.
       this.noList.add(endpointKey(sample));
-      this.options.log?.warn(`${hostOf(sample)} failed a list call (${errorText(error)}); querying tasks one by one`);
+      this.log.warn(`${hostOf(sample)} failed a list call (${errorMessage(error)}); querying tasks one by one`);
       for (const [record, entry] of asked) this.due.set(record.taskId, entry);
       return;
     }
@@ -284,7 +274,7 @@ export class TaskPoller {
     const record = this.options.store.get(task.taskId);
     if (!record) return;
     const now = this.clock.now();
-    if (record.status !== task.status) this.options.log?.info(`task ${record.taskId}: ${record.status} → ${task.status}`);
+    if (record.status !== task.status) this.log.info(`task ${record.taskId}: ${record.status} → ${task.status}`);
     if (isTerminal(task.status)) {
       if (isFinished(record) && record.status === task.status) return this.endedAsBefore(record);
       await this.save(record.taskId, patchFromTask(task, now));
@@ -297,7 +287,7 @@ export class TaskPoller {
     if (patch) await this.save(record.taskId, patch);
     const updated = this.options.store.get(record.taskId);
     if (!updated) return;
-    const delay = nextPollDelay(this.progressOf(updated, now), this.estimateFor(updated));
+    const delay = nextPollDelay(taskProgress(updated, this.options.store.all(), now, this.timeScale), this.estimateFor(updated));
     this.schedule(record.taskId, this.jitter(delay) * this.timeScale, 0);
   }
 
@@ -312,10 +302,10 @@ export class TaskPoller {
       return;
     }
     // The last look found nothing: the service keeps a task 24 h, so it is gone or out of reach.
-    if (record && isActive(record) && pastRetention(record, now)) return this.expire(record, `got no answer (${errorText(error)})`, problemText(error));
+    if (record && isActive(record) && pastRetention(record, now)) return this.expire(record, `got no answer (${errorMessage(error)})`, problemText(error));
     const wanError = error instanceof WanError ? error : undefined;
     const delay = backoffDelay(failures, wanError?.retryAfterMs, wanError?.retryable ?? true);
-    this.options.log?.warn(`task ${taskId}: query failed (${errorText(error)}); next try in ${Math.round(delay / SECOND)} s`);
+    this.log.warn(`task ${taskId}: query failed (${errorMessage(error)}); next try in ${Math.round(delay / SECOND)} s`);
     this.schedule(taskId, this.jitter(delay) * this.timeScale, failures);
     await this.save(taskId, { lastError: problemText(error) });
   }
@@ -325,7 +315,7 @@ export class TaskPoller {
     try {
       await this.options.store.update(taskId, patch);
     } catch (error) {
-      this.options.log?.warn(`task ${taskId}: could not save its state (${errorText(error)})`);
+      this.log.error(`task ${taskId}: could not save its state (${errorMessage(error)})`);
       // This write fails too while storage does; it is for the task's tooltip, from memory.
       this.options.store.update(taskId, { lastError: problemText(error) }).catch(() => undefined);
     }
@@ -338,39 +328,17 @@ export class TaskPoller {
 
   /** After the last look at a task older than 24 h found it unfinished, or failed (`problem`, shown on the task). */
   private async expire(record: TaskRecord, found: string, problem?: string): Promise<void> {
-    this.options.log?.info(`task ${record.taskId}: older than 24 h and ${found} at the last look; marked expired`);
+    this.log.info(`task ${record.taskId}: older than 24 h and ${found} at the last look; marked expired`);
     await this.save(record.taskId, { status: 'EXPIRED', finishedAt: this.clock.now(), lastError: problem });
   }
 
-  private progressOf(record: TaskRecord, now: number): TaskProgress {
-    if (record.status !== 'RUNNING') return { status: record.status, tasksAhead: this.tasksAhead(record) };
-    return { status: record.status, runningMs: Math.max(0, now - runStart(record, now)) / this.timeScale };
-  }
-
-  private tasksAhead(record: TaskRecord): number {
-    const endpoint = endpointKey(record);
-    let ahead = 0;
-    for (const other of this.options.store.all()) {
-      if (other.createdAt < record.createdAt && isActive(other) && endpointKey(other) === endpoint) ahead++;
-    }
-    return ahead;
-  }
-
-  /** From this user's latest finished tasks of the same model and size. */
+  /** From this user's latest finished tasks of the same model and size; kept until a task ends. */
   private estimateFor(record: TaskRecord): RunTimeEstimate {
     const { model, resolution, duration } = record.params;
     const key = `${model} ${resolution} ${duration}`;
     let estimate = this.estimates.get(key);
     if (!estimate) {
-      const past: number[] = [];
-      for (const other of this.options.store.all()) {
-        if (past.length >= HISTORY_SIZE) break;
-        const p = other.params;
-        if (other.status !== 'SUCCEEDED' || p.model !== model || p.resolution !== resolution || p.duration !== duration) continue;
-        // Both times come from the service's clock, so their difference does not depend on the local one.
-        if (other.scheduledTime !== undefined && other.endTime !== undefined) past.push((other.endTime - other.scheduledTime) / this.timeScale);
-      }
-      estimate = estimateRunTime(past, priorEstimate({ resolution, duration }));
+      estimate = estimateFromHistory(this.options.store.all(), record.params, this.timeScale);
       this.estimates.set(key, estimate);
     }
     return estimate;
@@ -382,58 +350,9 @@ export class TaskPoller {
   }
 }
 
-/**
- * When the task started running, on the local clock: its queue time on the service's clock added to when the
- * create call answered here; else when it was first seen running.
- */
-function runStart(record: TaskRecord, now: number): number {
-  const seen = record.runningSeenAt ?? now;
-  if (record.scheduledTime === undefined || record.submitTime === undefined) return seen;
-  return Math.min(seen, record.createdAt + Math.max(0, record.scheduledTime - record.submitTime));
-}
-
-/** What a still-running task's answer adds to the record; undefined when nothing. */
-function progressPatch(record: TaskRecord, task: WanTask, now: number): Partial<TaskRecord> | undefined {
-  const patch: Partial<TaskRecord> = {};
-  if (task.status !== record.status) patch.status = task.status;
-  if (task.submitTime !== undefined && task.submitTime !== record.submitTime) patch.submitTime = task.submitTime;
-  if (task.scheduledTime !== undefined && task.scheduledTime !== record.scheduledTime) patch.scheduledTime = task.scheduledTime;
-  if (task.status === 'RUNNING' && record.runningSeenAt === undefined) patch.runningSeenAt = now;
-  if (record.lastError !== undefined) patch.lastError = undefined;
-  // Refresh found going a task that had ended UNKNOWN (a passing 404): it is no longer finished.
-  if (isFinished(record)) {
-    patch.finishedAt = undefined;
-    patch.message = undefined;
-  }
-  return Object.keys(patch).length > 0 ? patch : undefined;
-}
-
-/** The fields of a query answer worth keeping on the record. */
-export function patchFromTask(task: WanTask, now: number): Partial<TaskRecord> {
-  // The code and message are the answer's own, even when absent: an earlier 404's message must not stay.
-  const patch: Partial<TaskRecord> = { status: task.status, lastError: undefined, finalResponse: task.raw, code: task.code, message: task.message };
-  if (task.requestId) patch.requestId = task.requestId;
-  if (task.submitTime !== undefined) patch.submitTime = task.submitTime;
-  if (task.scheduledTime !== undefined) patch.scheduledTime = task.scheduledTime;
-  if (task.endTime !== undefined) patch.endTime = task.endTime;
-  if (task.videoUrl) {
-    patch.videoUrl = task.videoUrl;
-    patch.videoUrlReceivedAt = now;
-  }
-  if (task.usage) patch.usage = task.usage;
-  if (task.actualPrompt) patch.actualPrompt = task.actualPrompt;
-  // When the service says it ended (the extension may have been closed then), but never a time still to come.
-  if (isTerminal(task.status)) patch.finishedAt = Math.min(task.endTime ?? now, now);
-  return patch;
-}
-
 /** Older than the service keeps tasks, by the local create time. */
 function pastRetention(record: TaskRecord, now: number): boolean {
   return now - record.createdAt >= SERVICE_RETENTION_MS;
-}
-
-function endpointKey(record: TaskRecord): string {
-  return `${record.endpoint} ${record.baseUrl}`;
 }
 
 function hostOf(record: TaskRecord): string {
@@ -447,10 +366,6 @@ function hostOf(record: TaskRecord): string {
 /** What the task's tooltip says about a failure: a failing disk or permission of the extension's own storage in plain words. */
 function problemText(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (error instanceof WanError || typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return errorText(error);
-  return l10n.t('The extension could not write to its storage folder ({0}). Free disk space or fix the folder\'s permissions; the task is tried again meanwhile.', errorText(error));
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  if (error instanceof WanError || typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return errorMessage(error);
+  return l10n.t('The extension could not write to its storage folder ({0}). Free disk space or fix the folder\'s permissions; the task is tried again meanwhile.', errorMessage(error));
 }

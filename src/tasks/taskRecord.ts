@@ -1,7 +1,7 @@
 // What the extension remembers of one task: enough to poll it, show it, download it and repeat it.
 import type { EndpointId } from '../wan/endpoints';
 import type { GenerationParams } from '../wan/params';
-import type { TaskStatus, TaskUsage } from '../wan/task';
+import { isTerminal, type TaskStatus, type TaskUsage, type WanTask } from '../wan/task';
 
 /** The service's statuses, plus EXPIRED: older than the service keeps tasks (24 h) and never finished here. */
 export type RecordStatus = TaskStatus | 'EXPIRED';
@@ -90,4 +90,44 @@ export function tasksToClear(records: readonly TaskRecord[]): { clear: TaskRecor
 export function elapsedOf(record: TaskRecord, now: number): number {
   if (isFinished(record) && record.submitTime !== undefined && record.endTime !== undefined) return record.endTime - record.submitTime;
   return (record.finishedAt ?? now) - record.createdAt;
+}
+
+/** The endpoint and address a task lives at: the tasks one list call can answer for. */
+export function endpointKey(record: TaskRecord): string {
+  return `${record.endpoint} ${record.baseUrl}`;
+}
+
+/** The fields of a query answer worth keeping on the record. */
+export function patchFromTask(task: WanTask, now: number): Partial<TaskRecord> {
+  // The code and message are the answer's own, even when absent: an earlier 404's message must not stay.
+  const patch: Partial<TaskRecord> = { status: task.status, lastError: undefined, finalResponse: task.raw, code: task.code, message: task.message };
+  if (task.requestId) patch.requestId = task.requestId;
+  if (task.submitTime !== undefined) patch.submitTime = task.submitTime;
+  if (task.scheduledTime !== undefined) patch.scheduledTime = task.scheduledTime;
+  if (task.endTime !== undefined) patch.endTime = task.endTime;
+  if (task.videoUrl) {
+    patch.videoUrl = task.videoUrl;
+    patch.videoUrlReceivedAt = now;
+  }
+  if (task.usage) patch.usage = task.usage;
+  if (task.actualPrompt) patch.actualPrompt = task.actualPrompt;
+  // When the service says it ended (the extension may have been closed then), but never a time still to come.
+  if (isTerminal(task.status)) patch.finishedAt = Math.min(task.endTime ?? now, now);
+  return patch;
+}
+
+/** What a still-running task's answer adds to the record; undefined when nothing. */
+export function progressPatch(record: TaskRecord, task: WanTask, now: number): Partial<TaskRecord> | undefined {
+  const patch: Partial<TaskRecord> = {};
+  if (task.status !== record.status) patch.status = task.status;
+  if (task.submitTime !== undefined && task.submitTime !== record.submitTime) patch.submitTime = task.submitTime;
+  if (task.scheduledTime !== undefined && task.scheduledTime !== record.scheduledTime) patch.scheduledTime = task.scheduledTime;
+  if (task.status === 'RUNNING' && record.runningSeenAt === undefined) patch.runningSeenAt = now;
+  if (record.lastError !== undefined) patch.lastError = undefined;
+  // Refresh found going a task that had ended UNKNOWN (a passing 404): it is no longer finished.
+  if (isFinished(record)) {
+    patch.finishedAt = undefined;
+    patch.message = undefined;
+  }
+  return Object.keys(patch).length > 0 ? patch : undefined;
 }

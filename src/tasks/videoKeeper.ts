@@ -2,12 +2,13 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as l10n from '@vscode/l10n';
-import type { Log } from '../common/log';
+import { exists } from '../common/files';
+import { silentLog, type Log } from '../common/log';
+import { errorMessage } from '../common/text';
 import { WanError } from '../wan/errors';
 import { toCreateBody } from '../wan/params';
 import type { WanTask } from '../wan/task';
-import { patchFromTask } from './taskPoller';
-import { needsDownload, type TaskRecord } from './taskRecord';
+import { needsDownload, patchFromTask, type TaskRecord } from './taskRecord';
 import type { TaskStore } from './taskStore';
 
 export interface VideoKeeperOptions {
@@ -40,10 +41,12 @@ export class VideoKeeper {
   private readonly abort = new AbortController();
   private readonly now: () => number;
   private readonly claimIntervalMs: number;
+  private readonly log: Log;
 
   constructor(private readonly options: VideoKeeperOptions) {
     this.now = options.now ?? Date.now;
     this.claimIntervalMs = options.claimIntervalMs ?? CLAIM_INTERVAL_MS;
+    this.log = options.log ?? silentLog;
   }
 
   /** Downloads the task's video unless it is on disk already or being fetched. */
@@ -96,7 +99,7 @@ export class VideoKeeper {
         return;
       }
       claimed = true;
-      if (claim) renew = setInterval(() => claim(taskId).catch((error) => this.options.log?.warn(`task ${taskId}: the download's lease was not extended: ${errorText(error)}`)), this.claimIntervalMs);
+      if (claim) renew = setInterval(() => claim(taskId).catch((error) => this.log.warn(`task ${taskId}: the download's lease was not extended: ${errorMessage(error)}`)), this.claimIntervalMs);
       // Another window may have saved it just before this one got the claim.
       store.syncFromStorage();
       record = store.get(taskId);
@@ -107,15 +110,15 @@ export class VideoKeeper {
       record = store.get(taskId) ?? record;
       await writeSidecar(saved.path, record, this.now());
       await store.update(taskId, { download: { state: 'done', path: saved.path, bytes: saved.bytes, at: this.now() } });
-      this.options.log?.info(`task ${taskId}: video saved to ${saved.path} (${saved.bytes} bytes)`);
+      this.log.info(`task ${taskId}: video saved to ${saved.path} (${saved.bytes} bytes)`);
       const done = store.get(taskId);
       if (done) this.options.onSaved(done);
     } catch (error) {
       if (this.abort.signal.aborted) return;
-      await this.reportFailure(taskId, errorText(error));
+      await this.reportFailure(taskId, errorMessage(error));
     } finally {
       clearInterval(renew);
-      if (claimed) await release?.(taskId).catch((error) => this.options.log?.warn(`task ${taskId}: the download's lease was not given back: ${errorText(error)}`));
+      if (claimed) await release?.(taskId).catch((error) => this.log.warn(`task ${taskId}: the download's lease was not given back: ${errorMessage(error)}`));
     }
   }
 
@@ -129,13 +132,13 @@ export class VideoKeeper {
   }
 
   private async reportFailure(taskId: string, message: string): Promise<void> {
-    this.options.log?.warn(`task ${taskId}: download failed: ${message}`);
+    this.log.warn(`task ${taskId}: download failed: ${message}`);
     // Shown even when it cannot be stored: the record in memory has it.
     // Kept for the retry: a .part left by a full disk is resumed into the same name.
     const previous = this.options.store.get(taskId)?.download;
     const path = previous?.state === 'downloading' || previous?.state === 'failed' ? previous.path : undefined;
     await this.options.store.update(taskId, { download: { state: 'failed', error: message, at: this.now(), path } })
-      .catch((error) => this.options.log?.warn(`task ${taskId}: the failed download could not be stored: ${errorText(error)}`));
+      .catch((error) => this.log.error(`task ${taskId}: the failed download could not be stored: ${errorMessage(error)}`));
     const failed = this.options.store.get(taskId);
     if (failed) this.options.onFailed(failed, message);
   }
@@ -148,7 +151,7 @@ export class VideoKeeper {
       return await this.downloadTo(url, folder, record);
     } catch (error) {
       if (!(error instanceof WanError && error.kind === 'link-expired')) throw error;
-      this.options.log?.info(`task ${record.taskId}: the video link was refused; asking the service for a fresh one`);
+      this.log.info(`task ${record.taskId}: the video link was refused; asking the service for a fresh one`);
       return this.downloadTo(await this.refreshLink(record, signal), folder, record);
     }
   }
@@ -241,17 +244,4 @@ export function slug(text: string): string {
 function timestamp(date: Date): string {
   const two = (n: number) => String(n).padStart(2, '0');
   return `${date.getFullYear()}${two(date.getMonth() + 1)}${two(date.getDate())}-${two(date.getHours())}${two(date.getMinutes())}${two(date.getSeconds())}`;
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await fs.access(file);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { Disposable } from '../common/lifecycle';
 import { KeyringError } from './errorMessages';
 import { onDidChangeSettings, readEndpoint, SETTINGS, type Endpoint } from './settings';
+import { errorMessage } from '../common/text';
 
 const ENV_FALLBACK = 'DASHSCOPE_API_KEY';
 const SECRET_PREFIX = 'wan.apiKey.';
@@ -70,7 +71,7 @@ export class ApiKeys extends Disposable {
     try {
       return await action();
     } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
+      const detail = errorMessage(error);
       throw new KeyringError(vscode.l10n.t(
         'VS Code could not use the system keyring to keep the API key ({0}). On Linux, install and unlock a keyring such as gnome-keyring, or start VS Code with --password-store=basic (see "Troubleshooting" in the README).',
         detail,

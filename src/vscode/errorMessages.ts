@@ -1,5 +1,6 @@
 // Turns any failure into a message that says what to do, with a button where one fits.
 import * as vscode from 'vscode';
+import { errorMessage } from '../common/text';
 import { WanError } from '../wan/errors';
 import { ALL_SETTINGS, SETTINGS } from './settings';
 
@@ -47,7 +48,7 @@ async function present(error: unknown, context: ErrorContext): Promise<void> {
 /** Message text without the action, for the tree's tooltip and tests. */
 export function errorText(error: unknown): string {
   if (error instanceof WanError) return error.advice ? vscode.l10n.t('{0} {1}', error.message, error.advice) : error.message;
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }
 
 function describe(error: unknown, context: ErrorContext): { text: string; buttons: string[]; setting?: string } {

@@ -1,10 +1,11 @@
 // The Wan API client: create, query, cancel and list tasks. One attempt per call; retrying is the caller's decision.
 import * as l10n from '@vscode/l10n';
+import { asRecord, type Json } from '../common/json';
 import { checkBaseUrl } from './endpoints';
 import { WanError, createMayHaveStarted, errorFromHttpResponse, textSnippet } from './errors';
-import { networkError, send, type HttpResponse, type SendOptions, type Timeouts } from './http';
+import { headerValue, networkError, send, type HttpResponse, type SendOptions, type Timeouts } from './http';
 import { toCreateBody, type GenerationParams } from './params';
-import { parseTask, type TaskStatus, type WanTask } from './task';
+import { beijingStamp, parseTask, type TaskStatus, type WanTask } from './task';
 
 export interface RequestLogEntry {
   method: string;
@@ -26,10 +27,6 @@ export interface WanClientOptions {
 const DEFAULT_TIMEOUTS: Required<Timeouts> = { connectMs: 15_000, headersMs: 60_000, bodyMs: 30_000 };
 // API answers are small; a bigger one is not the API and is not worth holding in memory.
 const MAX_ANSWER_BYTES = 2_000_000;
-const BEIJING_OFFSET_MS = 8 * 3600_000;
-
-type Json = Record<string, unknown>;
-
 interface Answer {
   status: number;
   json: Json;
@@ -42,20 +39,6 @@ interface CallOptions {
   async?: boolean;
   /** a JSON 404 means the task is unknown */
   taskLookup?: boolean;
-}
-
-/** YYYYMMDDhhmmss in Beijing time, as the list call expects. */
-function beijingStamp(date: Date): string {
-  return new Date(date.getTime() + BEIJING_OFFSET_MS).toISOString().replace(/[-:T]/g, '').slice(0, 14);
-}
-
-function headerValue(response: HttpResponse, name: string): string | undefined {
-  const value = response.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function asRecord(value: unknown): Json | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
 }
 
 export class WanClient {

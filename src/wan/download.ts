@@ -6,10 +6,12 @@ import { pipeline, type Readable, type Transform } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import * as l10n from '@vscode/l10n';
+import { exists } from '../common/files';
+import { errorMessage } from '../common/text';
 import { checkDownloadUrl } from './endpoints';
 import { WanError, textSnippet } from './errors';
-import { abortedError, networkError, send, type HttpResponse, type Timeouts } from './http';
-import { mp4Shape } from './mp4Check';
+import { abortedError, headerValue, networkError, send, type HttpResponse, type Timeouts } from './http';
+import { mp4Shape } from './mp4';
 
 export interface DownloadOptions {
   signal?: AbortSignal;
@@ -63,7 +65,7 @@ function diskError(error: unknown, partPath: string): WanError {
     ? l10n.t('The disk holding {0} is full ({1}). Free some space there, or choose another output folder (setting wan.outputFolder), then retry the download: it continues where it stopped.', folder, code)
     : code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
       ? l10n.t('{0} cannot be written ({1}): the folder is read-only or belongs to someone else. Change its permissions, or choose another output folder (setting wan.outputFolder), then retry the download.', folder, code)
-      : l10n.t('Could not write {0}: {1}. Check the output folder (setting wan.outputFolder), then retry the download.', partPath, error instanceof Error ? error.message : String(error));
+      : l10n.t('Could not write {0}: {1}. Check the output folder (setting wan.outputFolder), then retry the download.', partPath, errorMessage(error));
   const failure = new WanError({ kind: 'invalid-request', message, advice: l10n.t('Retry the download once the disk can take the file.'), cause: error });
   diskErrors.add(failure);
   return failure;
@@ -76,15 +78,6 @@ async function partSize(partPath: string): Promise<number> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
     throw diskError(error, partPath);
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await fs.lstat(path);
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -174,38 +167,33 @@ function removeLater(path: string, removeFile: (path: string) => Promise<void>, 
   }, delayMs).unref();
 }
 
-function header(response: HttpResponse, name: string): string | undefined {
-  const value = response.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
 function contentLength(response: HttpResponse): number | undefined {
-  const value = header(response, 'content-length');
+  const value = headerValue(response, 'content-length');
   return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
 }
 
 /** "bytes 100-199/1000" -> start 100, total 1000 (total undefined for "*"). */
 function contentRange(response: HttpResponse): { start: number; total?: number } | undefined {
-  const match = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(header(response, 'content-range')?.trim() ?? '');
+  const match = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(headerValue(response, 'content-range')?.trim() ?? '');
   if (!match) return undefined;
   return { start: Number(match[1]), total: match[3] === '*' ? undefined : Number(match[3]) };
 }
 
 /** The total a 416 names in its Content-Range, as in `bytes *\/1000`. */
 function unsatisfiedRangeTotal(response: HttpResponse): number | undefined {
-  const match = /^bytes \*\/(\d+)$/.exec(header(response, 'content-range')?.trim() ?? '');
+  const match = /^bytes \*\/(\d+)$/.exec(headerValue(response, 'content-range')?.trim() ?? '');
   return match ? Number(match[1]) : undefined;
 }
 
 /** A strong ETag, else Last-Modified: what If-Range accepts. */
 function versionOf(response: HttpResponse): string | undefined {
-  const etag = header(response, 'etag');
-  return etag && !etag.startsWith('W/') ? etag : header(response, 'last-modified');
+  const etag = headerValue(response, 'etag');
+  return etag && !etag.startsWith('W/') ? etag : headerValue(response, 'last-modified');
 }
 
 /** The decoder for an encoding the server used although asked for identity; null for one it cannot read. */
 function decoderFor(response: HttpResponse): Transform | undefined | null {
-  const encoding = header(response, 'content-encoding')?.trim().toLowerCase();
+  const encoding = headerValue(response, 'content-encoding')?.trim().toLowerCase();
   if (!encoding || encoding === 'identity') return undefined;
   if (encoding === 'gzip' || encoding === 'x-gzip') return createGunzip();
   if (encoding === 'deflate') return createInflate();
@@ -249,7 +237,7 @@ async function fetchOnce(start: URL, progress: Progress, context: Context): Prom
     }
     const response = await send(url, { method: 'GET', headers, signal: context.signal, timeouts: context.timeouts });
     const status = response.statusCode;
-    const location = header(response, 'location');
+    const location = headerValue(response, 'location');
     if (status >= 300 && status < 400 && location) {
       await response.body.dump();
       if (hops >= MAX_REDIRECTS) {
@@ -276,7 +264,7 @@ async function fetchOnce(start: URL, progress: Progress, context: Context): Prom
       throw new WanError({
         kind: 'bad-response',
         status,
-        message: l10n.t('The result storage at {0} sent the video in an encoding that cannot be read ({1}). Check any proxy between this computer and the storage: it may be compressing downloads.', url.host, header(response, 'content-encoding') ?? ''),
+        message: l10n.t('The result storage at {0} sent the video in an encoding that cannot be read ({1}). Check any proxy between this computer and the storage: it may be compressing downloads.', url.host, headerValue(response, 'content-encoding') ?? ''),
       });
     }
     if (status === 200) {

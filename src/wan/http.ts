@@ -1,6 +1,7 @@
 // The one place that talks HTTP: a shared keep-alive agent and the mapping of network failures to WanError.
 import * as l10n from '@vscode/l10n';
 import { Agent, request, type Dispatcher } from 'undici';
+import { errorMessage } from '../common/text';
 import { WanError } from './errors';
 
 export interface Timeouts {
@@ -18,6 +19,12 @@ export interface SendOptions {
 }
 
 export type HttpResponse = Dispatcher.ResponseData;
+
+/** A response header's value; the first when it came several times. */
+export function headerValue(response: HttpResponse, name: string): string | undefined {
+  const value = response.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
 
 // undici sets the connect timeout per agent, so each distinct value gets its own; normally there is one.
 const agents = new Map<number, Agent>();
@@ -79,7 +86,7 @@ export function networkError(error: unknown, url: URL, options: Pick<SendOptions
   if (options.signal?.aborted) return abortedError();
   const host = url.host;
   const code = errorCode(error);
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = errorMessage(error);
   if (code && NOT_REACHED.has(code)) {
     const message = code === 'ECONNREFUSED'
       ? l10n.t('Could not connect to {0}: the connection was refused ({1}).', host, code)

@@ -73,7 +73,7 @@ function oneOf(field: string, allowed: readonly string[], value: unknown): Check
 function integer(field: string, value: unknown, min: number, max: number, seconds = false): Check {
   const range = seconds ? l10n.t('a whole number of seconds from {0} to {1}', min, max) : l10n.t('a whole number from {0} to {1}', min, max);
   if (typeof value === 'string') {
-    return /^\s*-?\d+(\.\d+)?\s*$/.test(value)
+    return isNumberText(value)
       ? { problem: numberNotString(field, value) }
       : { problem: l10n.t('{0} must be {1}, not "{2}".', field, range, value) };
   }
@@ -81,6 +81,11 @@ function integer(field: string, value: unknown, min: number, max: number, second
     return { problem: l10n.t('{0} must be {1}; got {2}.', field, range, JSON.stringify(value)) };
   }
   return { value };
+}
+
+/** A number written as text, as in "5" or " -2.5 ": a value quoted by mistake, which the messages and fixes point out. */
+export function isNumberText(value: string): boolean {
+  return /^\s*-?\d+(\.\d+)?\s*$/.test(value);
 }
 
 function numberNotString(field: string, value: string): string {
@@ -216,7 +221,7 @@ function notTaken(field: ParamField, rules: ModelRules): string {
 function checkDuration(rules: ModelRules, value: unknown): Check {
   const rule = rules.durations;
   if (rule.kind === 'range') return integer('duration', value, rule.min, rule.max, true);
-  if (typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) return { problem: numberNotString('duration', value) };
+  if (typeof value === 'string' && isNumberText(value)) return { problem: numberNotString('duration', value) };
   if (typeof value === 'number' && isAllowedDuration(rules, value)) return { value };
   if (hasFixedDuration(rules)) {
     return { problem: l10n.t('{0} always makes {1}-second videos: leave duration out, or write {1}; got {2}.', rules.id, rule.choices[0], JSON.stringify(value)) };

@@ -1,5 +1,6 @@
 // A task as the service reports it, read from either response shape the API is known to use.
 import * as l10n from '@vscode/l10n';
+import { asRecord, type Json } from '../common/json';
 import { WanError, classifyServiceCode } from './errors';
 
 export type TaskStatus = 'PENDING' | 'RUNNING' | 'SUSPENDED' | 'SUCCEEDED' | 'FAILED' | 'CANCELED' | 'UNKNOWN';
@@ -53,12 +54,6 @@ export function isTerminal(status: TaskStatus): boolean {
   return TERMINAL.has(status);
 }
 
-type Json = Record<string, unknown>;
-
-function asRecord(value: unknown): Json | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
-}
-
 function text(value: unknown): string | undefined {
   if (typeof value === 'string' && value !== '') return value;
   return typeof value === 'number' ? String(value) : undefined;
@@ -81,7 +76,13 @@ function pick(records: (Json | undefined)[], ...keys: string[]): unknown {
   return undefined;
 }
 
+/** The service writes its zone-less times in Beijing time: UTC+8 all year. */
 const BEIJING_OFFSET_MS = 8 * 3600_000;
+
+/** YYYYMMDDhhmmss in Beijing time, as the list call expects. */
+export function beijingStamp(date: Date): string {
+  return new Date(date.getTime() + BEIJING_OFFSET_MS).toISOString().replace(/[-:T]/g, '').slice(0, 14);
+}
 
 /** "2025-09-29 14:18:52.331" (Beijing time), an ISO string with a zone, or epoch ms/s as a number. */
 function parseServiceTime(value: unknown): number | undefined {

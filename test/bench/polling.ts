@@ -6,7 +6,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TaskPoller, type Clock } from '../../src/tasks/taskPoller';
+import type { Clock } from '../../src/common/clock';
+import { TaskPoller } from '../../src/tasks/taskPoller';
 import type { TaskRecord } from '../../src/tasks/taskRecord';
 import { TaskStore } from '../../src/tasks/taskStore';
 import { VideoKeeper } from '../../src/tasks/videoKeeper';
@@ -21,7 +22,7 @@ import { MemoryStorage } from '../unit/tasks/helpers';
 
 /** How long each group of runs should take in real time. */
 const TARGET_REAL_MS = 40_000;
-/** What the extension waits before the first query of a new task (src/generate/generator.ts). */
+/** What the extension waits before the first query of a new task (src/generate/submitter.ts). */
 const FIRST_POLL_MS = 4000;
 const KEY = 'sk-bench';
 /** Sub-millisecond: at 1/60 speed a millisecond is 60 ms of service time, too coarse for a budget of 2 queries a second. */

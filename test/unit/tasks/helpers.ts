@@ -1,5 +1,6 @@
 // Test doubles for the pure task modules: a storage like globalState and a clock tests move by hand.
-import type { Clock } from '../../../src/tasks/taskPoller';
+import type { Clock } from '../../../src/common/clock';
+import type { Log } from '../../../src/common/log';
 import type { TaskRecord } from '../../../src/tasks/taskRecord';
 import type { KeyValueStorage } from '../../../src/tasks/taskStore';
 
@@ -84,4 +85,10 @@ export function makeRecord(taskId: string, overrides: Partial<TaskRecord> = {}):
     download: { state: 'none' },
     ...overrides,
   };
+}
+
+/** A Log that appends every line, whatever its level, to `lines`. */
+export function memoryLog(lines: string[]): Log {
+  const push = (message: string | Error) => void lines.push(String(message));
+  return { trace: push, debug: push, info: push, warn: push, error: push };
 }

@@ -6,7 +6,7 @@ import { backoffDelay, estimateRunTime, nextPollDelay, priorEstimate } from '../
 import { TaskPoller, type ListWindow } from '../../../src/tasks/taskPoller';
 import { elapsedOf, type TaskRecord } from '../../../src/tasks/taskRecord';
 import { TaskStore } from '../../../src/tasks/taskStore';
-import { makeRecord, ManualClock, MemoryStorage } from './helpers';
+import { makeRecord, ManualClock, MemoryStorage, memoryLog } from './helpers';
 
 const SECOND = 1000;
 
@@ -249,7 +249,7 @@ describe('task poller', () => {
         throw new WanError({ kind: 'not-found', status: 404, message: 'No such API: GET /tasks' });
       },
       onFinished: () => undefined,
-      log: { trace: (line) => logs.push(line), debug: (line) => logs.push(line), info: (line) => logs.push(line), warn: (line) => logs.push(line), error: (line) => logs.push(String(line)) },
+      log: memoryLog(logs),
       clock,
       random: () => 0.5,
     });

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { mp4Shape } from '../../../src/wan/mp4Check';
+import { mp4Shape } from '../../../src/wan/mp4';
 
 const fixture = readFileSync(join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'sample.mp4'));
 const dir = mkdtempSync(join(tmpdir(), 'wan-mp4-'));
