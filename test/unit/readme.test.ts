@@ -47,3 +47,11 @@ test('every picture exists in media/readme/, which the .vsix leaves out: a PNG o
     assert.ok(size <= limit, `${picture} is ${Math.round(size / 1024)} KB`);
   }
 });
+
+test('the Developing layout lists every folder of src/ and test/, and only those', () => {
+  const listed = [...readme.matchAll(/^ {2}\| `((?:src|test)\/[\w]+)\/` \|/gm)].map((match) => match[1]).sort();
+  const folders = ['src', 'test'].flatMap((top) => fs.readdirSync(path.join(ROOT, top), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => `${top}/${entry.name}`)).sort();
+  assert.deepEqual(listed, folders);
+});
