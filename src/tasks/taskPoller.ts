@@ -2,6 +2,7 @@
 // It asks the service as little as it can: each task is queried when it is likely to have ended (pollSchedule.ts),
 // one list call stands for the single queries of every task on an endpoint that has one, and a budget caps the
 // queries per second of all tasks together.
+import { Disposable, toDisposable } from '../common/lifecycle';
 import * as l10n from '@vscode/l10n';
 import { WanError } from '../wan/errors';
 import { isTerminal, type WanTask } from '../wan/task';
@@ -62,7 +63,7 @@ interface Due {
   recheck?: boolean;
 }
 
-export class TaskPoller {
+export class TaskPoller extends Disposable {
   private readonly due = new Map<string, Due>();
   /** Task ids, and `list <endpoint>` for list calls, with a request under way. */
   private readonly inFlight = new Set<string>();
@@ -80,9 +81,9 @@ export class TaskPoller {
   /** Endpoints whose list call failed: their tasks are queried one by one from then on. */
   private readonly noList = new Set<string>();
   private readonly estimates = new Map<string, RunTimeEstimate>();
-  private readonly storeSubscription: { dispose(): void };
 
   constructor(private readonly options: TaskPollerOptions) {
+    super();
     this.clock = options.clock ?? systemClock;
     this.log = options.log ?? silentLog;
     this.random = options.random ?? Math.random;
@@ -90,9 +91,15 @@ export class TaskPoller {
     this.maxConcurrent = options.maxConcurrent ?? 4;
     this.maxQueriesPerSecond = Math.max(1, Math.floor(options.maxQueriesPerSecond ?? 2));
     // A task that ended (or a change of many) may add to the history the estimates come from.
-    this.storeSubscription = options.store.onDidChange((record) => {
+    this._register(options.store.onDidChange((record) => {
       if (!record || !isActive(record)) this.estimates.clear();
-    });
+    }));
+    this._register(toDisposable(() => {
+      this.abort.abort();
+      if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
+      this.timer = undefined;
+      this.due.clear();
+    }));
   }
 
   /** Picks up every unfinished task in the store: after a create, a reload or a restart. */
@@ -120,14 +127,6 @@ export class TaskPoller {
   /** Stop tracking a task (removed by the user). */
   forget(taskId: string): void {
     this.due.delete(taskId);
-  }
-
-  dispose(): void {
-    this.abort.abort();
-    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
-    this.timer = undefined;
-    this.due.clear();
-    this.storeSubscription.dispose();
   }
 
   private schedule(taskId: string, delayMs: number, failures: number, how: Pick<Due, 'single' | 'recheck'> = {}): void {

@@ -1,6 +1,7 @@
 // Every task this extension knows, kept in extension storage so it survives reloads and restarts.
 // One storage key per task, so two windows writing different tasks never overwrite each other.
 // A removed task leaves a tombstone under a key of its own, so another window's later write cannot bring it back.
+import { Disposable } from '../common/lifecycle';
 import { randomUUID } from 'node:crypto';
 import { Emitter } from './emitter';
 import type { TaskRecord } from './taskRecord';
@@ -24,9 +25,9 @@ interface StoredTask {
   record: TaskRecord;
 }
 
-export class TaskStore {
+export class TaskStore extends Disposable {
   private readonly tasks = new Map<string, StoredTask>();
-  private readonly changed = new Emitter<TaskRecord | undefined>();
+  private readonly changed = this._register(new Emitter<TaskRecord | undefined>());
   private writing: Promise<void> = Promise.resolve();
   /** Tasks with a write not yet in storage: a sync must not bring back their older stored version. */
   private readonly unwritten = new Map<string, number>();
@@ -35,6 +36,7 @@ export class TaskStore {
   readonly onDidChange = this.changed.event;
 
   constructor(private readonly storage: KeyValueStorage, private readonly now: () => number = Date.now) {
+    super();
     this.readAll();
     this.dropRemoved();
   }
@@ -89,10 +91,6 @@ export class TaskStore {
     if (removed.length > 0 || changed.length > 1) this.changed.fire(undefined);
     else if (changed.length === 1) this.changed.fire(this.tasks.get(changed[0])?.record);
     return [...changed, ...removed];
-  }
-
-  dispose(): void {
-    this.changed.dispose();
   }
 
   private readAll(): void {

@@ -1,4 +1,5 @@
 // Saves each finished video at once: a unique name beside its sidecar JSON, never over an existing file.
+import { Disposable, toDisposable } from '../common/lifecycle';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as l10n from '@vscode/l10n';
@@ -32,7 +33,7 @@ export interface VideoKeeperOptions {
 /** See VideoKeeperOptions.claimIntervalMs. */
 const CLAIM_INTERVAL_MS = 30_000;
 
-export class VideoKeeper {
+export class VideoKeeper extends Disposable {
   private readonly running = new Map<string, Promise<void>>();
   /** Names handed to downloads still in progress: two tasks finishing together must not pick the same one. */
   private readonly reserved = new Set<string>();
@@ -44,6 +45,12 @@ export class VideoKeeper {
   private readonly log: Log;
 
   constructor(private readonly options: VideoKeeperOptions) {
+    super();
+    this._register(toDisposable(() => {
+      this.abort.abort();
+      for (const timer of this.waiting.values()) clearTimeout(timer);
+      this.waiting.clear();
+    }));
     this.now = options.now ?? Date.now;
     this.claimIntervalMs = options.claimIntervalMs ?? CLAIM_INTERVAL_MS;
     this.log = options.log ?? silentLog;
@@ -78,12 +85,6 @@ export class VideoKeeper {
       const watched = this.running.has(taskId) || this.waiting.has(taskId);
       if (record && !watched && needsDownload(record) && record.download.state !== 'failed') void this.keep(taskId);
     }
-  }
-
-  dispose(): void {
-    this.abort.abort();
-    for (const timer of this.waiting.values()) clearTimeout(timer);
-    this.waiting.clear();
   }
 
   private async run(taskId: string): Promise<void> {
