@@ -112,6 +112,9 @@ describe('two windows open at once', () => {
   });
 
   /** A succeeded task whose download window A starts and then closes mid-body without giving its lease back. */
+  /** Short enough to take over within the test, long enough that a renewal every quarter of it never misses on a loaded machine. */
+  const LEASE_MS = 1500;
+
   async function downloadCutOffByClosedWindow(storage: MemoryStorage, folder: string, leaseDir: string) {
     server.defaultScript = { pendingMs: 0, runningMs: 0 };
     const client = new WanClient({ baseUrl: server.baseUrl, apiKey: KEY });
@@ -121,7 +124,7 @@ describe('two windows open at once', () => {
       baseUrl: server.baseUrl, params, status: 'SUCCEEDED', videoUrl: server.videoUrlFor(task.taskId), source: { kind: 'selection', label: 'closing' },
     }));
     server.download = { stallAfterBytes: 10_000, stallTimes: 1 };
-    const windowA = openWindow('A', server, storage, leaseDir, folder, new Map(), 400);
+    const windowA = openWindow('A', server, storage, leaseDir, folder, new Map(), LEASE_MS);
     void windowA.keeper.keep(task.taskId);
     const downloading = () => new TaskStore(storage).get(task.taskId)!.download.state === 'downloading' && server.requestsTo('download').length > 0;
     while (!downloading()) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -143,7 +146,7 @@ describe('two windows open at once', () => {
     const storage = new MemoryStorage();
     const folder = path.join(root, 'taken-over-open');
     const leaseDir = path.join(root, 'leases-open');
-    const windowB = openWindow('B', server, storage, leaseDir, folder, new Map(), 400);
+    const windowB = openWindow('B', server, storage, leaseDir, folder, new Map(), LEASE_MS);
     try {
       const { taskId, closeA } = await downloadCutOffByClosedWindow(storage, folder, leaseDir);
       const started = server.requestsTo('download').length;
@@ -161,7 +164,7 @@ describe('two windows open at once', () => {
     const folder = path.join(root, 'taken-over-later');
     const leaseDir = path.join(root, 'leases-later');
     const { taskId, closeA } = await downloadCutOffByClosedWindow(storage, folder, leaseDir);
-    const windowB = openWindow('B', server, storage, leaseDir, folder, new Map(), 400);
+    const windowB = openWindow('B', server, storage, leaseDir, folder, new Map(), LEASE_MS);
     try {
       windowB.keeper.keepAllPending(); // as at activation, while A still holds the download
       await new Promise((resolve) => setTimeout(resolve, 100));
