@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import type { TaskStatus } from '../../src/wan/task';
+import { judgeCreate, type Acceptance, type ServiceModel } from './serviceModels';
 
 export type Outcome = 'SUCCEEDED' | 'FAILED' | 'CANCELED' | 'UNKNOWN';
 
@@ -21,6 +22,12 @@ export interface TaskScript {
   message?: string;
   /** which response shape queries answer with */
   shape?: 'native' | 'status';
+  /** the status words: the service's (`SUCCEEDED`) or APIYI's (`completed`); default native, APIYI's for the `status` shape */
+  words?: 'native' | 'apiyi';
+  /** how the words are written; default as their vocabulary writes them (native upper case, APIYI's lower case) */
+  wordCase?: 'upper' | 'lower' | 'title';
+  /** the seconds the video came out (`usage.duration`); default the duration asked for, or 5 */
+  outputSeconds?: number;
 }
 
 export interface ErrorReply {
@@ -81,12 +88,10 @@ export interface ServerTask {
 
 const PREFIX = '/api/v1';
 const CREATE_PATH = `${PREFIX}/services/aigc/video-generation/video-synthesis`;
-const RESOLUTIONS = ['720P', '1080P'];
-const RATIOS = ['16:9', '9:16', '1:1', '4:3', '3:4'];
 const BEIJING_OFFSET_MS = 8 * 3600_000;
 const DROP_DELAY_MS = 100;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const STATUS_WORDS: Record<TaskStatus, string> = {
+const APIYI_WORDS: Record<TaskStatus, string> = {
   PENDING: 'queued',
   RUNNING: 'processing',
   SUSPENDED: 'suspended',
@@ -97,6 +102,11 @@ const STATUS_WORDS: Record<TaskStatus, string> = {
 };
 
 type Json = Record<string, unknown>;
+
+/** JSON.stringify writes 5.0 as 5, but the service writes Wan 3.0's seconds as floats: marked here, unmarked in sendJson. */
+const FLOAT_MARK = '#float#';
+const float = (value: number): string => `${FLOAT_MARK}${Number.isInteger(value) ? value.toFixed(1) : String(value)}`;
+const FLOAT_MARKED = new RegExp(`"${FLOAT_MARK}(-?[0-9.]+)"`, 'g');
 
 /** The fixture sits in test/fixtures of the repository, found from wherever this file runs (src or out/). */
 function fixturePath(): string {
@@ -132,7 +142,22 @@ class ScriptedTask implements ServerTask {
     readonly createdAt: number,
     readonly body: Json,
     readonly createRequestId: string,
+    private readonly accepted: Acceptance,
   ) {}
+
+  get model(): ServiceModel {
+    return this.accepted.model;
+  }
+
+  /** The prompt the service kept (cut where its docs say so). */
+  get prompt(): string {
+    return this.accepted.prompt;
+  }
+
+  /** A body the service took but cannot run fails with InvalidParameter, whatever the script's outcome. */
+  get failure(): { code?: string; message?: string } {
+    return this.accepted.failure !== undefined ? { code: 'InvalidParameter', message: this.accepted.failure } : this.script;
+  }
 
   get pendingMs(): number {
     return this.script.pendingMs ?? 100;
@@ -151,43 +176,25 @@ class ScriptedTask implements ServerTask {
     const age = now - this.createdAt;
     if (age < this.pendingMs) return 'PENDING';
     if (age < this.pendingMs + this.runningMs) return 'RUNNING';
-    return this.script.outcome ?? 'SUCCEEDED';
+    return this.accepted.failure !== undefined ? 'FAILED' : (this.script.outcome ?? 'SUCCEEDED');
   }
 
   get parameters(): Json {
     return asRecord(this.body.parameters) ?? {};
   }
 
-  get prompt(): string {
-    return String(asRecord(this.body.input)?.prompt ?? '');
+  /** The status in the words and case the script asks for. */
+  statusWord(now?: number): string {
+    const status = this.status(now);
+    const apiyi = (this.script.words ?? (this.script.shape === 'status' ? 'apiyi' : 'native')) === 'apiyi';
+    const word = apiyi ? APIYI_WORDS[status] : status;
+    switch (this.script.wordCase) {
+      case 'upper': return word.toUpperCase();
+      case 'lower': return word.toLowerCase();
+      case 'title': return word.charAt(0).toUpperCase() + word.slice(1).toLowerCase();
+      default: return word;
+    }
   }
-}
-
-/** Why a create body is refused, checked the way the service does; undefined when it is fine. */
-function createProblem(body: unknown): { status: number; code: string; message: string } | undefined {
-  const invalid = (message: string) => ({ status: 400, code: 'InvalidParameter', message });
-  const record = asRecord(body);
-  if (!record) return invalid('The request body is not a JSON object.');
-  if (typeof record.model !== 'string' || record.model === '') return invalid('Model not specified.');
-  if (!record.model.startsWith('wan')) return { status: 404, code: 'ModelNotFound', message: 'Model not exist.' };
-  const input = asRecord(record.input);
-  if (!input || typeof input.prompt !== 'string' || input.prompt.trim() === '') return invalid('Field required: input.prompt');
-  if (input.negative_prompt !== undefined && (typeof input.negative_prompt !== 'string' || input.negative_prompt.length > 500)) {
-    return invalid('input.negative_prompt must be a string of at most 500 characters.');
-  }
-  const parameters = asRecord(record.parameters) ?? {};
-  const { resolution, ratio, duration, prompt_extend: promptExtend, watermark, seed } = parameters;
-  if (resolution !== undefined && !RESOLUTIONS.includes(resolution as string)) return invalid(`The resolution is invalid: ${JSON.stringify(resolution)}.`);
-  if (ratio !== undefined && !RATIOS.includes(ratio as string)) return invalid(`The ratio is invalid: ${JSON.stringify(ratio)}.`);
-  if (duration !== undefined && (typeof duration !== 'number' || !Number.isInteger(duration) || duration < 2 || duration > 15)) {
-    return invalid(`The duration must be an integer from 2 to 15: ${JSON.stringify(duration)}.`);
-  }
-  if (promptExtend !== undefined && typeof promptExtend !== 'boolean') return invalid('prompt_extend must be a boolean.');
-  if (watermark !== undefined && typeof watermark !== 'boolean') return invalid('watermark must be a boolean.');
-  if (seed !== undefined && (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 2147483647)) {
-    return invalid('seed must be an integer from 0 to 2147483647.');
-  }
-  return undefined;
 }
 
 function routeOf(method: string, path: string): { route: Route | 'other'; id?: string } {
@@ -345,7 +352,7 @@ export class WanTestServer {
 
   private sendJson(res: ServerResponse, status: number, answer: Json, headers: Record<string, string> = {}): void {
     const requestId = randomUUID();
-    const text = JSON.stringify({ ...answer, request_id: requestId });
+    const text = JSON.stringify({ ...answer, request_id: requestId }).replace(FLOAT_MARKED, '$1');
     res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-request-id': requestId });
     res.end(text);
   }
@@ -354,12 +361,12 @@ export class WanTestServer {
     if (req.headers['x-dashscope-async'] !== 'enable') {
       return this.sendJson(res, 403, { code: 'AccessDenied', message: 'current user api does not support synchronous calls' });
     }
-    const problem = createProblem(json);
-    if (problem) return this.sendJson(res, problem.status, { code: problem.code, message: problem.message });
+    const verdict = judgeCreate(json);
+    if ('status' in verdict) return this.sendJson(res, verdict.status, { code: verdict.code, message: verdict.message });
     const id = randomUUID();
     const requestId = randomUUID();
     const script = this.scripts.shift() ?? { ...this.defaultScript };
-    this.tasks.set(id, new ScriptedTask(id, script, Date.now(), json as Json, requestId));
+    this.tasks.set(id, new ScriptedTask(id, script, Date.now(), json as Json, requestId, verdict));
     const text = JSON.stringify({ output: { task_id: id, task_status: 'PENDING' }, request_id: requestId });
     const answer = () => {
       if (res.destroyed) return; // the client gave up (or closed) before the answer
@@ -382,7 +389,7 @@ export class WanTestServer {
 
   private nativeShape(task: ScriptedTask): Json {
     const status = task.status();
-    const output: Json = { task_id: task.id, task_status: status };
+    const output: Json = { task_id: task.id, task_status: task.statusWord() };
     if (status === 'UNKNOWN') return { output };
     output.submit_time = beijingTime(task.createdAt);
     if (status !== 'PENDING' && !(status === 'CANCELED' && task.canceled)) output.scheduled_time = beijingTime(task.createdAt + task.pendingMs);
@@ -390,8 +397,9 @@ export class WanTestServer {
     else output.end_time = beijingTime(task.endsAt);
     const answer: Json = { output };
     if (status === 'FAILED') {
-      if (task.script.code !== undefined) output.code = task.script.code;
-      if (task.script.message !== undefined) output.message = task.script.message;
+      const { code, message } = task.failure;
+      if (code !== undefined) output.code = code;
+      if (message !== undefined) output.message = message;
     }
     if (status === 'SUCCEEDED') {
       output.orig_prompt = task.prompt;
@@ -404,7 +412,7 @@ export class WanTestServer {
 
   private statusShape(task: ScriptedTask): Json {
     const status = task.status();
-    const answer: Json = { task_id: task.id, status: STATUS_WORDS[status] };
+    const answer: Json = { task_id: task.id, status: task.statusWord() };
     if (status === 'UNKNOWN') return answer;
     answer.created_at = Math.floor(task.createdAt / 1000); // epoch seconds, as OpenAI-style gateways write them
     if (status === 'SUCCEEDED') {
@@ -412,18 +420,24 @@ export class WanTestServer {
       answer.completed_at = Math.floor(task.endsAt / 1000);
       answer.usage = this.usage(task);
     }
-    if (status === 'FAILED' && (task.script.code !== undefined || task.script.message !== undefined)) {
-      answer.error = { code: task.script.code, message: task.script.message };
-    }
+    const { code, message } = task.failure;
+    if (status === 'FAILED' && (code !== undefined || message !== undefined)) answer.error = { code, message };
     return answer;
   }
 
   private usage(task: ScriptedTask): Json {
-    const duration = typeof task.parameters.duration === 'number' ? task.parameters.duration : 5;
+    const asked = task.parameters.duration;
+    // -1 (the model chooses) and 0 (the input's length) say nothing of the length; 5 s unless the script says.
+    const seconds = task.script.outputSeconds ?? (typeof asked === 'number' && asked > 0 ? asked : 5);
+    const duration = task.model.usageFps === undefined ? seconds : float(seconds);
     const resolution = task.parameters.resolution ?? '1080P';
-    // SR comes as a string for 720P and a number for 1080P, since the real service is not consistent either.
-    const sr = resolution === '720P' ? '720' : 1080;
-    return { duration, input_video_duration: 0, output_video_duration: duration, video_count: 1, ratio: task.parameters.ratio ?? '16:9', SR: sr };
+    // SR comes as a string for 720P and a number otherwise, since the real service is not consistent either.
+    const sr = resolution === '720P' ? '720' : resolution === '480P' ? 480 : 1080;
+    // adaptive follows the input; without one the video comes out 16:9.
+    const ratio = typeof task.parameters.ratio === 'string' && task.parameters.ratio !== 'adaptive' ? task.parameters.ratio : '16:9';
+    const usage: Json = { duration, input_video_duration: 0, output_video_duration: duration, video_count: 1, ratio, SR: sr };
+    if (task.model.usageFps !== undefined) usage.fps = task.model.usageFps;
+    return usage;
   }
 
   private answerCancel(res: ServerResponse, id: string): void {
