@@ -111,7 +111,7 @@ export const MODELS: readonly ServiceModel[] = [
 
 type Json = Record<string, unknown>;
 
-function asRecord(value: unknown): Json | undefined {
+export function asRecord(value: unknown): Json | undefined {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
 }
 

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import type { TaskStatus } from '../../src/wan/task';
-import { judgeCreate, type Acceptance, type ServiceModel } from './serviceModels';
+import { asRecord, judgeCreate, type Acceptance, type ServiceModel } from './serviceModels';
 
 export type Outcome = 'SUCCEEDED' | 'FAILED' | 'CANCELED' | 'UNKNOWN';
 
@@ -128,10 +128,6 @@ function parseStamp(value: string | null): number | undefined {
   return Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]) - BEIJING_OFFSET_MS;
 }
 
-function asRecord(value: unknown): Json | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
-}
-
 class ScriptedTask implements ServerTask {
   canceled = false;
   canceledAt?: number;
@@ -183,9 +179,8 @@ class ScriptedTask implements ServerTask {
     return asRecord(this.body.parameters) ?? {};
   }
 
-  /** The status in the words and case the script asks for. */
-  statusWord(now?: number): string {
-    const status = this.status(now);
+  /** A status in the words and case the script asks for. */
+  statusWord(status: TaskStatus): string {
     const apiyi = (this.script.words ?? (this.script.shape === 'status' ? 'apiyi' : 'native')) === 'apiyi';
     const word = apiyi ? APIYI_WORDS[status] : status;
     switch (this.script.wordCase) {
@@ -389,7 +384,7 @@ export class WanTestServer {
 
   private nativeShape(task: ScriptedTask): Json {
     const status = task.status();
-    const output: Json = { task_id: task.id, task_status: task.statusWord() };
+    const output: Json = { task_id: task.id, task_status: task.statusWord(status) };
     if (status === 'UNKNOWN') return { output };
     output.submit_time = beijingTime(task.createdAt);
     if (status !== 'PENDING' && !(status === 'CANCELED' && task.canceled)) output.scheduled_time = beijingTime(task.createdAt + task.pendingMs);
@@ -412,7 +407,7 @@ export class WanTestServer {
 
   private statusShape(task: ScriptedTask): Json {
     const status = task.status();
-    const answer: Json = { task_id: task.id, status: task.statusWord() };
+    const answer: Json = { task_id: task.id, status: task.statusWord(status) };
     if (status === 'UNKNOWN') return answer;
     answer.created_at = Math.floor(task.createdAt / 1000); // epoch seconds, as OpenAI-style gateways write them
     if (status === 'SUCCEEDED') {
