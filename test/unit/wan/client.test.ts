@@ -100,6 +100,7 @@ describe('WanClient against the test server', () => {
       assert.equal(error.status, 401);
       assert.equal(error.message, 'The service rejected the API key (401 InvalidApiKey): Invalid API-key provided.');
       assert.match(error.advice, /region/);
+      assert.equal(error.host, new URL(server.baseUrl).host, 'the host is kept, for advice about a workspace\'s region');
       const everything = JSON.stringify({ message: error.message, advice: error.advice, log });
       assert.ok(!everything.includes(wrongKey));
       assert.ok(!everything.includes(KEY));
