@@ -85,7 +85,7 @@ export class ApiKeys extends Disposable {
 }
 
 /**
- * Keys are kept apart per endpoint, and per address for custom and workspace ones (a workspace's names its id and
+ * Keys are kept apart per endpoint, and per address for custom and workspace ones (a workspace's address names its id and
  * region), so a key never reaches another service.
  */
 function secretName(endpoint: Endpoint): string {
