@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { Disposable, disposeAll, toDisposable } from '../common/lifecycle';
 import type { Log } from '../common/log';
 import { hasAacAudio } from '../wan/mp4';
+import { usageLabel } from '../tasks/taskLabels';
 import type { TaskRecord } from '../tasks/taskRecord';
 import type { TaskStore } from '../tasks/taskStore';
 
@@ -137,7 +138,7 @@ export function renderPage(webview: Pick<vscode.Webview, 'cspSource' | 'asWebvie
   const rows: [string, string | number | undefined][] = [
     [vscode.l10n.t('Model'), p.model],
     [vscode.l10n.t('Resolution'), `${p.resolution} · ${p.ratio}`],
-    [vscode.l10n.t('Duration'), vscode.l10n.t('{0} s', record.usage?.duration ?? p.duration)],
+    [vscode.l10n.t('Duration'), usageLabel(record.usage) ?? vscode.l10n.t('{0} s', p.duration)],
     [vscode.l10n.t('Seed'), p.seed],
     [vscode.l10n.t('Negative prompt'), p.negativePrompt],
     [vscode.l10n.t('Rewritten prompt'), record.actualPrompt],

@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable, toDisposable } from '../common/lifecycle';
-import { formatElapsed, statusLabel } from '../tasks/taskLabels';
+import { formatElapsed, statusLabel, usageLabel } from '../tasks/taskLabels';
 import { shortened } from '../common/text';
 import { elapsedOf, isActive, type RecordStatus, type TaskRecord } from '../tasks/taskRecord';
 import type { TaskStore } from '../tasks/taskStore';
@@ -165,6 +165,7 @@ function tooltipOf(record: TaskRecord): vscode.MarkdownString {
     [vscode.l10n.t('Status'), statusLabel(record)],
     [vscode.l10n.t('Model'), p.model],
     [vscode.l10n.t('Parameters'), `${p.resolution} · ${p.ratio} · ${vscode.l10n.t('{0}s', p.duration)} · prompt_extend ${p.promptExtend} · watermark ${p.watermark}`],
+    [vscode.l10n.t('Duration'), usageLabel(record.usage)],
     [vscode.l10n.t('Seed'), p.seed],
     [vscode.l10n.t('Negative prompt'), p.negativePrompt],
     [vscode.l10n.t('Task ID'), record.taskId],

@@ -215,6 +215,8 @@ export function sidecarContent(record: TaskRecord, videoPath: string, now: numbe
     endpointHost: new URL(record.baseUrl).host,
     request: toCreateBody(record.params),
     response: record.finalResponse,
+    // The usage as read from the answer above: seconds billed, fps, input and output video seconds.
+    usage: record.usage,
     source: record.source,
     createdAt: new Date(record.createdAt).toISOString(),
     downloadedAt: new Date(now).toISOString(),

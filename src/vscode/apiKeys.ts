@@ -4,6 +4,7 @@ import { Disposable } from '../common/lifecycle';
 import { KeyringError } from './errorMessages';
 import { onDidChangeSettings, readEndpoint, SETTINGS, type Endpoint } from './settings';
 import { errorMessage } from '../common/text';
+import { workspaceOf } from '../wan/endpoints';
 
 const ENV_FALLBACK = 'DASHSCOPE_API_KEY';
 const SECRET_PREFIX = 'wan.apiKey.';
@@ -21,15 +22,15 @@ export class ApiKeys extends Disposable {
       if (e.key.startsWith(SECRET_PREFIX)) this.changed.fire();
     }));
     this._register(this.onDidChange(() => void this.updateKeyContext()));
-    this._register(onDidChangeSettings([SETTINGS.endpoint, SETTINGS.baseUrl], () => void this.updateKeyContext()));
+    this._register(onDidChangeSettings([SETTINGS.endpoint, SETTINGS.baseUrl, SETTINGS.workspace], () => void this.updateKeyContext()));
     void this.updateKeyContext();
   }
 
-  /** The stored key, or for the DashScope endpoints the DASHSCOPE_API_KEY environment variable. */
+  /** The stored key, or for Alibaba's own endpoints the DASHSCOPE_API_KEY environment variable. */
   async get(endpoint: Endpoint): Promise<string | undefined> {
     const stored = await this.guard(() => this.secrets.get(secretName(endpoint)));
     if (stored) return stored;
-    if (endpoint.id === 'dashscope' || endpoint.id === 'dashscope-intl') return process.env[ENV_FALLBACK] || undefined;
+    if (endpoint.id === 'dashscope' || endpoint.id === 'dashscope-intl' || endpoint.id === 'workspace') return process.env[ENV_FALLBACK] || undefined;
     return undefined;
   }
 
@@ -43,9 +44,12 @@ export class ApiKeys extends Disposable {
 
   /** Asks for the key in a password box; undefined when the user pressed Escape. */
   async ask(endpoint: Endpoint): Promise<string | undefined> {
+    const host = new URL(endpoint.baseUrl).host;
+    const region = workspaceOf(host)?.region;
+    const kept = vscode.l10n.t('The key is kept in VS Code\'s secret storage and sent only to {0}.', host);
     const key = await vscode.window.showInputBox({
       title: vscode.l10n.t('Wan API key for {0}', describeEndpoint(endpoint)),
-      prompt: vscode.l10n.t('The key is kept in VS Code\'s secret storage and sent only to {0}.', new URL(endpoint.baseUrl).host),
+      prompt: region ? vscode.l10n.t('Use an API key of the workspace\'s region, {0}, from the Model Studio console. {1}', region, kept) : kept,
       placeHolder: 'sk-…',
       password: true,
       ignoreFocusOut: true,
@@ -80,9 +84,14 @@ export class ApiKeys extends Disposable {
   }
 }
 
-/** Keys are kept apart per endpoint, and per base URL for custom ones, so a key never reaches another service. */
+/**
+ * Keys are kept apart per endpoint, and per address for custom and workspace ones (a workspace's address names its id and
+ * region), so a key never reaches another service.
+ */
 function secretName(endpoint: Endpoint): string {
-  return endpoint.id === 'custom' ? `${SECRET_PREFIX}custom:${new URL(endpoint.baseUrl).origin}` : `${SECRET_PREFIX}${endpoint.id}`;
+  return endpoint.id === 'custom' || endpoint.id === 'workspace'
+    ? `${SECRET_PREFIX}${endpoint.id}:${new URL(endpoint.baseUrl).origin}`
+    : `${SECRET_PREFIX}${endpoint.id}`;
 }
 
 export function describeEndpoint(endpoint: Endpoint): string {
@@ -90,6 +99,8 @@ export function describeEndpoint(endpoint: Endpoint): string {
     case 'apiyi': return 'APIYI';
     case 'dashscope': return vscode.l10n.t('DashScope (Beijing)');
     case 'dashscope-intl': return vscode.l10n.t('DashScope (Singapore)');
+    // A workspace's host names its id and region.
+    case 'workspace':
     case 'custom': return new URL(endpoint.baseUrl).host;
   }
 }

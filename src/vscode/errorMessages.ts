@@ -1,6 +1,7 @@
 // Turns any failure into a message that says what to do, with a button where one fits.
 import * as vscode from 'vscode';
 import { errorMessage } from '../common/text';
+import { workspaceOf } from '../wan/endpoints';
 import { WanError } from '../wan/errors';
 import { ALL_SETTINGS, SETTINGS } from './settings';
 
@@ -59,7 +60,8 @@ function describe(error: unknown, context: ErrorContext): { text: string; button
   if (error instanceof PromptError) return { text, buttons: context.promptUri ? [EDIT_PROMPT, SHOW_PROBLEMS] : [] };
   if (!(error instanceof WanError)) return { text, buttons: [SHOW_LOG] };
   switch (error.kind) {
-    case 'auth': return { text, buttons: [SET_KEY, OPEN_SETTINGS], setting: SETTINGS.endpoint };
+    // On a workspace host the key may be of another region than the workspace's.
+    case 'auth': return { text, buttons: [SET_KEY, OPEN_SETTINGS], setting: error.host && workspaceOf(error.host) ? SETTINGS.workspace : SETTINGS.endpoint };
     case 'access':
     case 'model-not-found': return { text, buttons: [OPEN_SETTINGS], setting: SETTINGS.model };
     case 'moderation': return { text, buttons: edit };

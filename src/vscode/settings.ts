@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable } from '../common/lifecycle';
-import { checkBaseUrl, ENDPOINT_BASE_URLS, type EndpointId } from '../wan/endpoints';
+import { checkBaseUrl, checkWorkspaceId, ENDPOINT_BASE_URLS, workspaceBaseUrl, WORKSPACE_REGIONS, type EndpointId, type WorkspaceRegion } from '../wan/endpoints';
 import { checkParam, DEFAULT_MODEL, type ParamField } from '../wan/params';
 import type { TaskSource } from '../tasks/taskRecord';
 import { SettingsError, showError } from './errorMessages';
@@ -19,6 +19,10 @@ const SECTION = 'wan';
 export const SETTINGS = {
   endpoint: 'wan.endpoint',
   baseUrl: 'wan.baseUrl',
+  /** The group of the two workspace settings below, as the Settings editor opens it. */
+  workspace: 'wan.workspace',
+  workspaceId: 'wan.workspace.id',
+  workspaceRegion: 'wan.workspace.region',
   model: 'wan.model',
   /** The group of the generation defaults below, as the Settings editor opens it. */
   defaults: 'wan.defaults',
@@ -39,7 +43,7 @@ export type SettingName = (typeof SETTINGS)[keyof typeof SETTINGS];
 /** The Settings editor's filter that shows every setting of the extension. */
 export const ALL_SETTINGS = `${SECTION}.`;
 
-const ENDPOINT_IDS: readonly EndpointId[] = ['apiyi', 'dashscope', 'dashscope-intl', 'custom'];
+const ENDPOINT_IDS: readonly EndpointId[] = ['apiyi', 'dashscope', 'dashscope-intl', 'workspace', 'custom'];
 
 function read<T>(setting: SettingName): T | undefined;
 function read<T>(setting: SettingName, fallback: T): T;
@@ -54,12 +58,19 @@ export function onDidChangeSettings(settings: readonly SettingName[], listener: 
   });
 }
 
+/** The value of an enum setting, refused when it is none of `allowed` (VS Code only warns in the settings file). */
+function readChoice<T extends string>(setting: SettingName, fallback: T, allowed: readonly T[]): T {
+  const value = read<string>(setting, fallback) as T;
+  if (!allowed.includes(value)) {
+    throw new SettingsError(vscode.l10n.t('The setting {0} is "{1}"; allowed: {2}.', setting, value, allowed.join(', ')), setting);
+  }
+  return value;
+}
+
 /** The endpoint new tasks go to; throws SettingsError naming the setting to fix. */
 export function readEndpoint(): Endpoint {
-  const id = read<string>(SETTINGS.endpoint, 'apiyi') as EndpointId;
-  if (!ENDPOINT_IDS.includes(id)) {
-    throw new SettingsError(vscode.l10n.t('The setting wan.endpoint is "{0}"; allowed: {1}.', id, ENDPOINT_IDS.join(', ')), SETTINGS.endpoint);
-  }
+  const id = readChoice<EndpointId>(SETTINGS.endpoint, 'apiyi', ENDPOINT_IDS);
+  if (id === 'workspace') return { id, baseUrl: readWorkspaceBaseUrl() };
   if (id !== 'custom') return { id, baseUrl: ENDPOINT_BASE_URLS[id] };
   const raw = read<string>(SETTINGS.baseUrl, '').trim();
   if (!raw) {
@@ -68,6 +79,13 @@ export function readEndpoint(): Endpoint {
   const checked = checkBaseUrl(raw);
   if ('problem' in checked) throw new SettingsError(vscode.l10n.t('{0}: {1}', SETTINGS.baseUrl, checked.problem), SETTINGS.baseUrl);
   return { id, baseUrl: checked.url };
+}
+
+function readWorkspaceBaseUrl(): string {
+  const region = readChoice<WorkspaceRegion>(SETTINGS.workspaceRegion, 'cn-beijing', WORKSPACE_REGIONS);
+  const checked = checkWorkspaceId(read<string>(SETTINGS.workspaceId, ''));
+  if ('problem' in checked) throw new SettingsError(vscode.l10n.t('{0}: {1}', SETTINGS.workspaceId, checked.problem), SETTINGS.workspaceId);
+  return workspaceBaseUrl(checked.id, region);
 }
 
 /** The setting of each generation default, by its API parameter name. */

@@ -2,7 +2,8 @@
 import * as l10n from '@vscode/l10n';
 import { asRecord, type Json } from '../common/json';
 import { checkBaseUrl } from './endpoints';
-import { WanError, createMayHaveStarted, errorFromHttpResponse, textSnippet } from './errors';
+import { WanError, createMayHaveStarted } from './errors';
+import { errorFromHttpResponse, textSnippet } from './httpErrors';
 import { headerValue, networkError, send, type HttpResponse, type SendOptions, type Timeouts } from './http';
 import { toCreateBody, type GenerationParams } from './params';
 import { beijingStamp, parseTask, type TaskStatus, type WanTask } from './task';
@@ -114,7 +115,7 @@ export class WanClient {
     const { json } = answer;
     // Some gateways answer 200 with an error body; report its code rather than "not a task".
     if (typeof json.code === 'string' && json.output === undefined && json.task_id === undefined) {
-      throw this.withoutKey(errorFromHttpResponse({ status: answer.status, body: JSON.stringify(json) }));
+      throw this.withoutKey(errorFromHttpResponse({ status: answer.status, body: JSON.stringify(json), host: new URL(this.baseUrl).host }));
     }
     return parseTask(json);
   }
@@ -158,6 +159,7 @@ export class WanClient {
         retryAfter: headerValue(response, 'retry-after'),
         requestIdHeader,
         taskLookup: options.taskLookup,
+        host: url.host,
       });
     } catch (error) {
       const failure = this.withoutKey(networkError(error, url, sendOptions));

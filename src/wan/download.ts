@@ -9,7 +9,8 @@ import * as l10n from '@vscode/l10n';
 import { exists } from '../common/files';
 import { errorMessage } from '../common/text';
 import { checkDownloadUrl } from './endpoints';
-import { WanError, textSnippet } from './errors';
+import { WanError } from './errors';
+import { textSnippet } from './httpErrors';
 import { abortedError, headerValue, networkError, send, type HttpResponse, type Timeouts } from './http';
 import { mp4Shape } from './mp4';
 

@@ -1,13 +1,37 @@
 // Where the Wan API lives, and which addresses the extension may send a key or fetch a result from.
 import * as l10n from '@vscode/l10n';
 
-export type EndpointId = 'apiyi' | 'dashscope' | 'dashscope-intl' | 'custom';
+export type EndpointId = 'apiyi' | 'dashscope' | 'dashscope-intl' | 'workspace' | 'custom';
 
-export const ENDPOINT_BASE_URLS: Record<Exclude<EndpointId, 'custom'>, string> = {
+export const ENDPOINT_BASE_URLS: Record<Exclude<EndpointId, 'workspace' | 'custom'>, string> = {
   apiyi: 'https://api.apiyi.com/wan/api/v1',
   dashscope: 'https://dashscope.aliyuncs.com/api/v1',
   'dashscope-intl': 'https://dashscope-intl.aliyuncs.com/api/v1',
 };
+
+/** The regions of Model Studio's workspace hosts (Beijing, Singapore, Tokyo, Frankfurt, Virginia). */
+export const WORKSPACE_REGIONS = ['cn-beijing', 'ap-southeast-1', 'ap-northeast-1', 'eu-central-1', 'us-east-1'] as const;
+
+export type WorkspaceRegion = (typeof WORKSPACE_REGIONS)[number];
+
+const WORKSPACE_HOST = /^([^.]+)\.([^.]+)\.maas\.aliyuncs\.com$/;
+
+export function workspaceBaseUrl(id: string, region: WorkspaceRegion): string {
+  return `https://${id}.${region}.maas.aliyuncs.com/api/v1`;
+}
+
+/** The workspace and region a host (`name[:port]`) belongs to; undefined for a host that is not a workspace's. */
+export function workspaceOf(host: string): { id: string; region: string } | undefined {
+  const match = WORKSPACE_HOST.exec(host);
+  return match ? { id: match[1], region: match[2] } : undefined;
+}
+
+/** The id becomes the first label of the host name: one DNS label. */
+export function checkWorkspaceId(raw: string): { id: string } | { problem: string } {
+  const id = raw.trim();
+  if (/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(id)) return { id };
+  return { problem: l10n.t('{0} is not a workspace id, which is 1 to 63 lowercase letters, digits and hyphens (not first or last): copy it from the Model Studio console.', quoted(raw)) };
+}
 
 function allowedSchemes(): string {
   return l10n.t('use https://, or http:// only for this computer (localhost, 127.0.0.1, ::1)');

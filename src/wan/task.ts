@@ -6,7 +6,12 @@ import { WanError, classifyServiceCode } from './errors';
 export type TaskStatus = 'PENDING' | 'RUNNING' | 'SUSPENDED' | 'SUCCEEDED' | 'FAILED' | 'CANCELED' | 'UNKNOWN';
 
 export interface TaskUsage {
+  /** seconds billed, a float for Wan 3.0 (10.04) */
   duration?: number;
+  fps?: number;
+  /** seconds of an input video (edit, extension) and of the video made */
+  inputVideoDuration?: number;
+  outputVideoDuration?: number;
   ratio?: string;
   sr?: number;
   videoCount?: number;
@@ -114,6 +119,9 @@ function parseUsage(usage: Json | undefined): TaskUsage | undefined {
   if (!usage) return undefined;
   const result: TaskUsage = {
     duration: num(pick([usage], 'duration', 'video_duration', 'output_video_duration')),
+    fps: num(usage.fps),
+    inputVideoDuration: num(usage.input_video_duration),
+    outputVideoDuration: num(usage.output_video_duration),
     ratio: text(pick([usage], 'ratio', 'video_ratio')),
     sr: num(pick([usage], 'SR', 'sr')),
     videoCount: num(usage.video_count),

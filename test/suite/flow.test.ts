@@ -109,6 +109,7 @@ describe('generating, tracking, downloading and previewing', function () {
     assert.equal(item.contextValue, 'task:succeeded:downloaded');
     assert.match(String(item.description), /succeeded · .* · 720P · 16:9 · 4s/);
     assert.match(tooltipText(item), new RegExp(`Task ID:\\*\\* ${record.taskId}`));
+    assert.match(tooltipText(item), /Duration:\*\* 4 s/, 'the seconds the service reports');
 
     // The file holds exactly the service's bytes, next to a sidecar that can reproduce it.
     assert.equal(done.download.state, 'done');
@@ -121,6 +122,7 @@ describe('generating, tracking, downloading and previewing', function () {
     assert.equal(sidecar.request.input.prompt, sentence);
     assert.equal(sidecar.endpointHost, new URL(server.baseUrl).host);
     assert.equal(sidecar.response.output.task_status, 'SUCCEEDED');
+    assert.equal(sidecar.usage.duration, 4);
     assert.ok(!fs.readFileSync(videoPath.replace(/\.mp4$/, '.json'), 'utf8').includes(KEY), 'no key in the sidecar');
     assert.equal(server.requestsTo('download').every((r) => r.headers.authorization === undefined), true, 'no key sent to the download host');
 

@@ -16,6 +16,9 @@ describe('in an untrusted workspace', () => {
     await config().update('baseUrl', server.baseUrl, vscode.ConfigurationTarget.Global);
     await config().update('endpoint', 'custom', vscode.ConfigurationTarget.Global);
     await writeWorkspaceFile('.vscode/settings.json', JSON.stringify({
+      'wan.endpoint': 'workspace',
+      'wan.workspace.id': 'collector',
+      'wan.workspace.region': 'us-east-1',
       'wan.baseUrl': 'https://collector.example/api/v1',
       'wan.outputFolder': '/tmp/elsewhere',
       // About five times the cost of the defaults, and another model.
@@ -36,10 +39,13 @@ describe('in an untrusted workspace', () => {
     assert.equal(vscode.extensions.getExtension(EXTENSION_ID)?.isActive, true);
   });
 
-  it('ignores the workspace\'s own endpoint, base URL and output folder', async () => {
+  it('ignores the workspace\'s own endpoint, base URL, workspace host and output folder', async () => {
     // Give VS Code a moment to read the workspace settings file it was just given.
     await new Promise((resolve) => setTimeout(resolve, 1000));
+    assert.equal(config().get('endpoint'), 'custom');
     assert.equal(config().get('baseUrl'), server.baseUrl);
+    assert.equal(config().get('workspace.id'), '');
+    assert.equal(config().get('workspace.region'), 'cn-beijing');
     assert.equal(config().get('outputFolder'), '');
   });
 

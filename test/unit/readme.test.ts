@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { PROMPT_FILE_KEYS } from '../../src/prompt/promptFile';
-import { ENDPOINT_BASE_URLS } from '../../src/wan/endpoints';
+import { ENDPOINT_BASE_URLS, workspaceBaseUrl, WORKSPACE_REGIONS, type WorkspaceRegion } from '../../src/wan/endpoints';
 
 // out/test/unit -> repository root
 const ROOT = path.resolve(__dirname, '../../..');
@@ -33,6 +33,8 @@ test('gives every endpoint with its base URL', () => {
     assert.ok(readme.includes(`\`${endpoint}\``) && readme.includes(baseUrl), `${endpoint} (${baseUrl})`);
   }
   assert.ok(readme.includes('`custom`'));
+  assert.ok(readme.includes('`workspace`') && readme.includes(workspaceBaseUrl('{wan.workspace.id}', '{wan.workspace.region}' as WorkspaceRegion)));
+  assert.deepEqual(WORKSPACE_REGIONS.filter((region) => !readme.includes(`\`${region}\``)), [], 'every workspace region');
 });
 
 test('every picture exists in media/readme/, which the .vsix leaves out: a PNG of at most 150 KB, or a GIF of at most 400 KB', () => {

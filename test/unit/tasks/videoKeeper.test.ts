@@ -10,7 +10,7 @@ import { TaskLeases } from '../../../src/tasks/taskLeases';
 import { TaskPoller } from '../../../src/tasks/taskPoller';
 import type { TaskRecord } from '../../../src/tasks/taskRecord';
 import { TaskStore } from '../../../src/tasks/taskStore';
-import { sidecarPath, slug, VideoKeeper } from '../../../src/tasks/videoKeeper';
+import { sidecarContent, sidecarPath, slug, VideoKeeper } from '../../../src/tasks/videoKeeper';
 import { WanTestServer } from '../../server/wanServer';
 import { validParams } from '../assertions';
 import { makeRecord, MemoryStorage } from './helpers';
@@ -85,6 +85,13 @@ describe('video keeper', () => {
     folders.push(folder);
     server.download = {};
     server.defaultScript = { pendingMs: 50, runningMs: 100 };
+  });
+
+  it('the sidecar keeps what the service billed: the duration as a float, fps, the input and output video durations', () => {
+    const usage = { duration: 10.04, fps: 30, inputVideoDuration: 4.5, outputVideoDuration: 5.54 };
+    const record = makeRecord('t-usage', { status: 'SUCCEEDED', usage, params: validParams({ prompt: 'A fox' }) });
+    const sidecar = JSON.parse(JSON.stringify(sidecarContent(record, '/videos/a-fox.mp4', 0))) as { usage: unknown };
+    assert.deepEqual(sidecar.usage, usage);
   });
 
   it('saves a finished video with its sidecar, byte for byte, once', async () => {

@@ -100,6 +100,7 @@ describe('WanClient against the test server', () => {
       assert.equal(error.status, 401);
       assert.equal(error.message, 'The service rejected the API key (401 InvalidApiKey): Invalid API-key provided.');
       assert.match(error.advice, /region/);
+      assert.equal(error.host, new URL(server.baseUrl).host, 'the host is kept, for advice about a workspace\'s region');
       const everything = JSON.stringify({ message: error.message, advice: error.advice, log });
       assert.ok(!everything.includes(wrongKey));
       assert.ok(!everything.includes(KEY));
@@ -260,7 +261,7 @@ describe('WanClient against the test server', () => {
       assert.ok(task.actualPrompt?.startsWith(PARAMS.prompt));
       assert.equal(task.submitTime, serverTask.createdAt);
       assert.equal(task.endTime, serverTask.createdAt);
-      assert.deepEqual(task.usage, { duration: 5, ratio: '16:9', sr: 720, videoCount: 1 });
+      assert.deepEqual(task.usage, { duration: 5, inputVideoDuration: 0, outputVideoDuration: 5, ratio: '16:9', sr: 720, videoCount: 1 });
       assert.equal(((task.raw as { usage: { SR: unknown } }).usage.SR), '720');
       const sent = server.requestsTo('query').at(-1);
       assert.equal(sent?.headers.authorization, `Bearer ${KEY}`);
@@ -271,7 +272,7 @@ describe('WanClient against the test server', () => {
       server.scriptNextTasks({ pendingMs: 0, runningMs: 0 });
       const created = await client().createTask(validParams({ prompt: 'p', resolution: '1080P', ratio: '9:16', duration: 12 }));
       const task = await client().getTask(created.taskId);
-      assert.deepEqual(task.usage, { duration: 12, ratio: '9:16', sr: 1080, videoCount: 1 });
+      assert.deepEqual(task.usage, { duration: 12, inputVideoDuration: 0, outputVideoDuration: 12, ratio: '9:16', sr: 1080, videoCount: 1 });
     });
 
     test('a RUNNING task has a scheduled time and no link', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { checkBaseUrl, checkDownloadUrl, ENDPOINT_BASE_URLS, isLoopbackHost } from '../../../src/wan/endpoints';
+import { checkBaseUrl, checkDownloadUrl, checkWorkspaceId, ENDPOINT_BASE_URLS, isLoopbackHost, workspaceBaseUrl, workspaceOf, WORKSPACE_REGIONS } from '../../../src/wan/endpoints';
 
 describe('endpoints', () => {
   test('the known endpoints are the documented base URLs', () => {
@@ -57,5 +57,31 @@ describe('endpoints', () => {
     assert.ok('problem' in checkDownloadUrl('http://example.com/a.mp4'));
     assert.ok('url' in checkDownloadUrl('http://127.0.0.1:9/a.mp4'));
     assert.ok('problem' in checkDownloadUrl('nonsense'));
+  });
+
+  test('a workspace host is {id}.{region}.maas.aliyuncs.com/api/v1, in each of the five regions, and reads back', () => {
+    assert.deepEqual([...WORKSPACE_REGIONS], ['cn-beijing', 'ap-southeast-1', 'ap-northeast-1', 'eu-central-1', 'us-east-1']);
+    assert.equal(workspaceBaseUrl('ws-1a2b', 'ap-southeast-1'), 'https://ws-1a2b.ap-southeast-1.maas.aliyuncs.com/api/v1');
+    for (const region of WORKSPACE_REGIONS) {
+      const url = workspaceBaseUrl('ws-1a2b', region);
+      assert.equal(url, `https://ws-1a2b.${region}.maas.aliyuncs.com/api/v1`);
+      assert.deepEqual(checkBaseUrl(url), { url }, 'the client takes it as it is');
+      assert.deepEqual(workspaceOf(new URL(url).host), { id: 'ws-1a2b', region });
+    }
+    assert.equal(workspaceOf('dashscope.aliyuncs.com'), undefined);
+    assert.equal(workspaceOf('127.0.0.1:8080'), undefined);
+    assert.equal(workspaceOf('a.b.maas.aliyuncs.com.example.com'), undefined);
+  });
+
+  test('a workspace id is one DNS label; anything else is a problem that says what an id looks like and where it is', () => {
+    for (const id of ['a', '7', 'ws-1a2b', 'llm-abc123', 'a'.repeat(63)]) assert.deepEqual(checkWorkspaceId(id), { id }, id);
+    assert.deepEqual(checkWorkspaceId('  ws-1a2b '), { id: 'ws-1a2b' }, 'spaces around a pasted id are dropped');
+    const bad = ['', '-ws', 'ws-', 'WS-1A2B', 'ws_1', 'ws.1', 'ws 1', 'a'.repeat(64), 'ws-1.cn-beijing.maas.aliyuncs.com', 'https://ws-1.cn-beijing.maas.aliyuncs.com', 'é'];
+    for (const id of bad) {
+      const checked = checkWorkspaceId(id);
+      assert.ok('problem' in checked, id);
+      assert.match(checked.problem, /lowercase letters, digits and hyphens/, id);
+      assert.match(checked.problem, /Model Studio console/, id);
+    }
   });
 });

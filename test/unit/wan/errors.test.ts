@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { classifyServiceCode, errorFromHttpResponse, textSnippet, type WanErrorKind } from '../../../src/wan/errors';
+import { classifyServiceCode, type WanErrorKind } from '../../../src/wan/errors';
+import { errorFromHttpResponse, textSnippet } from '../../../src/wan/httpErrors';
 
 describe('classifyServiceCode', () => {
   test('follows the error table of the API', () => {
@@ -99,6 +100,26 @@ describe('errorFromHttpResponse', () => {
     assert.equal(errorFromHttpResponse({ status: 404, body: '{"code":"InvalidParameter.TaskId"}', taskLookup: true }).kind, 'not-found');
     assert.equal(errorFromHttpResponse({ status: 404, body: '<h1>Not Found</h1>', taskLookup: true }).kind, 'server');
     assert.equal(errorFromHttpResponse({ status: 404, body: '{"code":"ModelNotFound","message":"Model not exist."}' }).kind, 'model-not-found');
+  });
+
+  test('on a workspace host, a rejected key and a model the region lacks name the region and the host', () => {
+    const host = 'ws-1a2b.ap-southeast-1.maas.aliyuncs.com';
+    const answers = [
+      { status: 401, body: '{"code":"InvalidApiKey","message":"Invalid API-key provided."}', kind: 'auth', advice: /key of ap-southeast-1/ },
+      { status: 404, body: '{"code":"ModelNotFound","message":"Model not exist."}', kind: 'model-not-found', advice: /offer this model/ },
+      { status: 403, body: '{"code":"AccessDenied","message":"Access denied."}', kind: 'access', advice: /offer this model/ },
+    ];
+    for (const answer of answers) {
+      const error = errorFromHttpResponse({ status: answer.status, body: answer.body, host });
+      assert.equal(error.kind, answer.kind);
+      assert.equal(error.host, host);
+      assert.match(error.advice, answer.advice, answer.body);
+      assert.ok(error.advice.includes('ap-southeast-1') && error.advice.includes(host), error.advice);
+      // Elsewhere the region is not known: the advice stays the general one.
+      const elsewhere = errorFromHttpResponse({ status: answer.status, body: answer.body, host: 'dashscope.aliyuncs.com' });
+      assert.equal(elsewhere.advice, classifyServiceCode(elsewhere.code, answer.status).advice);
+    }
+    assert.equal(errorFromHttpResponse({ status: 429, body: '{"code":"Throttling"}', host }).advice, classifyServiceCode('Throttling', 429).advice);
   });
 
   test('snippets are cut short', () => {

@@ -36,11 +36,18 @@ describe('parseTask', () => {
       videoUrl: 'https://dashscope-result-sh.oss-accelerate.aliyuncs.com/xxx.mp4?Expires=1',
       origPrompt: 'a fox',
       actualPrompt: 'a red fox running through snow',
-      usage: { duration: 10, ratio: '16:9', sr: 720, videoCount: 1 },
+      usage: { duration: 10, inputVideoDuration: 0, outputVideoDuration: 10, ratio: '16:9', sr: 720, videoCount: 1 },
       requestId: 'req-1',
       raw: body,
     });
     assert.equal(task.raw, body);
+  });
+
+  test('Wan 3.0\'s usage: the duration as a float, fps, and the input and output video durations', () => {
+    const task = parseTask(JSON.parse('{"output":{"task_id":"t","task_status":"SUCCEEDED"},"usage":{"duration":10.04,"fps":30,"input_video_duration":4.5,"output_video_duration":5.54,"video_count":1}}'));
+    assert.deepEqual(task.usage, { duration: 10.04, fps: 30, inputVideoDuration: 4.5, outputVideoDuration: 5.54, videoCount: 1 });
+    assert.deepEqual(parseTask(JSON.parse('{"output":{"task_id":"t","task_status":"SUCCEEDED"},"usage":{"duration":5.0,"fps":"30"}}')).usage, { duration: 5, fps: 30 });
+    assert.deepEqual(parseTask({ output: { task_id: 't', task_status: 'SUCCEEDED' }, usage: { duration: '10.04' } }).usage, { duration: 10.04 });
   });
 
   test('SR as a string and the older usage fields are read', () => {
@@ -89,6 +96,11 @@ describe('parseTask', () => {
       UNKNOWN: 'UNKNOWN',
     };
     for (const [word, status] of Object.entries(expected)) {
+      // Either vocabulary, in any case, in either shape: APIYI documents completed/failed for Wan 3.0.
+      for (const spelling of [word, word.toUpperCase(), word[0].toUpperCase() + word.slice(1).toLowerCase()]) {
+        assert.equal(parseTask({ task_id: 'x', status: spelling }).status, status, spelling);
+        assert.equal(parseTask({ output: { task_id: 'x', task_status: spelling } }).status, status, spelling);
+      }
       assert.equal(parseTask({ task_id: 'x', status: word }).status, status, word);
       assert.equal(parseTask({ output: { task_id: 'x', task_status: word } }).status, status, word);
     }
