@@ -73,6 +73,9 @@ describe('readMediaInfo', () => {
   test('MOV: the qt brand, moov after mdat as cameras write it, a portrait clip turned by its matrix', async () => {
     const video = await info('camera.mov', clip({ brand: 'qt  ', moovLast: true, timescale: 600, duration: 1500, width: 1920, height: 1080, turned: true, audio: 'lpcm' }));
     assert.deepEqual(video, { kind: 'video', format: 'mov', size: video.size, width: 1080, height: 1920, seconds: 2.5, videoCodec: 'avc1', audioCodec: 'lpcm' });
+    const old = clip({ moovLast: true, timescale: 600, duration: 600, width: 640, height: 480 });
+    const withoutFtyp = Buffer.concat([box('wide'), old.subarray(old.readUInt32BE(0))]); // QuickTime before ftyp
+    assert.equal((await info('old.mov', withoutFtyp)).format, 'mov');
   });
 
   test('the committed fixtures: sample.mp4 is 2 s of H.264 with AAC; readme-clip.mp4 is read too', async () => {
