@@ -5,7 +5,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /** The modules that run without VS Code: plain Node, testable without an extension host. */
-const pureFolders = ['wan', 'tasks', 'prompt', 'common'];
+const pureFolders = ['wan', 'tasks', 'prompt', 'common', 'media'];
 
 export default tseslint.config(
   { ignores: ['out/', 'dist/', '.vscode-test/', 'test-output/'] },

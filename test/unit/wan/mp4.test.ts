@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { mp4Shape } from '../../../src/wan/mp4';
+import { hasAacAudio, mp4Shape } from '../../../src/wan/mp4';
 
 const fixture = readFileSync(join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'sample.mp4'));
 const dir = mkdtempSync(join(tmpdir(), 'wan-mp4-'));
@@ -53,5 +53,22 @@ describe('mp4Shape', () => {
     const toEnd = Buffer.from(large.subarray(0, 8));
     toEnd.writeUInt32BE(0, 0);
     assert.equal(await shapeOf(Buffer.concat([head, toEnd, Buffer.alloc(500)])), 'whole');
+  });
+});
+
+describe('hasAacAudio', () => {
+  const soundDir = mkdtempSync(join(tmpdir(), 'wan-aac-'));
+  after(() => rmSync(soundDir, { recursive: true, force: true }));
+
+  test('finds the AAC sample entry in a moov at the start, or at the end of a file over the 1 MB window', async () => {
+    const file = join(soundDir, 'sound.mp4');
+    writeFileSync(file, fixture);
+    assert.equal(await hasAacAudio(file), true);
+    const moov = fixture.subarray(32, 3536);
+    const late = Buffer.concat([fixture.subarray(0, 32), box('mdat', Buffer.alloc(3 * 1024 * 1024)), moov]);
+    writeFileSync(file, late);
+    assert.equal(await hasAacAudio(file), true);
+    writeFileSync(file, Buffer.from(late).fill(0, late.length - moov.length));
+    assert.equal(await hasAacAudio(file), false);
   });
 });
