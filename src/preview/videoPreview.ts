@@ -134,10 +134,11 @@ export function renderPage(webview: Pick<vscode.Webview, 'cspSource' | 'asWebvie
   const downloadedAt = record.download.state === 'done' ? record.download.at : 0;
   const bytes = record.download.state === 'done' ? record.download.bytes : 0;
   const p = record.params;
+  const duration = record.usage?.duration ?? p.duration;
   const rows: [string, string | number | undefined][] = [
     [vscode.l10n.t('Model'), p.model],
-    [vscode.l10n.t('Resolution'), `${p.resolution} · ${p.ratio}`],
-    [vscode.l10n.t('Duration'), vscode.l10n.t('{0} s', record.usage?.duration ?? p.duration)],
+    [vscode.l10n.t('Resolution'), [p.resolution, p.ratio].filter((part) => part !== undefined).join(' · ')],
+    [vscode.l10n.t('Duration'), duration === undefined ? undefined : vscode.l10n.t('{0} s', duration)],
     [vscode.l10n.t('Seed'), p.seed],
     [vscode.l10n.t('Negative prompt'), p.negativePrompt],
     [vscode.l10n.t('Rewritten prompt'), record.actualPrompt],

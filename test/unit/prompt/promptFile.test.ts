@@ -463,13 +463,19 @@ describe('prompt file parser: the rules follow the model', () => {
     assert.match(onlyProblem('---\nmodel: wanx2.1-t2v-turbo\nsize: 1920*1080\n---\nA cat.').message, /not one/);
   });
 
-  it('knows only the text-to-video models, offers the nearest, and writes a name as the API does', () => {
+  it('warns of an unknown model (sent as written), offers the nearest, refuses a media model, and writes a name as the API does', () => {
     let text = '---\nmodel: wan2.7-t2x\n---\nA cat.';
     let problem = onlyProblem(text);
     assert.equal(at(text, problem), 'wan2.7-t2x');
-    assert.match(problem.message, /Use one of wan2\.7-t2v, wan2\.6-t2v/);
+    assert.equal(problem.severity, 'warning');
+    assert.match(problem.message, /sent as written.*Known models: wan3\.0-video, wan3\.0-video-prime, wan2\.7-t2v/);
     assert.equal(applyFix(text, fixTitled(problem, 'Change to wan2.7-t2v')), '---\nmodel: wan2.7-t2v\n---\nA cat.');
-    assert.match(onlyProblem('---\nmodel: wan2.7-i2v\n---\nA cat.').message, /from images/);
+    assert.equal(parsePromptFile(text).prompts[0].model, 'wan2.7-t2x');
+    text = '---\nmodel: wan2.7-i2v\n---\nA cat.';
+    problem = onlyProblem(text);
+    assert.equal(at(text, problem), 'wan2.7-i2v');
+    assert.equal(problem.severity, 'error');
+    assert.match(problem.message, /needs an image or video input.*next version/);
     text = '---\nmodel: WAN2.6-T2V\n---\nA cat.';
     const file = parsePromptFile(text);
     problem = onlyProblem(text);

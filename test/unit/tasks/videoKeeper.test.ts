@@ -14,6 +14,7 @@ import { sidecarPath, slug, VideoKeeper } from '../../../src/tasks/videoKeeper';
 import { WanTestServer } from '../../server/wanServer';
 import { validParams } from '../assertions';
 import { makeRecord, MemoryStorage } from './helpers';
+import { toCreateBody } from '../../../src/wan/params';
 
 const KEY = 'sk-keeper-test';
 
@@ -31,6 +32,7 @@ function pipeline(server: WanTestServer, folder: string, storage = new MemorySto
     },
     requery: (record, signal) => client.getTask(record.taskId, signal),
     folderFor: () => folder,
+    requestOf: toCreateBody,
     onSaved: (record) => saved.push(record),
     onFailed: (_record, message) => failed.push(message),
     claim: leases && ((taskId) => leases.claim(taskId, 'download', 60_000)),

@@ -6,15 +6,24 @@ import { describeDurations, findModel, MODEL_IDS, nearestDuration, rulesFor } fr
 import { checkParam, defaultsForModel, toCreateBody, validateParams } from '../../../src/wan/params';
 
 describe('models', () => {
-  test('the six text-to-video models, found by name whatever its case; an unknown one gets wan2.7 rules', () => {
-    assert.deepEqual(MODEL_IDS, ['wan2.7-t2v', 'wan2.6-t2v', 'wan2.5-t2v-preview', 'wan2.2-t2v-plus', 'wanx2.1-t2v-turbo', 'wanx2.1-t2v-plus']);
+  test('one row per model, found by name whatever its case; a dated snapshot follows its base row; an unknown one has no row', () => {
+    assert.deepEqual(MODEL_IDS, [
+      'wan3.0-video', 'wan3.0-video-prime', 'wan2.7-t2v', 'wan2.7-i2v', 'wan2.7-r2v', 'wan2.7-videoedit',
+      'wan2.6-t2v', 'wan2.5-t2v-preview', 'wan2.2-t2v-plus', 'wanx2.1-t2v-turbo', 'wanx2.1-t2v-plus',
+    ]);
     assert.equal(findModel(' WAN2.6-T2V ')?.id, 'wan2.6-t2v');
-    assert.equal(findModel('wan2.7-i2v'), undefined);
-    assert.equal(rulesFor('some-alias').id, 'wan2.7-t2v');
+    assert.equal(findModel('wan2.7-i2v')?.id, 'wan2.7-i2v');
+    assert.equal(findModel('wan2.7-t2v-2026-04-25')?.id, 'wan2.7-t2v');
+    assert.equal(findModel('wan2.7-t2v-preview'), undefined, 'only a -YYYY-MM-DD suffix is a snapshot');
+    assert.equal(findModel('some-alias'), undefined);
+    assert.equal(rulesFor(undefined).id, 'wan2.7-t2v');
   });
 
   test('durations per model, and the nearest allowed one', () => {
-    assert.deepEqual(MODEL_IDS.map((id) => describeDurations(rulesFor(id))), ['2–15', '5, 10 or 15', '5 or 10', '5', '5', '5']);
+    assert.deepEqual(MODEL_IDS.map((id) => describeDurations(rulesFor(id))), [
+      '2–30 or -1 (the model chooses)', '2–30 or -1 (the model chooses)', '2–15', '2–15', '2–15', "2–10 or 0 (the input's length)",
+      '5, 10 or 15', '5 or 10', '5', '5', '5',
+    ]);
     assert.equal(nearestDuration(rulesFor('wan2.7-t2v'), 40), 15);
     assert.equal(nearestDuration(rulesFor('wan2.5-t2v-preview'), 7), 5);
     assert.equal(nearestDuration(rulesFor('wan2.5-t2v-preview'), 8), 10);
