@@ -1,5 +1,6 @@
 // Bundles the extension: what activation loads (extension.js and core.js), and what loads on first use (net.js,
-// promptParser.js). Every module lands in exactly one file: the ones two bundles need go into core.js, which the others
+// promptParser.js, and lazyShared.js, what those two share: the model table). Every module lands in exactly one file:
+// the ones two bundles need go into core.js (or lazyShared.js when activation does not need them), which the others
 // require at run time, so Node's require cache gives one instance of each (one WanError class, one @vscode/l10n).
 import * as esbuild from 'esbuild';
 import { writeFileSync } from 'node:fs';
@@ -29,8 +30,11 @@ const common = {
   logLevel: 'info',
 };
 
-/** The files (absolute paths) that more than one of the entry points reaches. */
-async function filesInTwoBundles() {
+/**
+ * Where each file that more than one entry point reaches goes (absolute path -> bundle name): into core.js when
+ * activation (extension.js) reaches it too, else into lazyShared.js, which only the lazy bundles load.
+ */
+async function sharedFiles() {
   const { metafile } = await esbuild.build({ ...common, entryPoints, outdir, write: false, metafile: true, logLevel: 'silent', plugins: [keepLazyBundlesSeparate] });
   const reachedBy = new Map();
   for (const output of Object.values(metafile.outputs)) {
@@ -42,39 +46,44 @@ async function filesInTwoBundles() {
       for (const imported of metafile.inputs[file].imports) if (!imported.external) visit(imported.path);
     };
     visit(output.entryPoint);
-    for (const file of seen) reachedBy.set(file, (reachedBy.get(file) ?? 0) + 1);
+    for (const file of seen) reachedBy.set(file, [...(reachedBy.get(file) ?? []), output.entryPoint]);
   }
-  return new Set([...reachedBy].filter(([, count]) => count > 1).map(([file]) => path.resolve(file)));
+  return new Map([...reachedBy]
+    .filter(([, entries]) => entries.length > 1)
+    .map(([file, entries]) => [path.resolve(file), entries.includes(entryPoints.extension) ? 'core' : 'lazyShared']));
 }
 
+const SHARED_BUNDLES = ['core', 'lazyShared'];
+
 /**
- * Builds the shared files into core.js (an entry that exposes each one's exports under its path) and, in the other
- * bundles, replaces each import of a shared file with a require of core.js. What is shared is worked out again at the
- * start of every build, so watch mode follows new imports.
+ * Builds the shared files into core.js and lazyShared.js (entries that expose each one's exports under its path) and,
+ * in every other bundle, replaces each import of a shared file with a require of the bundle holding it. What is shared
+ * is worked out again at the start of every build, so watch mode follows new imports.
  */
 const oneCopyOfTheCore = {
   name: 'one-copy-of-the-core',
   setup(build) {
-    let shared = new Set();
+    let shared = new Map();
     build.onStart(async () => {
-      shared = await filesInTwoBundles();
+      shared = await sharedFiles();
     });
-    build.onResolve({ filter: /^core-entry$/ }, () => ({ path: 'core', namespace: 'core-entry' }));
-    build.onLoad({ filter: /.*/, namespace: 'core-entry' }, () => ({
-      contents: `module.exports = {\n${[...shared].map((file) => `  ${JSON.stringify(key(file))}: require(${JSON.stringify(file)}),`).join('\n')}\n};\n`,
+    build.onResolve({ filter: /^(core|lazyShared)-entry$/ }, (args) => ({ path: args.path.replace(/-entry$/, ''), namespace: 'shared-entry' }));
+    build.onLoad({ filter: /.*/, namespace: 'shared-entry' }, (args) => ({
+      contents: `module.exports = {\n${[...shared].filter(([, bundle]) => bundle === args.path).map(([file]) => `  ${JSON.stringify(key(file))}: require(${JSON.stringify(file)}),`).join('\n')}\n};\n`,
       resolveDir: process.cwd(),
       loader: 'js',
     }));
-    build.onResolve({ filter: /^\.\/core\.js$/, namespace: 'core' }, () => ({ path: './core.js', external: true }));
+    build.onResolve({ filter: /^\.\/(core|lazyShared)\.js$/, namespace: 'shared' }, (args) => ({ path: args.path, external: true }));
     build.onResolve({ filter: /.*/ }, async (args) => {
-      // Inside core.js the shared files import each other directly (what a shared file imports is shared too).
-      if (args.pluginData === oneCopyOfTheCore || args.kind === 'entry-point' || args.namespace !== 'file' || shared.has(args.importer)) return undefined;
+      if (args.pluginData === oneCopyOfTheCore || args.kind === 'entry-point' || args.namespace !== 'file') return undefined;
       const resolved = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: oneCopyOfTheCore });
-      if (resolved.errors.length > 0 || !shared.has(resolved.path)) return undefined;
-      return { path: key(resolved.path), namespace: 'core' };
+      const bundle = resolved.errors.length > 0 ? undefined : shared.get(resolved.path);
+      // Inside a shared bundle its own files import each other directly.
+      if (!bundle || bundle === shared.get(args.importer)) return undefined;
+      return { path: key(resolved.path), namespace: 'shared', pluginData: { bundle } };
     });
-    build.onLoad({ filter: /.*/, namespace: 'core' }, (args) => ({
-      contents: `module.exports = require('./core.js')[${JSON.stringify(args.path)}];\n`,
+    build.onLoad({ filter: /.*/, namespace: 'shared' }, (args) => ({
+      contents: `module.exports = require('./${args.pluginData.bundle}.js')[${JSON.stringify(args.path)}];\n`,
       loader: 'js',
     }));
   },
@@ -87,7 +96,7 @@ function key(file) {
 
 const options = {
   ...common,
-  entryPoints: { ...entryPoints, core: 'core-entry' },
+  entryPoints: { ...entryPoints, ...Object.fromEntries(SHARED_BUNDLES.map((name) => [name, `${name}-entry`])) },
   outdir,
   minify: production,
   sourcemap: !production,

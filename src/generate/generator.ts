@@ -11,7 +11,6 @@ import type { TaskStore } from '../tasks/taskStore';
 import type { ApiKeys } from '../vscode/apiKeys';
 import { PromptError, showError } from '../vscode/errorMessages';
 import type { WanAccess } from '../vscode/wanAccess';
-import { LIMITS, promptInputProblem } from '../wan/params';
 import { confirmIfUntrusted, pickPromptFile, refuseIfProblems } from './dialogs';
 import { promptLabel, sourceFor } from './planTasks';
 import { Submitter } from './submitter';
@@ -49,7 +48,7 @@ export class Generator extends Disposable {
     if (editor && !editor.selection.isEmpty) {
       const selected = editor.document.getText(editor.selection).trim();
       if (!selected) {
-        showError(new PromptError(vscode.l10n.t('The selection holds only white space: select the words that describe the video (up to {0} characters).', LIMITS.promptMax)), {
+        showError(new PromptError(vscode.l10n.t('The selection holds only white space: select the words that describe the video (up to {0} characters).', loadPromptParser().LIMITS.promptMax)), {
           action: vscode.l10n.t('The video was not submitted'),
         });
         return undefined;
@@ -120,7 +119,7 @@ export class Generator extends Disposable {
       title: vscode.l10n.t('Generate a video'),
       prompt: vscode.l10n.t('Describe the video (no text is selected in an editor). The settings give the parameters.'),
       ignoreFocusOut: true,
-      validateInput: promptInputProblem,
+      validateInput: (value) => loadPromptParser().promptInputProblem(value),
     });
     if (!prompt?.trim()) return undefined;
     return this.submitter.submitPrompt({}, prompt.trim(), { kind: 'input', label: promptLabel(prompt) }, undefined);

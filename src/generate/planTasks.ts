@@ -7,7 +7,8 @@ import { promptName } from '../promptLanguage/promptDocuments';
 import type { TaskSource } from '../tasks/taskRecord';
 import { PromptError } from '../vscode/errorMessages';
 import { readDefaults } from '../vscode/settings';
-import { defaultsForModel, LIMITS, validateParams, type GenerationParams } from '../wan/params';
+import { loadPromptParser } from '../bundles/loader';
+import type { GenerationParams } from '../wan/params';
 
 /** One task of a batch, checked and ready to send. */
 export interface PlannedTask {
@@ -20,12 +21,13 @@ export interface PlannedTask {
  * its own counts up from the seed setting when there is one (the same seed would make the same video), else is random.
  */
 export function planTasks(file: PromptFile, entries: PromptEntry[], fileName: string, fileSource: TaskSource): PlannedTask[] {
+  const { defaultsForModel, LIMITS, takesRandomSeed, validateParams } = loadPromptParser();
   const settings = readDefaults();
   const settingsSeed = settings.seed as number | undefined;
   const several = file.prompts.length > 1;
   return entries.flatMap((entry) => entry.seeds.map((seed, i) => {
     const fields = { ...defaultsForModel(settings, entry.model), ...entry.overrides, prompt: entry.prompt };
-    fields.seed = seed ?? (settingsSeed !== undefined ? (settingsSeed + i) % (LIMITS.seedMax + 1) : randomSeed());
+    fields.seed = seed ?? (settingsSeed !== undefined ? (settingsSeed + i) % (LIMITS.seedMax + 1) : takesRandomSeed(entry.model) ? randomSeed() : undefined);
     const result = validateParams(fields);
     if (!result.params) {
       throw new PromptError(vscode.l10n.t('"{0}": {1} Nothing was submitted.', promptName(entry), result.problems.map((p) => p.message).join(' ')));
@@ -48,7 +50,7 @@ export function promptUriOf(source: TaskSource): vscode.Uri | undefined {
 }
 
 export function randomSeed(): number {
-  return randomInt(0, LIMITS.seedMax);
+  return randomInt(0, loadPromptParser().LIMITS.seedMax);
 }
 
 /** A prompt's first words: the label of a task from a selection or the input box, and how messages quote a prompt. */

@@ -3,6 +3,7 @@
 import { randomInt } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { loadPromptParser } from '../bundles/loader';
 import { Disposable } from '../common/lifecycle';
 import { tagged, type Log } from '../common/log';
 import type { PromptEntry, PromptFile } from '../prompt/promptFile';
@@ -15,7 +16,7 @@ import { errorText, PromptError, showError } from '../vscode/errorMessages';
 import { readDefaults, readEndpoint, type Endpoint } from '../vscode/settings';
 import type { WanClient } from '../wan/client';
 import { WanError } from '../wan/errors';
-import { defaultsForModel, validateParams, type GenerationParams, type ParamField } from '../wan/params';
+import type { GenerationParams, ParamField } from '../wan/params';
 import type { WanTask } from '../wan/task';
 import type { GeneratorDeps } from './generator';
 import { planTasks, promptLabel, promptUriOf, randomSeed, sourceFor, type PlannedTask } from './planTasks';
@@ -191,10 +192,11 @@ export class Submitter extends Disposable {
     promptUri: vscode.Uri | undefined,
   ): Promise<TaskRecord | undefined> {
     return this.run(() => {
+      const { defaultsForModel, takesRandomSeed, validateParams } = loadPromptParser();
       const defaults = readDefaults();
       const model = (overrides.model ?? defaults.model) as string | undefined;
       const fields: Partial<Record<ParamField, unknown>> = { ...defaultsForModel(defaults, model), ...overrides, prompt };
-      fields.seed ??= randomSeed(); // always send a seed, so Regenerate can repeat the task exactly
+      if (takesRandomSeed(model)) fields.seed ??= randomSeed(); // always send a seed, so Regenerate can repeat the task exactly
       const result = validateParams(fields);
       if (!result.params) {
         throw new PromptError(vscode.l10n.t('{0} Nothing was submitted.', result.problems.map((p) => p.message).join(' ')));

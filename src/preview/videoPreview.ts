@@ -137,8 +137,8 @@ export function renderPage(webview: Pick<vscode.Webview, 'cspSource' | 'asWebvie
   const p = record.params;
   const rows: [string, string | number | undefined][] = [
     [vscode.l10n.t('Model'), p.model],
-    [vscode.l10n.t('Resolution'), `${p.resolution} · ${p.ratio}`],
-    [vscode.l10n.t('Duration'), usageLabel(record.usage) ?? vscode.l10n.t('{0} s', p.duration)],
+    [vscode.l10n.t('Resolution'), [p.resolution, p.ratio].filter((part) => part !== undefined).join(' · ')],
+    [vscode.l10n.t('Duration'), usageLabel(record.usage) ?? (p.duration === undefined ? undefined : vscode.l10n.t('{0} s', p.duration))],
     [vscode.l10n.t('Seed'), p.seed],
     [vscode.l10n.t('Negative prompt'), p.negativePrompt],
     [vscode.l10n.t('Rewritten prompt'), record.actualPrompt],

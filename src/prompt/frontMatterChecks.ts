@@ -2,7 +2,7 @@
 import * as l10n from '@vscode/l10n';
 import { clamp } from '../common/math';
 import { findModel, MODEL_IDS, rulesFor } from '../wan/models';
-import { checkParam, checkSeed, isNumberText, LIMITS, takesField, type ParamField } from '../wan/params';
+import { checkParam, checkSeed, isNumberText, LIMITS, needsMedia, takesField, type ParamField } from '../wan/params';
 import { at, changeTo, closestOf, fixesFor, remove, replace, unknownKey } from './frontMatterFixes';
 import { MAX_VARIANTS, PROMPT_FILE_KEYS, type FrontMatter, type FrontMatterField, type PromptFileKey, type PromptFileProblem } from './promptFileTypes';
 
@@ -47,21 +47,29 @@ export function checkScope(frontMatter: FrontMatter | undefined, inheritedModel:
   return scope;
 }
 
+/** The model as it is sent: a known row's name (or dated snapshot) as the API writes it; an unknown name as written. */
 function checkModel(field: FrontMatterField, problems: PromptFileProblem[]): string | undefined {
-  const written = typeof field.value === 'string' ? field.value : String(field.value);
+  const checked = checkParam('model', field.value);
+  if ('problem' in checked) {
+    problems.push(at(field, 'value', checked.problem, 'model'));
+    return undefined;
+  }
+  const written = checked.value as string;
   const known = findModel(written);
   if (known) {
-    if (written !== known.id) {
-      problems.push(at(field, 'value', l10n.t('Write the model as {0}.', known.id), 'model', [replace(field, known.id)], 'warning'));
+    const id = written.toLowerCase();
+    if (String(field.value) !== id) {
+      problems.push(at(field, 'value', l10n.t('Write the model as {0}.', id), 'model', [replace(field, id)], 'warning'));
     }
-    return known.id;
+    const media = needsMedia(known);
+    if (media) problems.push(at(field, 'value', media, 'model'));
+    return id;
   }
-  const closest = closestOf(written.trim().toLowerCase(), MODEL_IDS, 4);
-  const message = /-(i2v|r2v)\b/i.test(written)
-    ? l10n.t('model "{0}" is not a text-to-video model this extension knows. {0} makes videos from images; prompt files are text to video. Use one of {1}.', written, MODEL_IDS.join(', '))
-    : l10n.t('model "{0}" is not a text-to-video model this extension knows. Use one of {1}.', written, MODEL_IDS.join(', '));
-  problems.push(at(field, 'value', message, 'model', closest ? [replace(field, closest)] : undefined));
-  return undefined;
+  // The service may have a newer model: it is sent as written, with only the keys the file writes.
+  const closest = closestOf(written.toLowerCase(), MODEL_IDS, 4);
+  const message = l10n.t('model "{0}" is not one this extension knows: it is sent as written, with only the keys you write and none of the defaults. Known models: {1}.', written, MODEL_IDS.join(', '));
+  problems.push(at(field, 'value', message, 'model', closest ? [replace(field, closest)] : undefined, 'warning'));
+  return written;
 }
 
 /** Checks one key's value against `model`; returns the value to send, or undefined when it has a problem. */

@@ -1,8 +1,8 @@
 // The quick fixes a problem in a front matter offers, and the problems that carry them.
 import * as l10n from '@vscode/l10n';
 import { clamp } from '../common/math';
-import { hasFixedDuration, nearestDuration, rulesFor, T2V_MODELS } from '../wan/models';
-import { isNumberText, LIMITS, RATIOS, RESOLUTIONS, takesField, type ParamField } from '../wan/params';
+import { hasFixedDuration, MODELS, nearestDuration, rulesFor } from '../wan/models';
+import { isNumberText, LIMITS, RATIOS, takesField, type ParamField } from '../wan/params';
 import { PROMPT_FILE_KEYS, type FrontMatterField, type PromptFileKey, type PromptFileProblem, type QuickFix } from './promptFileTypes';
 
 const BOOLEAN_TEXT = /^\s*(true|false)\s*$/i;
@@ -14,7 +14,7 @@ export function fixesFor(key: ParamField, field: FrontMatterField, model: string
   if (typeof value === 'string' && ['duration', 'seed'].includes(key) && isNumberText(value)) {
     fixes.push(replace(field, value.trim()));
   }
-  if (typeof value === 'string' && ['prompt_extend', 'watermark'].includes(key) && BOOLEAN_TEXT.test(value)) {
+  if (typeof value === 'string' && ['prompt_extend', 'watermark', 'audio'].includes(key) && BOOLEAN_TEXT.test(value)) {
     fixes.push(replace(field, value.trim().toLowerCase()));
   }
   if (key === 'duration' && typeof value === 'number' && Number.isFinite(value)) {
@@ -27,9 +27,9 @@ export function fixesFor(key: ParamField, field: FrontMatterField, model: string
   if (key === 'size' && typeof value === 'string') {
     const starred = value.trim().replace(/\s*[xX×]\s*/, '*');
     if (rules.sizes.some((option) => option.size === starred)) fixes.push(replace(field, starred));
-    if (rules.shape === 'resolution-ratio') {
-      const known = T2V_MODELS.flatMap((m) => m.sizes).find((option) => option.size === starred);
-      if (known && (RESOLUTIONS as readonly string[]).includes(known.tier)) {
+    if (takesField(rules, 'resolution') && takesField(rules, 'ratio')) {
+      const known = MODELS.flatMap((m) => m.sizes).find((option) => option.size === starred);
+      if (known && rules.resolutions.includes(known.tier)) {
         fixes.push(replaceLine(
           l10n.t('Change to resolution: {0} and ratio: {1}', known.tier, known.ratio),
           field,

@@ -1,7 +1,7 @@
 // What each front-matter key means, what it allows under a model, and what to suggest for it: for hover and completion.
 import * as l10n from '@vscode/l10n';
-import { allowedDurations, describeDurations, MODEL_IDS, modelSummary, rulesFor, SHOT_TYPES, T2V_MODELS } from '../wan/models';
-import { LIMITS, RATIOS, RESOLUTIONS, takesField } from '../wan/params';
+import { allowedDurations, AUDIO_SETTINGS, describeDurations, MODEL_IDS, MODELS, rulesFor, SHOT_TYPES, specialDuration } from '../wan/models';
+import { LIMITS, takesField } from '../wan/params';
 import { MAX_VARIANTS, PROMPT_FILE_KEYS, type PromptFileKey } from './promptFileTypes';
 
 export interface KeyDoc {
@@ -22,7 +22,7 @@ export interface ValueSuggestion {
   detail?: string;
 }
 
-/** Every key, with what it allows under `model` (wan2.7's rules for an unknown model). */
+/** Every key, with what it allows under `model` (any row's values for a model this extension does not know). */
 export function keyDoc(key: PromptFileKey, model: string): KeyDoc {
   const rules = rulesFor(model);
   const models = key === 'variants' || key === 'seeds' ? [...MODEL_IDS] : MODEL_IDS.filter((id) => takesField(rulesFor(id), key));
@@ -30,31 +30,53 @@ export function keyDoc(key: PromptFileKey, model: string): KeyDoc {
   switch (key) {
     case 'model':
       return doc(
-        l10n.t('The text-to-video model. Its rules decide which other keys apply: wan2.7 takes resolution and ratio, the older models a size.'),
-        T2V_MODELS.map((m) => `${m.id} (${modelSummary(m)})`).join('; '),
+        l10n.t('The model. Its rules decide which other keys apply: wan3.0 and wan2.7 take resolution and ratio, the older models a size.'),
+        MODELS.map((m) => `${m.id} (${m.summary()})`).join('; '),
         l10n.t('the `wan.model` setting (wan2.7-t2v)'),
       );
     case 'resolution':
-      return doc(l10n.t('Output resolution. 1080P costs more per second.'), RESOLUTIONS.join(', '), l10n.t('the `wan.defaults.resolution` setting (720P)'));
+      return doc(
+        l10n.t('Output resolution. 1080P costs more per second.'),
+        rules.resolutions.join(', ') || l10n.t('{0} does not take it', rules.id),
+        settingOrService('resolution', rules.defaults.resolution, rules.serviceDefaults.resolution),
+      );
     case 'ratio':
-      return doc(l10n.t('Aspect ratio of the video.'), RATIOS.join(', '), l10n.t('the `wan.defaults.ratio` setting (16:9)'));
+      return doc(
+        l10n.t('Aspect ratio of the video.'),
+        rules.ratios.join(', ') || l10n.t('{0} does not take it', rules.id),
+        settingOrService('ratio', rules.defaults.ratio, rules.serviceDefaults.ratio),
+      );
     case 'size':
       return doc(
         l10n.t('Width*height of the video, for the models before wan2.7. Each size belongs to a resolution tier.'),
-        rules.shape === 'size' ? rules.sizes.map((o) => `${o.size} (${o.tier}, ${o.ratio})`).join(', ') : l10n.t('{0} takes resolution and ratio instead', rules.id),
-        rules.shape === 'size' ? l10n.t('the size matching the resolution and ratio settings, else {0}', rules.defaultSize ?? '') : '—',
+        rules.sizes.length > 0 ? rules.sizes.map((o) => `${o.size} (${o.tier}, ${o.ratio})`).join(', ') : l10n.t('{0} takes resolution and ratio instead', rules.id),
+        rules.sizes.length > 0 ? l10n.t('the size matching the resolution and ratio settings, else {0}', rules.defaults.size ?? '') : '—',
       );
     case 'duration':
       return doc(
         l10n.t('Length of the video in whole seconds. Billing is per second.'),
         l10n.t('{0} seconds', describeDurations(rules)),
-        l10n.t('the `wan.defaults.duration` setting (5) where the model allows it, else {0}', rules.defaultDuration),
+        rules.defaults.duration !== undefined
+          ? l10n.t('the `wan.defaults.duration` setting (5) where the model allows it, else {0}', rules.defaults.duration)
+          : settingOrService('duration', undefined, rules.serviceDefaults.duration),
       );
     case 'shot_type':
       return doc(
         l10n.t('`single`: one continuous shot; `multi`: several shots. Works only with prompt_extend on.'),
-        rules.shotType ? SHOT_TYPES.join(', ') : l10n.t('{0} does not take it', rules.id),
+        takesField(rules, 'shot_type') ? SHOT_TYPES.join(', ') : l10n.t('{0} does not take it', rules.id),
         'single',
+      );
+    case 'audio':
+      return doc(
+        l10n.t('false makes a video without a soundtrack (same price).'),
+        takesField(rules, 'audio') ? 'true, false' : l10n.t('{0} does not take it', rules.id),
+        'true',
+      );
+    case 'audio_setting':
+      return doc(
+        l10n.t('`origin` keeps the sound of the input video; `auto` lets the model remake it.'),
+        takesField(rules, 'audio_setting') ? AUDIO_SETTINGS.join(', ') : l10n.t('{0} does not take it', rules.id),
+        'auto',
       );
     case 'seed':
       return doc(
@@ -83,10 +105,18 @@ export function keyDoc(key: PromptFileKey, model: string): KeyDoc {
     case 'audio_url':
       return doc(
         l10n.t('A soundtrack for the video. Without it the model makes its own sound.'),
-        rules.audio ? l10n.t('a public http:// or https:// link to a wav or mp3 file, 2–30 s, at most 15 MB') : l10n.t('{0} makes silent videos', rules.id),
+        takesField(rules, 'audio_url') ? l10n.t('a public http:// or https:// link to a wav or mp3 file, 2–30 s, at most 15 MB') : l10n.t('{0} makes silent videos', rules.id),
         l10n.t('none'),
       );
   }
+}
+
+/** The default a key takes: the setting the extension sends, or else what the service does without it. */
+function settingOrService(key: 'resolution' | 'ratio' | 'duration', sent: string | number | undefined, service: string | number | undefined): string {
+  if (sent !== undefined) return l10n.t('the `wan.defaults.{0}` setting ({1})', key, sent);
+  const setting = l10n.t('the `wan.defaults.{0}` setting when you set it', key);
+  if (service === undefined) return setting;
+  return l10n.t('{0}, else the service\'s default ({1})', setting, service === -1 || service === 0 ? `${service} (${specialDuration(service)})` : service);
 }
 
 /** The keys a front matter under `model` may set, in the order they are best written. */
@@ -100,20 +130,24 @@ export function valueSuggestions(key: PromptFileKey, model: string): ValueSugges
   const rules = rulesFor(model);
   switch (key) {
     case 'model':
-      return T2V_MODELS.map((m) => ({ value: m.id, detail: modelSummary(m) }));
+      return MODELS.map((m) => ({ value: m.id, detail: m.summary() }));
     case 'resolution':
-      return RESOLUTIONS.map((value) => ({ value }));
+      return rules.resolutions.map((value) => ({ value }));
     case 'ratio':
-      return RATIOS.map((value) => ({ value }));
+      return rules.ratios.map((value) => ({ value }));
     case 'size':
       return rules.sizes.map((o) => ({ value: o.size, detail: `${o.tier} · ${o.ratio}` }));
     case 'duration':
-      return allowedDurations(rules).map((n) => ({ value: String(n), detail: l10n.t('{0} s', n) }));
+      return allowedDurations(rules).map((n) => ({ value: String(n), detail: specialDuration(n) ?? l10n.t('{0} s', n) }));
     case 'shot_type':
       return SHOT_TYPES.map((value) => ({ value }));
     case 'prompt_extend':
     case 'watermark':
       return [{ value: 'true' }, { value: 'false' }];
+    case 'audio':
+      return [{ value: 'false', detail: l10n.t('no soundtrack') }, { value: 'true' }];
+    case 'audio_setting':
+      return AUDIO_SETTINGS.map((value) => ({ value }));
     case 'variants':
       return [2, 3, 4].map((n) => ({ value: String(n), detail: l10n.t('{0} videos', n) }));
     case 'seeds':

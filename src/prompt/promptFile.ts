@@ -11,7 +11,8 @@
 //   variants: 3
 //   ---
 //   A paper boat drifting down a rain gutter.
-import { DEFAULT_MODEL } from '../wan/params';
+import { rulesFor } from '../wan/models';
+import { DEFAULT_MODEL, needsMedia } from '../wan/params';
 import { readFrontMatter } from './frontMatter';
 import { checkInherited, checkMultiShot, checkScope, checkSeedRange, mergeOverrides, seedsOf } from './frontMatterChecks';
 import type { FrontMatter, PromptEntry, PromptFile, PromptFileProblem } from './promptFileTypes';
@@ -72,6 +73,9 @@ export function parsePromptFile(text: string, options: ParseOptions = {}): Promp
     if (section.header) entry.header = { start: section.header.start, end: section.header.end };
     if (frontMatter) entry.frontMatter = frontMatter;
     checkPromptText(entry, section, problems);
+    // A media model named in the file is flagged at its name; one from the setting, at the prompt.
+    const media = own?.fields.model || fileScope.fields.model ? undefined : needsMedia(rulesFor(entry.model));
+    if (media) problems.push({ message: media, start: entry.promptStart, end: entry.promptEnd, field: 'prompt', severity: 'error' });
     prompts.push(entry);
   });
 

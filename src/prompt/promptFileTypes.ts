@@ -4,7 +4,7 @@ import type { ParamField } from '../wan/params';
 /** The keys a front matter may set: the API's own parameter names, and the two that make several videos of one prompt. */
 export const PROMPT_FILE_KEYS = [
   'model', 'resolution', 'ratio', 'size', 'duration', 'shot_type', 'seed', 'seeds', 'variants',
-  'prompt_extend', 'watermark', 'negative_prompt', 'audio_url',
+  'prompt_extend', 'watermark', 'negative_prompt', 'audio_url', 'audio', 'audio_setting',
 ] as const;
 export type PromptFileKey = (typeof PROMPT_FILE_KEYS)[number];
 

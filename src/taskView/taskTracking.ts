@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { Disposable, toDisposable } from '../common/lifecycle';
 import { tagged, type Log } from '../common/log';
 import { showError } from '../vscode/errorMessages';
-import { loadNet } from '../bundles/loader';
+import { loadNet, loadPromptParser } from '../bundles/loader';
 import { openPreviewOnSuccess, outputFolderFor } from '../vscode/settings';
 import { TaskLeases } from '../tasks/taskLeases';
 import { TaskPoller } from '../tasks/taskPoller';
@@ -55,6 +55,7 @@ export class TaskTracking extends Disposable {
       download: (url, target, signal) => loadNet().downloadVideo(url, target, { signal }),
       requery: async (record, signal) => (await access.clientForRecord(record)).getTask(record.taskId, signal),
       folderFor: (record) => outputFolderFor(record.source, globalStorage),
+      requestOf: (params) => loadPromptParser().toCreateBody(params),
       onSaved: (record) => void this.onSaved(record),
       onFailed: (record, message) => void this.onDownloadFailed(record, message),
       claim: (taskId) => leases.claim(taskId, 'download', DOWNLOAD_LEASE_MS),

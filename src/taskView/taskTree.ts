@@ -109,7 +109,9 @@ export class TaskTreeProvider extends Disposable implements vscode.TreeDataProvi
     const item = new vscode.TreeItem(title ? vscode.l10n.t('{0} · seed {1}', title, record.params.seed ?? '?') : shortened(record.params.prompt, 60));
     item.id = taskId;
     const { resolution, ratio, duration } = record.params;
-    item.description = `${statusLabel(record)} · ${formatElapsed(elapsedOf(record, Date.now()))} · ${resolution} · ${ratio} · ${vscode.l10n.t('{0}s', duration)}`;
+    // A field the task did not send (Wan 3.0 leaves ratio to the service) is left out.
+    item.description = [statusLabel(record), formatElapsed(elapsedOf(record, Date.now())), resolution, ratio, duration === undefined ? undefined : vscode.l10n.t('{0}s', duration)]
+      .filter((part) => part !== undefined).join(' · ');
     const [icon, color] = ICONS[record.status];
     item.iconPath = new vscode.ThemeIcon(
       record.status === 'SUCCEEDED' && record.download.state === 'downloading' ? 'sync~spin' : icon,
@@ -164,7 +166,11 @@ function tooltipOf(record: TaskRecord): vscode.MarkdownString {
   const rows: [string, string | number | boolean | undefined][] = [
     [vscode.l10n.t('Status'), statusLabel(record)],
     [vscode.l10n.t('Model'), p.model],
-    [vscode.l10n.t('Parameters'), `${p.resolution} · ${p.ratio} · ${vscode.l10n.t('{0}s', p.duration)} · prompt_extend ${p.promptExtend} · watermark ${p.watermark}`],
+    [vscode.l10n.t('Parameters'), [
+      p.resolution, p.ratio, p.duration === undefined ? undefined : vscode.l10n.t('{0}s', p.duration),
+      p.promptExtend === undefined ? undefined : `prompt_extend ${p.promptExtend}`, p.watermark === undefined ? undefined : `watermark ${p.watermark}`,
+      p.audio === undefined ? undefined : `audio ${p.audio}`,
+    ].filter((part) => part !== undefined).join(' · ')],
     [vscode.l10n.t('Duration'), usageLabel(record.usage)],
     [vscode.l10n.t('Seed'), p.seed],
     [vscode.l10n.t('Negative prompt'), p.negativePrompt],

@@ -7,7 +7,7 @@ import { exists } from '../common/files';
 import { silentLog, type Log } from '../common/log';
 import { errorMessage } from '../common/text';
 import { WanError } from '../wan/errors';
-import { toCreateBody } from '../wan/params';
+import type { GenerationParams } from '../wan/params';
 import type { WanTask } from '../wan/task';
 import { needsDownload, patchFromTask, type TaskRecord } from './taskRecord';
 import type { TaskStore } from './taskStore';
@@ -19,6 +19,8 @@ export interface VideoKeeperOptions {
   /** Asks the service again for the task, to get a fresh link when the old one expired. */
   requery(record: TaskRecord, signal: AbortSignal): Promise<WanTask>;
   folderFor(record: TaskRecord): string;
+  /** The create call's body for the sidecar (toCreateBody, which activation does not load). */
+  requestOf(params: GenerationParams): object;
   onSaved(record: TaskRecord): void;
   onFailed(record: TaskRecord, message: string): void;
   /** False when another window downloads this task (see taskLeases.ts); called again to extend the claim. */
@@ -109,7 +111,7 @@ export class VideoKeeper extends Disposable {
       await fs.mkdir(folder, { recursive: true });
       const saved = await this.downloadWithFreshLink(record, folder);
       record = store.get(taskId) ?? record;
-      await writeSidecar(saved.path, record, this.now());
+      await writeSidecar(saved.path, sidecarContent(record, saved.path, this.now(), this.options.requestOf));
       await store.update(taskId, { download: { state: 'done', path: saved.path, bytes: saved.bytes, at: this.now() } });
       this.log.info(`task ${taskId}: video saved to ${saved.path} (${saved.bytes} bytes)`);
       const done = store.get(taskId);
@@ -208,12 +210,12 @@ export function sidecarPath(videoPath: string): string {
 }
 
 /** Everything needed to reproduce the video; never the key. */
-export function sidecarContent(record: TaskRecord, videoPath: string, now: number): object {
+export function sidecarContent(record: TaskRecord, videoPath: string, now: number, requestOf: (params: GenerationParams) => object): object {
   return {
     video: path.basename(videoPath),
     taskId: record.taskId,
     endpointHost: new URL(record.baseUrl).host,
-    request: toCreateBody(record.params),
+    request: requestOf(record.params),
     response: record.finalResponse,
     // The usage as read from the answer above: seconds billed, fps, input and output video seconds.
     usage: record.usage,
@@ -223,10 +225,10 @@ export function sidecarContent(record: TaskRecord, videoPath: string, now: numbe
   };
 }
 
-async function writeSidecar(videoPath: string, record: TaskRecord, now: number): Promise<void> {
+async function writeSidecar(videoPath: string, content: object): Promise<void> {
   const target = sidecarPath(videoPath);
   const temporary = `${target}.part`;
-  await fs.writeFile(temporary, JSON.stringify(sidecarContent(record, videoPath, now), null, 2) + '\n');
+  await fs.writeFile(temporary, JSON.stringify(content, null, 2) + '\n');
   await fs.rename(temporary, target);
 }
 

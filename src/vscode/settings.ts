@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable } from '../common/lifecycle';
 import { checkBaseUrl, checkWorkspaceId, ENDPOINT_BASE_URLS, workspaceBaseUrl, WORKSPACE_REGIONS, type EndpointId, type WorkspaceRegion } from '../wan/endpoints';
-import { checkParam, DEFAULT_MODEL, type ParamField } from '../wan/params';
+import { loadPromptParser } from '../bundles/loader';
+import type { ParamField } from '../wan/params';
 import type { TaskSource } from '../tasks/taskRecord';
 import { SettingsError, showError } from './errorMessages';
 
@@ -100,15 +101,25 @@ const DEFAULT_SETTINGS: [ParamField, SettingName][] = [
   ['seed', SETTINGS.seed],
 ];
 
-/** The generation defaults from settings, as API parameter names; every bad value is reported. */
+/** What the user set, in any scope; undefined where the setting is left at its default. */
+function userValue(setting: SettingName): unknown {
+  const inspected = vscode.workspace.getConfiguration().inspect<unknown>(setting);
+  return inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue;
+}
+
+/**
+ * The generation defaults the user set, as API parameter names; every bad value is reported. A setting left at its
+ * default is not read: each model's row says what it sends by default (Wan 3.0 sends no ratio unless asked).
+ */
 export function readDefaults(): Partial<Record<ParamField, unknown>> {
+  const { checkSetting } = loadPromptParser();
   const values: Partial<Record<ParamField, unknown>> = {};
   const problems: { setting: string; message: string }[] = [];
   for (const [field, setting] of DEFAULT_SETTINGS) {
-    const value = read<unknown>(setting);
+    const value = userValue(setting);
     // An empty negative prompt and a null seed are the settings' way of saying "none".
     if (value === undefined || value === null || value === '') continue;
-    const checked = checkParam(field, value);
+    const checked = checkSetting(field, value);
     if ('problem' in checked) problems.push({ setting, message: vscode.l10n.t('{0}: {1}', setting, checked.problem) });
     else values[field] = checked.value;
   }
@@ -118,6 +129,7 @@ export function readDefaults(): Partial<Record<ParamField, unknown>> {
 
 /** The model of a prompt file that names none. */
 export function defaultModel(): string {
+  const { DEFAULT_MODEL } = loadPromptParser();
   return read<string>(SETTINGS.model, DEFAULT_MODEL) || DEFAULT_MODEL;
 }
 

@@ -1,16 +1,16 @@
-// The rules for the parameters of each text-to-video model, in one place for settings, prompt files and the create call.
+// The parameters of a video, checked against the row of its model (models.ts), in one place for settings, prompt files
+// and the create call.
 import * as l10n from '@vscode/l10n';
 import {
-  describeDurations, findSize, hasFixedDuration, isAllowedDuration, rulesFor, SHOT_TYPES, sizeFor,
-  type ModelRules, type OutputTier, type ShotType,
+  ANY_MODEL, AUDIO_SETTINGS, DEFAULT_MODEL, describeDurations, findSize, hasFixedDuration, isAllowedDuration, isKnown, MODEL_IDS,
+  orList, rulesFor, SHOT_TYPES, sizeFor, type AudioSetting, type ModelRules, type OptionalField, type OutputTier, type Ratio, type ShotType,
 } from './models';
 
-export const DEFAULT_MODEL = 'wan2.7-t2v';
-/** The resolutions of wan2.7; older models name their output by `size`, whose tier may also be 480P. */
-export const RESOLUTIONS = ['720P', '1080P'] as const;
-export type Resolution = OutputTier;
+export { DEFAULT_MODEL, type Ratio };
+/** The five ratios every model with ratios takes (Wan 3.0 adds `adaptive`). */
 export const RATIOS = ['16:9', '9:16', '1:1', '4:3', '3:4'] as const;
-export type Ratio = (typeof RATIOS)[number];
+export type Resolution = OutputTier;
+/** The default model's limits (the prompt input box and its messages follow them). */
 export const LIMITS = { promptMax: 5000, negativePromptMax: 500, durationMin: 2, durationMax: 15, seedMax: 2147483647 };
 
 export type ParamField =
@@ -25,23 +25,31 @@ export type ParamField =
   | 'duration'
   | 'prompt_extend'
   | 'watermark'
-  | 'seed';
+  | 'seed'
+  | 'audio'
+  | 'audio_setting';
 
+/** What a task sends; a field left out is not sent (the model's row fills in what the extension sends by default). */
 export interface GenerationParams {
   model: string;
   prompt: string;
   negativePrompt?: string;
   audioUrl?: string;
   /** What the video will be; for a `size` model, the tier and ratio of its size. */
-  resolution: Resolution;
-  ratio: Ratio;
+  resolution?: Resolution;
+  ratio?: Ratio;
   /** `WIDTH*HEIGHT`, sent instead of resolution and ratio to the models that take it. */
   size?: string;
   shotType?: ShotType;
-  duration: number;
-  promptExtend: boolean;
-  watermark: boolean;
+  /** Seconds; -1 lets the model choose, 0 is the input's length. */
+  duration?: number;
+  promptExtend?: boolean;
+  watermark?: boolean;
   seed?: number;
+  /** Wan 3.0: false makes a video without a soundtrack. */
+  audio?: boolean;
+  /** wan2.7-videoedit: keep the input's sound (`origin`) or let the model remake it (`auto`). */
+  audioSetting?: AudioSetting;
 }
 
 export interface ParamProblem {
@@ -126,14 +134,15 @@ function optionalText(field: string, value: unknown, max: number): Check {
 }
 
 /**
- * Checks one field against the rules of `model` (wan2.7's when absent or unknown), normalising what it can:
- * `720p` becomes `720P`. A field the model does not take is a problem.
+ * Checks one field against the rules of `model` (a name, or a row), normalising what it can: `720p` becomes `720P`.
+ * No model: the default model's rules; a name this extension does not know: any value some row allows. A field the
+ * model does not take is a problem.
  */
-export function checkParam(field: ParamField, value: unknown, model?: string): { value: unknown } | { problem: string } {
+export function checkParam(field: ParamField, value: unknown, model?: string | ModelRules): { value: unknown } | { problem: string } {
+  const rules = typeof model === 'object' ? model : rulesFor(model);
   if (value === undefined || value === null) {
     return field === 'prompt' ? { problem: l10n.t('prompt is required: describe the video to make.') } : { value: undefined };
   }
-  const rules = rulesFor(model);
   if (!takesField(rules, field)) return { problem: notTaken(field, rules) };
   switch (field) {
     case 'model': {
@@ -147,13 +156,13 @@ export function checkParam(field: ParamField, value: unknown, model?: string): {
       const trimmed = value.trim();
       if (trimmed === '') return { problem: l10n.t('prompt is empty: describe the video to make.') };
       const length = characterCount(trimmed);
-      if (length > LIMITS.promptMax) {
-        return { problem: l10n.t('prompt is {0} characters long; at most {1} are allowed (the service cuts the rest).', length, LIMITS.promptMax) };
+      if (length > rules.prompt.max) {
+        return { problem: l10n.t('prompt is {0} characters long; at most {1} are allowed (the service cuts the rest).', length, rules.prompt.max) };
       }
       return { value: trimmed };
     }
     case 'negative_prompt':
-      return optionalText('negative_prompt', value, LIMITS.negativePromptMax);
+      return optionalText('negative_prompt', value, rules.negativePromptMax ?? 0);
     case 'audio_url': {
       const checked = optionalText('audio_url', value, 2048);
       if ('problem' in checked || checked.value === undefined) return checked;
@@ -167,19 +176,21 @@ export function checkParam(field: ParamField, value: unknown, model?: string): {
       }
     }
     case 'resolution':
-      return oneOf('resolution', RESOLUTIONS, value);
+      return oneOf('resolution', rules.resolutions, value);
     case 'ratio':
-      return oneOf('ratio', RATIOS, value);
+      return oneOf('ratio', rules.ratios, value);
     case 'size':
       return checkSize(rules, value);
     case 'shot_type':
       return oneOf('shot_type', SHOT_TYPES, value);
+    case 'audio_setting':
+      return oneOf('audio_setting', AUDIO_SETTINGS, value);
     case 'duration':
       return checkDuration(rules, value);
     case 'prompt_extend':
-      return flag('prompt_extend', value);
     case 'watermark':
-      return flag('watermark', value);
+    case 'audio':
+      return flag(field, value);
     case 'seed':
       return checkSeed(value);
   }
@@ -188,31 +199,41 @@ export function checkParam(field: ParamField, value: unknown, model?: string): {
 /** Whether the model takes the field at all (every model takes a duration, though some only their fixed one). */
 export function takesField(rules: ModelRules, field: ParamField): boolean {
   switch (field) {
-    case 'resolution':
-    case 'ratio':
-      return rules.shape === 'resolution-ratio';
-    case 'size':
-      return rules.shape === 'size';
-    case 'shot_type':
-      return rules.shotType;
-    case 'audio_url':
-      return rules.audio;
-    default:
+    case 'model':
+    case 'prompt':
+    case 'duration':
       return true;
+    case 'resolution':
+      return rules.resolutions.length > 0;
+    case 'ratio':
+      return rules.ratios.length > 0;
+    case 'size':
+      return rules.sizes.length > 0;
+    default:
+      return rules.takes.includes(field);
   }
 }
 
 function notTaken(field: ParamField, rules: ModelRules): string {
+  const otherModels = (wanted: OptionalField) => orList(MODEL_IDS.filter((id) => rulesFor(id).takes.includes(wanted)));
   switch (field) {
     case 'resolution':
     case 'ratio':
-      return l10n.t('{0} does not take {1}: it takes size instead, e.g. size: {2}.', rules.id, field, rules.defaultSize ?? '');
+      if (rules.sizes.length > 0) return l10n.t('{0} does not take {1}: it takes size instead, e.g. size: {2}.', rules.id, field, rules.defaults.size ?? '');
+      return l10n.t('{0} does not take ratio: the video keeps the aspect of its input.', rules.id);
     case 'size':
-      return l10n.t('{0} does not take size: it takes resolution ({1}) and ratio ({2}) instead.', rules.id, RESOLUTIONS.join(', '), RATIOS.join(', '));
+      return l10n.t('{0} does not take size: it takes resolution ({1}) and ratio ({2}) instead.', rules.id, rules.resolutions.join(', '), rules.ratios.join(', '));
     case 'shot_type':
       return l10n.t('{0} does not take shot_type; only wan2.6-t2v does.', rules.id);
     case 'audio_url':
-      return l10n.t('{0} makes silent videos and takes no audio_url; wan2.7-t2v, wan2.6-t2v and wan2.5-t2v-preview do.', rules.id);
+      return rules.sound
+        ? l10n.t('{0} does not take audio_url; {1} do.', rules.id, otherModels('audio_url'))
+        : l10n.t('{0} makes silent videos and takes no audio_url; wan2.7-t2v, wan2.6-t2v and wan2.5-t2v-preview do.', rules.id);
+    case 'negative_prompt':
+      return l10n.t('{0} does not take negative_prompt: say what to avoid in the prompt itself.', rules.id);
+    case 'audio':
+    case 'audio_setting':
+      return l10n.t('{0} does not take {1}; {2} do.', rules.id, field, otherModels(field));
     default:
       return l10n.t('{0} does not take {1}.', rules.id, field);
   }
@@ -220,12 +241,13 @@ function notTaken(field: ParamField, rules: ModelRules): string {
 
 function checkDuration(rules: ModelRules, value: unknown): Check {
   const rule = rules.durations;
-  if (rule.kind === 'range') return integer('duration', value, rule.min, rule.max, true);
+  if (rule.kind === 'range' && !rule.modelChooses && !rule.inputLength) return integer('duration', value, rule.min, rule.max, true);
   if (typeof value === 'string' && isNumberText(value)) return { problem: numberNotString('duration', value) };
   if (typeof value === 'number' && isAllowedDuration(rules, value)) return { value };
-  if (hasFixedDuration(rules)) {
+  if (rule.kind === 'choices' && hasFixedDuration(rules)) {
     return { problem: l10n.t('{0} always makes {1}-second videos: leave duration out, or write {1}; got {2}.', rules.id, rule.choices[0], JSON.stringify(value)) };
   }
+  if (!isKnown(rules)) return { problem: l10n.t('duration must be {0} seconds; got {1}.', describeDurations(rules), JSON.stringify(value)) };
   return { problem: l10n.t('duration must be {0} seconds for {1}; got {2}.', describeDurations(rules), rules.id, JSON.stringify(value)) };
 }
 
@@ -241,9 +263,20 @@ function checkSize(rules: ModelRules, value: unknown): Check {
 
 const FIELDS: readonly ParamField[] = [
   'model', 'prompt', 'negative_prompt', 'audio_url', 'resolution', 'ratio', 'size', 'shot_type', 'duration', 'prompt_extend', 'watermark', 'seed',
+  'audio', 'audio_setting',
 ];
 
-/** Every field checked against the rules of the model it names (wan2.7's when it names none or an unknown one). */
+/** What a model that needs an image or video says until the extension sends media; undefined for the others. */
+export function needsMedia(rules: ModelRules): string | undefined {
+  if (!rules.media?.required) return undefined;
+  return l10n.t('{0} needs an image or video input ({1}), which the next version of this extension will send; nothing is sent for now. To make a video from text, choose a model such as {2}.',
+    rules.id, orList(rules.media.required), DEFAULT_MODEL);
+}
+
+/**
+ * Every field checked against the rules of the model it names (the default model's when it names none). What the user
+ * left out is filled in from the model's row; a model this extension does not know gets only what the user wrote.
+ */
 export function validateParams(
   input: Partial<Record<ParamField, unknown>>,
 ): { params: GenerationParams; problems: [] } | { params?: undefined; problems: ParamProblem[] } {
@@ -251,32 +284,41 @@ export function validateParams(
   const values: Partial<Record<ParamField, unknown>> = {};
   const modelChecked = checkParam('model', input.model);
   const model = 'value' in modelChecked ? (modelChecked.value as string | undefined) : undefined;
+  const rules = rulesFor(model);
+  const media = needsMedia(rules);
+  if (media) problems.push({ field: 'model', message: media });
   for (const field of FIELDS) {
     const checked = checkParam(field, input[field], model);
     if ('problem' in checked) problems.push({ field, message: checked.problem });
     else values[field] = checked.value;
   }
   if (problems.length > 0) return { problems };
-  const rules = rulesFor(model);
-  const params: GenerationParams = {
-    model: model ?? DEFAULT_MODEL,
-    prompt: values.prompt as string,
-    resolution: (values.resolution as Resolution | undefined) ?? PARAM_DEFAULTS.resolution,
-    ratio: (values.ratio as Ratio | undefined) ?? PARAM_DEFAULTS.ratio,
-    duration: (values.duration as number | undefined) ?? rules.defaultDuration,
-    promptExtend: (values.prompt_extend as boolean | undefined) ?? PARAM_DEFAULTS.promptExtend,
-    watermark: (values.watermark as boolean | undefined) ?? PARAM_DEFAULTS.watermark,
+  const defaults = rules.defaults;
+  const params: GenerationParams = { model: model ?? DEFAULT_MODEL, prompt: values.prompt as string };
+  const set = <K extends keyof GenerationParams>(key: K, value: unknown) => {
+    if (value !== undefined) params[key] = value as GenerationParams[K];
   };
-  if (rules.shape === 'size') {
-    const option = findSize(rules, (values.size as string | undefined) ?? rules.defaultSize ?? '') ?? rules.sizes[0];
+  set('negativePrompt', values.negative_prompt);
+  set('audioUrl', values.audio_url);
+  set('resolution', values.resolution ?? defaults.resolution);
+  set('ratio', values.ratio ?? defaults.ratio);
+  set('shotType', values.shot_type);
+  set('duration', values.duration ?? defaults.duration);
+  set('promptExtend', values.prompt_extend ?? defaults.prompt_extend);
+  set('watermark', values.watermark ?? defaults.watermark);
+  set('seed', values.seed);
+  set('audio', values.audio);
+  set('audioSetting', values.audio_setting);
+  const option = isKnown(rules) && rules.sizes.length > 0
+    ? findSize(rules, (values.size as string | undefined) ?? rules.defaults.size ?? '') ?? rules.sizes[0]
+    : undefined;
+  if (option) {
     params.size = option.size;
     params.resolution = option.tier;
     params.ratio = option.ratio;
+  } else {
+    set('size', values.size);
   }
-  if (values.shot_type !== undefined) params.shotType = values.shot_type as ShotType;
-  if (values.negative_prompt !== undefined) params.negativePrompt = values.negative_prompt as string;
-  if (values.audio_url !== undefined) params.audioUrl = values.audio_url as string;
-  if (values.seed !== undefined) params.seed = values.seed as number;
   return { params, problems: [] };
 }
 
@@ -288,10 +330,10 @@ export function defaultsForModel(defaults: Partial<Record<ParamField, unknown>>,
   const rules = rulesFor(model);
   const adapted: Partial<Record<ParamField, unknown>> = {};
   for (const [field, value] of Object.entries(defaults) as [ParamField, unknown][]) {
-    const checked = checkParam(field, value, rules.id);
+    const checked = checkParam(field, value, rules);
     if ('value' in checked && checked.value !== undefined) adapted[field] = checked.value;
   }
-  if (rules.shape === 'size' && adapted.size === undefined) {
+  if (isKnown(rules) && rules.sizes.length > 0 && adapted.size === undefined) {
     const option = sizeFor(rules, String(defaults.resolution ?? PARAM_DEFAULTS.resolution), String(defaults.ratio ?? PARAM_DEFAULTS.ratio));
     if (option) adapted.size = option.size;
   }
@@ -307,28 +349,48 @@ export interface CreateBody {
     size?: string;
     duration?: number;
     shot_type?: ShotType;
-    prompt_extend: boolean;
-    watermark: boolean;
+    prompt_extend?: boolean;
+    watermark?: boolean;
     seed?: number;
+    audio?: boolean;
+    audio_setting?: AudioSetting;
   };
 }
 
-/** The create call's body in the shape the task's model takes. */
+/** The create call's body in the shape the task's model takes: only the fields its row takes, only those set. */
 export function toCreateBody(params: GenerationParams): CreateBody {
   const rules = rulesFor(params.model);
-  const shape = rules.shape === 'size'
-    ? { size: params.size ?? sizeFor(rules, params.resolution, params.ratio)?.size ?? rules.defaultSize }
-    : { resolution: params.resolution, ratio: params.ratio };
-  const parameters: CreateBody['parameters'] = {
-    ...shape,
-    ...(hasFixedDuration(rules) ? {} : { duration: params.duration }),
-    ...(params.shotType !== undefined && rules.shotType ? { shot_type: params.shotType } : {}),
-    prompt_extend: params.promptExtend,
-    watermark: params.watermark,
-  };
+  const takes = (field: ParamField) => takesField(rules, field);
+  const isSizeModel = isKnown(rules) && rules.sizes.length > 0;
+  const entries: [keyof CreateBody['parameters'], unknown][] = [
+    ['resolution', isSizeModel ? undefined : params.resolution],
+    ['ratio', isSizeModel ? undefined : params.ratio],
+    ['size', isSizeModel ? params.size ?? sizeFor(rules, params.resolution ?? '', params.ratio ?? '')?.size ?? rules.defaults.size : params.size],
+    ['duration', hasFixedDuration(rules) ? undefined : params.duration],
+    ['shot_type', params.shotType],
+    ['prompt_extend', params.promptExtend],
+    ['watermark', params.watermark],
+    ['seed', params.seed],
+    ['audio', params.audio],
+    ['audio_setting', params.audioSetting],
+  ];
+  const parameters: CreateBody['parameters'] = {};
+  for (const [field, value] of entries) {
+    if (value !== undefined && takes(field)) (parameters as Record<string, unknown>)[field] = value;
+  }
   const body: CreateBody = { model: params.model, input: { prompt: params.prompt }, parameters };
-  if (params.negativePrompt !== undefined) body.input.negative_prompt = params.negativePrompt;
-  if (params.audioUrl !== undefined && rules.audio) body.input.audio_url = params.audioUrl;
-  if (params.seed !== undefined) body.parameters.seed = params.seed;
+  if (params.negativePrompt !== undefined && takes('negative_prompt')) body.input.negative_prompt = params.negativePrompt;
+  if (params.audioUrl !== undefined && takes('audio_url')) body.input.audio_url = params.audioUrl;
   return body;
+}
+
+/** A known model that takes a seed gets a random one when none is given, so Regenerate can repeat the task exactly. */
+export function takesRandomSeed(model: string | undefined): boolean {
+  const rules = rulesFor(model);
+  return isKnown(rules) && takesField(rules, 'seed');
+}
+
+/** The settings' allowed values: what any row allows. */
+export function checkSetting(field: ParamField, value: unknown): { value: unknown } | { problem: string } {
+  return checkParam(field, value, ANY_MODEL);
 }

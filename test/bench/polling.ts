@@ -13,7 +13,7 @@ import { TaskStore } from '../../src/tasks/taskStore';
 import { VideoKeeper } from '../../src/tasks/videoKeeper';
 import { WanClient } from '../../src/wan/client';
 import { downloadVideo } from '../../src/wan/download';
-import { validateParams, type GenerationParams } from '../../src/wan/params';
+import { toCreateBody, validateParams, type GenerationParams } from '../../src/wan/params';
 import { isTerminal, type WanTask } from '../../src/wan/task';
 import { WanTestServer } from '../server/wanServer';
 import { repoRoot } from './repo';
@@ -160,6 +160,7 @@ async function followWithPoller(account: Account, run: PollingRun, plan: Planned
       return client.getTask(record.taskId, signal);
     },
     folderFor: () => account.folder,
+    requestOf: toCreateBody,
     onSaved: (record) => account.savedAt.set(record.taskId, Date.now()),
     onFailed: (record, message) => account.failures.push(`task ${record.taskId}: download failed: ${message}`),
   });

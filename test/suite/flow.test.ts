@@ -197,7 +197,7 @@ describe('generating, tracking, downloading and previewing', function () {
     await vscode.commands.executeCommand('wan.setApiKey', KEY);
     await selectInNewEditor('settings.md', 'A windmill at sunset.\n', 'A windmill at sunset.');
     const broken: [string, unknown][] = [
-      ['defaults.duration', 20],
+      ['defaults.duration', 31], // no model takes 31 s (Wan 3.0 takes up to 30)
       ['defaults.resolution', '4K'],
       ['defaults.negativePrompt', 'x'.repeat(501)],
       ['defaults.seed', -1],

@@ -73,7 +73,10 @@ describe('.wanprompt editing help', function () {
     await editor.edit((edit) => edit.insert(new vscode.Position(1, 0), 'model: '));
     editor.selection = new vscode.Selection(new vscode.Position(1, 7), new vscode.Position(1, 7));
     const models = await completionLabels(document, new vscode.Position(1, 7), vscode.CompletionItemKind.Value);
-    assert.deepEqual(models, ['wan2.7-t2v', 'wan2.6-t2v', 'wan2.5-t2v-preview', 'wan2.2-t2v-plus', 'wanx2.1-t2v-turbo', 'wanx2.1-t2v-plus']);
+    assert.deepEqual(models, [
+      'wan3.0-video', 'wan3.0-video-prime', 'wan2.7-t2v', 'wan2.7-i2v', 'wan2.7-r2v', 'wan2.7-videoedit',
+      'wan2.6-t2v', 'wan2.5-t2v-preview', 'wan2.2-t2v-plus', 'wanx2.1-t2v-turbo', 'wanx2.1-t2v-plus',
+    ]);
     await vscode.commands.executeCommand('editor.action.triggerSuggest');
     await screenshot('h4-completion-models');
     await vscode.commands.executeCommand('hideSuggestWidget');

@@ -463,13 +463,19 @@ describe('prompt file parser: the rules follow the model', () => {
     assert.match(onlyProblem('---\nmodel: wanx2.1-t2v-turbo\nsize: 1920*1080\n---\nA cat.').message, /not one/);
   });
 
-  it('knows only the text-to-video models, offers the nearest, and writes a name as the API does', () => {
+  it('warns of an unknown model (sent as written), offers the nearest, refuses a media model, and writes a name as the API does', () => {
     let text = '---\nmodel: wan2.7-t2x\n---\nA cat.';
     let problem = onlyProblem(text);
     assert.equal(at(text, problem), 'wan2.7-t2x');
-    assert.match(problem.message, /Use one of wan2\.7-t2v, wan2\.6-t2v/);
+    assert.equal(problem.severity, 'warning');
+    assert.match(problem.message, /sent as written.*Known models: wan3\.0-video, wan3\.0-video-prime, wan2\.7-t2v/);
     assert.equal(applyFix(text, fixTitled(problem, 'Change to wan2.7-t2v')), '---\nmodel: wan2.7-t2v\n---\nA cat.');
-    assert.match(onlyProblem('---\nmodel: wan2.7-i2v\n---\nA cat.').message, /from images/);
+    assert.equal(parsePromptFile(text).prompts[0].model, 'wan2.7-t2x');
+    text = '---\nmodel: wan2.7-i2v\n---\nA cat.';
+    problem = onlyProblem(text);
+    assert.equal(at(text, problem), 'wan2.7-i2v');
+    assert.equal(problem.severity, 'error');
+    assert.match(problem.message, /needs an image or video input.*next version/);
     text = '---\nmodel: WAN2.6-T2V\n---\nA cat.';
     const file = parsePromptFile(text);
     problem = onlyProblem(text);
@@ -477,11 +483,44 @@ describe('prompt file parser: the rules follow the model', () => {
     assert.equal(file.prompts[0].model, 'wan2.6-t2v');
   });
 
+  it('wan3.0: 480P, adaptive, 2–30 s or -1, audio: false; the values are sent as written and typed', () => {
+    const ok = parsePromptFile('---\nmodel: wan3.0-video\nduration: 20\nresolution: 480P\n---\nA cat.');
+    assert.deepEqual(ok.problems, []);
+    assert.deepEqual(ok.prompts[0].overrides, { model: 'wan3.0-video', duration: 20, resolution: '480P' });
+    const all = parsePromptFile('---\nmodel: wan3.0-video\nratio: adaptive\nduration: -1\naudio: false\n---\nA cat.');
+    assert.deepEqual(all.problems, []);
+    assert.deepEqual(all.prompts[0].overrides, { model: 'wan3.0-video', ratio: 'adaptive', duration: -1, audio: false });
+    assert.deepEqual(parsePromptFile('---\nmodel: wan3.0-video\nduration: 30\n---\nA cat.').problems, []);
+    assert.match(onlyProblem('---\nmodel: wan3.0-video\nduration: 31\n---\nA cat.').message, /2–30 or -1 \(the model chooses\)/);
+    let text = '---\naudio: false\n---\nA cat.';
+    let problem = onlyProblem(text);
+    assert.match(problem.message, /wan2\.7-t2v does not take audio/);
+    assert.equal(applyFix(text, fixTitled(problem, 'Remove audio')), '---\n---\nA cat.');
+    text = '---\nmodel: wan3.0-video\nnegative_prompt: blurry\n---\nA cat.';
+    const file = parsePromptFile(text);
+    problem = onlyProblem(text);
+    assert.equal(problem.severity, 'error');
+    assert.equal(at(text, problem), 'blurry');
+    assert.match(problem.message, /wan3\.0-video does not take negative_prompt/);
+    assert.equal(blockingProblems(file, file.prompts[0]).length, 1, 'nothing is sent');
+    assert.equal(applyFix(text, fixTitled(problem, 'Remove negative_prompt')), '---\nmodel: wan3.0-video\n---\nA cat.');
+  });
+
+  it('a media model from the setting is flagged at the prompt; a dated snapshot follows its base model', () => {
+    const text = 'A cat.';
+    const problem = onlyProblem(text, { defaultModel: 'wan2.7-videoedit' });
+    assert.equal(at(text, problem), 'A cat.');
+    assert.match(problem.message, /wan2\.7-videoedit needs an image or video input/);
+    const snapshot = parsePromptFile('---\nmodel: wan2.7-t2v-2026-04-25\nsize: 1280*720\n---\nA cat.');
+    assert.equal(snapshot.prompts[0].model, 'wan2.7-t2v-2026-04-25');
+    assert.match(snapshot.problems.map((p) => p.message).join(), /wan2\.7-t2v does not take size/);
+  });
+
   it('follows the default model (the setting) when the file names none', () => {
     const text = '---\nresolution: 720P\n---\nA cat.';
     assert.match(onlyProblem(text, { defaultModel: 'wan2.6-t2v' }).message, /wan2\.6-t2v does not take resolution/);
     assert.equal(parsePromptFile('A cat.', { defaultModel: 'wan2.2-t2v-plus' }).prompts[0].model, 'wan2.2-t2v-plus');
-    assert.deepEqual(parsePromptFile(text, { defaultModel: 'my-reseller-alias' }).problems, [], 'an unknown setting gets wan2.7 rules');
+    assert.deepEqual(parsePromptFile(text, { defaultModel: 'my-reseller-alias' }).problems, [], 'an unknown setting is checked against what any model allows');
   });
 
   it('a prompt choosing another model is checked against what the file sets for every prompt', () => {

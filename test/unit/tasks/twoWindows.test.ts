@@ -13,6 +13,7 @@ import { VideoKeeper } from '../../../src/tasks/videoKeeper';
 import { WanTestServer } from '../../server/wanServer';
 import { validParams } from '../assertions';
 import { makeRecord, MemoryStorage } from './helpers';
+import { toCreateBody } from '../../../src/wan/params';
 
 const KEY = 'sk-two-windows';
 
@@ -28,6 +29,7 @@ function openWindow(name: string, server: WanTestServer, storage: MemoryStorage,
     download: (url, target, signal) => downloadVideo(url, target, { signal }),
     requery: (record, signal) => client.getTask(record.taskId, signal),
     folderFor: () => folder,
+    requestOf: toCreateBody,
     onSaved: () => undefined,
     onFailed: () => undefined,
     claim: (taskId) => leases.claim(taskId, 'download', leaseMs),

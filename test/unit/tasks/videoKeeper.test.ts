@@ -14,6 +14,7 @@ import { sidecarContent, sidecarPath, slug, VideoKeeper } from '../../../src/tas
 import { WanTestServer } from '../../server/wanServer';
 import { validParams } from '../assertions';
 import { makeRecord, MemoryStorage } from './helpers';
+import { toCreateBody } from '../../../src/wan/params';
 
 const KEY = 'sk-keeper-test';
 
@@ -31,6 +32,7 @@ function pipeline(server: WanTestServer, folder: string, storage = new MemorySto
     },
     requery: (record, signal) => client.getTask(record.taskId, signal),
     folderFor: () => folder,
+    requestOf: toCreateBody,
     onSaved: (record) => saved.push(record),
     onFailed: (_record, message) => failed.push(message),
     claim: leases && ((taskId) => leases.claim(taskId, 'download', 60_000)),
@@ -90,7 +92,7 @@ describe('video keeper', () => {
   it('the sidecar keeps what the service billed: the duration as a float, fps, the input and output video durations', () => {
     const usage = { duration: 10.04, fps: 30, inputVideoDuration: 4.5, outputVideoDuration: 5.54 };
     const record = makeRecord('t-usage', { status: 'SUCCEEDED', usage, params: validParams({ prompt: 'A fox' }) });
-    const sidecar = JSON.parse(JSON.stringify(sidecarContent(record, '/videos/a-fox.mp4', 0))) as { usage: unknown };
+    const sidecar = JSON.parse(JSON.stringify(sidecarContent(record, '/videos/a-fox.mp4', 0, toCreateBody))) as { usage: unknown };
     assert.deepEqual(sidecar.usage, usage);
   });
 
