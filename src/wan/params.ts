@@ -3,7 +3,7 @@
 import * as l10n from '@vscode/l10n';
 import {
   ANY_MODEL, AUDIO_SETTINGS, DEFAULT_MODEL, describeDurations, findSize, hasFixedDuration, isAllowedDuration, isKnown, MODEL_IDS,
-  orList, rulesFor, SHOT_TYPES, sizeFor, type AudioSetting, type ModelRules, type OptionalField, type OutputTier, type Ratio, type ShotType,
+  orList, rulesFor, SHOT_TYPES, sizeFor, type AudioSetting, type MediaType, type ModelRules, type OptionalField, type OutputTier, type Ratio, type ShotType,
 } from './models';
 
 export { DEFAULT_MODEL, type Ratio };
@@ -50,6 +50,24 @@ export interface GenerationParams {
   audio?: boolean;
   /** wan2.7-videoedit: keep the input's sound (`origin`) or let the model remake it (`auto`). */
   audioSetting?: AudioSetting;
+  /** The images, clips, sounds, documents and links the request carries, in the order written. */
+  media?: MediaInput[];
+}
+
+/** One media input as the user gave it; the transport turns it into the `url` the create body carries. */
+export interface MediaInput {
+  type: MediaType;
+  /** As written: a path relative to the prompt file, a workspace-relative path, or an http(s) URL. */
+  source: string;
+  /** wan2.7-r2v: a wav/mp3 (1–10 s) the reference's character speaks with, as written. */
+  referenceVoice?: string;
+}
+
+/** A media item of the create body: an http(s), `oss://` or `data:` URL. */
+export interface SentMedia {
+  type: MediaType;
+  url: string;
+  reference_voice?: string;
 }
 
 export interface ParamProblem {
@@ -342,7 +360,7 @@ export function defaultsForModel(defaults: Partial<Record<ParamField, unknown>>,
 
 export interface CreateBody {
   model: string;
-  input: { prompt: string; negative_prompt?: string; audio_url?: string };
+  input: { prompt: string; negative_prompt?: string; audio_url?: string; media?: SentMedia[] };
   parameters: {
     resolution?: Resolution;
     ratio?: Ratio;
@@ -358,7 +376,8 @@ export interface CreateBody {
 }
 
 /** The create call's body in the shape the task's model takes: only the fields its row takes, only those set. */
-export function toCreateBody(params: GenerationParams): CreateBody {
+/** `media`: the inputs as the transport sent them (uploaded, inlined or linked), in the order of `params.media`. */
+export function toCreateBody(params: GenerationParams, media?: readonly SentMedia[]): CreateBody {
   const rules = rulesFor(params.model);
   const takes = (field: ParamField) => takesField(rules, field);
   const isSizeModel = isKnown(rules) && rules.sizes.length > 0;
@@ -381,6 +400,7 @@ export function toCreateBody(params: GenerationParams): CreateBody {
   const body: CreateBody = { model: params.model, input: { prompt: params.prompt }, parameters };
   if (params.negativePrompt !== undefined && takes('negative_prompt')) body.input.negative_prompt = params.negativePrompt;
   if (params.audioUrl !== undefined && takes('audio_url')) body.input.audio_url = params.audioUrl;
+  if (media && media.length > 0) body.input.media = [...media];
   return body;
 }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { checkParam, DEFAULT_MODEL, LIMITS, PARAM_DEFAULTS, promptInputProblem, toCreateBody, validateParams, type ParamField } from '../../../src/wan/params';
+import { validParams } from '../assertions';
 
 function problemOf(field: ParamField, value: unknown): string {
   const result = checkParam(field, value);
@@ -151,5 +152,17 @@ describe('params', () => {
       input: { prompt: 'a fox', negative_prompt: 'blur', audio_url: 'https://example.com/a.mp3' },
       parameters: { resolution: '720P', ratio: '16:9', duration: 10, prompt_extend: true, watermark: false, seed: 42 },
     });
+  });
+});
+
+describe('media in the create body', () => {
+  test('carries the sent media in the order of the inputs, and none when there are none', () => {
+    const params = validParams({ model: 'wan3.0-video', prompt: 'Image 1 walks into Image 2' });
+    assert.equal(toCreateBody(params).input.media, undefined);
+    const media = [
+      { type: 'reference_image' as const, url: 'data:image/png;base64,AAAA' },
+      { type: 'reference_image' as const, url: 'oss://dashscope-instant/abc/hat.png' },
+    ];
+    assert.deepEqual(toCreateBody(params, media).input.media, media);
   });
 });
