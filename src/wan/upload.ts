@@ -169,7 +169,7 @@ export class WanUploader {
     // The file goes from disk to the socket a chunk at a time; only the small envelope is built in memory.
     async function* form(): AsyncGenerator<Buffer> {
       yield head;
-      for await (const chunk of createReadStream(file, { highWaterMark: 256 * 1024 })) {
+      for await (const chunk of createReadStream(file, { highWaterMark: 512 * 1024 })) {
         sent += (chunk as Buffer).length;
         onProgress(sent, size);
         yield chunk as Buffer;

@@ -249,14 +249,14 @@ export class UploadHost {
             }
             return;
           }
-          // A text part: its boundary, headers and value must all be here.
-          if (pending.length > MAX_FIELDS_BYTES) return fail(400, 'InvalidArgument', 'The form fields before the file are too large.');
+          // A text part: its boundary, headers and value must all be here; waiting for more is allowed up to a limit.
+          const waitForMore = () => (pending.length > MAX_FIELDS_BYTES ? fail(400, 'InvalidArgument', 'The form fields before the file are too large.') : undefined);
           if (pending.indexOf(delimiter) !== 0) {
             if (pending.length >= delimiter.length) return fail(400, 'MalformedPOSTRequest', 'The body of the POST request is not well-formed multipart/form-data.');
             return;
           }
           const headersEnd = pending.indexOf('\r\n\r\n');
-          if (headersEnd < 0) return;
+          if (headersEnd < 0) return waitForMore();
           const head = pending.subarray(delimiter.length, headersEnd).toString('utf8');
           if (head.startsWith('--')) return fail(400, 'InvalidArgument', 'The form ended without a file.');
           const name = /content-disposition:\s*form-data;\s*name="([^"]*)"/i.exec(head)?.[1];
@@ -271,7 +271,7 @@ export class UploadHost {
             continue;
           }
           const end = body.indexOf(delimiter);
-          if (end < 0) return;
+          if (end < 0) return waitForMore();
           record.fieldOrder.push(name);
           record.fields[name] = body.subarray(0, end).toString('utf8');
           pending = body.subarray(end);

@@ -84,7 +84,7 @@ describe('WanUploader against the test server and its upload host', () => {
     assert.deepEqual(progress[0], [0, big.size]);
     assert.deepEqual(progress.at(-1), [big.size, big.size]);
     assert.ok(progress.every(([sent], i) => i === 0 || sent >= progress[i - 1][0]), 'progress only grows');
-    assert.ok(progress.length > 20, 'progress comes as the bytes go');
+    assert.ok(progress.length >= 10, 'progress comes as the bytes go');
   });
 
   test('the key goes to the API host for the policy, never to the upload host; the form is in OSS\'s order, the file last', async () => {
