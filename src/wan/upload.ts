@@ -214,7 +214,8 @@ export class WanUploader {
       });
     } catch (error) {
       const failure = networkError(error, policy.host, options);
-      if (failure.kind !== 'network' && failure.kind !== 'timeout') throw failure;
+      // A connection that never opened says so itself; one that broke says how far the file got.
+      if ((failure.kind !== 'network' && failure.kind !== 'timeout') || !failure.requestMayHaveBeenSent) throw failure;
       throw new WanError({
         ...failure,
         message: l10n.t('The upload of {0} broke off after {1} of {2} MB: {3}', name, megabytes(sent), megabytes(size), failure.message),
