@@ -5,7 +5,7 @@ import { checkBaseUrl } from './endpoints';
 import { WanError, createMayHaveStarted } from './errors';
 import { errorFromHttpResponse, textSnippet } from './httpErrors';
 import { headerValue, networkError, send, type HttpResponse, type SendOptions, type Timeouts } from './http';
-import { toCreateBody, type GenerationParams } from './params';
+import { toCreateBody, type GenerationParams, type SentMedia } from './params';
 import { beijingStamp, parseTask, type TaskStatus, type WanTask } from './task';
 
 export interface RequestLogEntry {
@@ -38,6 +38,8 @@ interface CallOptions {
   signal?: AbortSignal;
   /** adds X-DashScope-Async: enable (creates only) */
   async?: boolean;
+  /** adds X-DashScope-OssResourceResolve: enable (a create with oss:// media) */
+  ossResolve?: boolean;
   /** a JSON 404 means the task is unknown */
   taskLookup?: boolean;
 }
@@ -67,10 +69,13 @@ export class WanClient {
     this.onRequest = options.onRequest;
   }
 
-  async createTask(params: GenerationParams, signal?: AbortSignal): Promise<WanTask> {
+  async createTask(params: GenerationParams, signal?: AbortSignal, media?: readonly SentMedia[]): Promise<WanTask> {
+    const body = toCreateBody(params, media);
+    // A temporary upload's oss:// URL resolves only with this header.
+    const ossResolve = body.input.media?.some((item) => item.url.startsWith('oss://') || item.reference_voice?.startsWith('oss://')) ?? false;
     let answer: Answer;
     try {
-      answer = await this.call('POST', '/services/aigc/video-generation/video-synthesis', { body: toCreateBody(params), async: true, signal });
+      answer = await this.call('POST', '/services/aigc/video-generation/video-synthesis', { body, async: true, ossResolve, signal });
     } catch (error) {
       throw createMayHaveStarted(error);
     }
@@ -127,6 +132,7 @@ export class WanClient {
     const headers: Record<string, string> = { authorization: `Bearer ${this.apiKey}`, accept: 'application/json' };
     if (options.body !== undefined) headers['content-type'] = 'application/json';
     if (options.async) headers['x-dashscope-async'] = 'enable';
+    if (options.ossResolve) headers['x-dashscope-ossresourceresolve'] = 'enable';
     const sendOptions: SendOptions = {
       method,
       headers,
@@ -179,7 +185,8 @@ export class WanClient {
   }
 }
 
-async function readText(response: HttpResponse, url: URL, options: SendOptions): Promise<string> {
+/** An answer's text, refused beyond the size no API answer has. */
+export async function readText(response: HttpResponse, url: URL, options: SendOptions): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   try {

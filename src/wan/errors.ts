@@ -17,6 +17,7 @@ export type WanErrorKind =
   | 'bad-response'
   | 'link-expired'
   | 'insecure-url'
+  | 'upload-unavailable'
   | 'aborted';
 
 export interface WanErrorInit {
@@ -52,6 +53,7 @@ export function adviceFor(kind: WanErrorKind): string {
     case 'bad-response': return l10n.t('Check the base URL: the answer did not look like the Wan API.');
     case 'link-expired': return l10n.t('Query the task again for a fresh link: result links expire (results are kept 24 hours).');
     case 'insecure-url': return l10n.t('Use an https:// address (http:// is allowed only for this computer: localhost, 127.0.0.1).');
+    case 'upload-unavailable': return l10n.t('Give the file as a public https:// link instead, or use an endpoint with the temporary upload (DashScope Beijing).');
     case 'aborted': return l10n.t('Nothing to do: the operation was cancelled.');
   }
 }

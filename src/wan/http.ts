@@ -1,4 +1,5 @@
 // The one place that talks HTTP: a shared keep-alive agent and the mapping of network failures to WanError.
+import type { Readable } from 'node:stream';
 import * as l10n from '@vscode/l10n';
 import { Agent, request, type Dispatcher } from 'undici';
 import { errorMessage } from '../common/text';
@@ -13,7 +14,8 @@ export interface Timeouts {
 export interface SendOptions {
   method: 'GET' | 'POST';
   headers: Record<string, string>;
-  body?: string;
+  /** a stream is sent as it is read (an upload from disk); its length goes in a content-length header */
+  body?: string | Readable;
   signal?: AbortSignal;
   timeouts: Required<Timeouts>;
 }

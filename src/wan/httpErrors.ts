@@ -22,6 +22,7 @@ function leadFor(kind: WanErrorKind): string {
     case 'bad-response': return l10n.t('The service gave an unexpected answer');
     case 'link-expired': return l10n.t('The result link no longer works');
     case 'insecure-url': return l10n.t('The address is not allowed');
+    case 'upload-unavailable': return l10n.t('This endpoint offers no upload');
     case 'aborted': return l10n.t('Cancelled');
   }
 }

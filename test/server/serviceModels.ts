@@ -141,6 +141,12 @@ function ruleProblem(field: string, rule: Rule, value: unknown): string | undefi
   return `${field} must be an integer, ${allowed}: ${JSON.stringify(value)}.`;
 }
 
+/** Public links and temporary `oss://` URLs for every type; a Base64 data URI only for an image (JPEG, PNG, BMP, WEBP). */
+function mediaUrlRecognised(type: string, url: string): boolean {
+  if (/^(https?|oss):\/\/./i.test(url)) return true;
+  return ['first_frame', 'last_frame', 'reference_image'].includes(type) && /^data:image\/(jpeg|png|bmp|webp);base64,./.test(url);
+}
+
 /** How the service answers a create body: refused (400 or 404), or accepted, perhaps to fail once it runs. */
 export function judgeCreate(body: unknown): Refusal | Acceptance {
   const invalid = (message: string): Refusal => ({ status: 400, code: 'InvalidParameter', message });
@@ -188,6 +194,9 @@ export function judgeCreate(body: unknown): Refusal | Acceptance {
         return invalid(`input.media[${i}].type must be one of ${model.media.types.join(', ')}: ${JSON.stringify(type)}.`);
       }
       if (typeof url !== 'string' || url === '') return invalid(`input.media[${i}].url must be a URL: ${JSON.stringify(url)}.`);
+      if (!mediaUrlRecognised(type, url)) {
+        return invalid(`input.media[${i}].url must be an http(s) or oss:// URL, or for an image a data:image/…;base64 URI: ${JSON.stringify(url.slice(0, 60))}.`);
+      }
       types.push(type);
     }
   }

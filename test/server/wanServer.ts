@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import type { TaskStatus } from '../../src/wan/task';
 import { asRecord, judgeCreate, type Acceptance, type ServiceModel } from './serviceModels';
+import { UploadHost } from './uploadHost';
 
 export type Outcome = 'SUCCEEDED' | 'FAILED' | 'CANCELED' | 'UNKNOWN';
 
@@ -43,7 +44,7 @@ export interface ErrorReply {
 /** `hang` never answers until close; `answerAfterMs` (creates only) makes the task at once but answers that much later. */
 export type Fault = ErrorReply | { drop: 'before-response' } | { hang: true } | { answerAfterMs: number };
 
-export type Route = 'create' | 'query' | 'cancel' | 'list' | 'download';
+export type Route = 'create' | 'query' | 'cancel' | 'list' | 'download' | 'policy';
 
 export interface RecordedRequest {
   route: Route | 'other';
@@ -195,6 +196,7 @@ class ScriptedTask implements ServerTask {
 function routeOf(method: string, path: string): { route: Route | 'other'; id?: string } {
   if (method === 'POST' && path === CREATE_PATH) return { route: 'create' };
   if (method === 'GET' && path === `${PREFIX}/tasks`) return { route: 'list' };
+  if (method === 'GET' && path === `${PREFIX}/uploads`) return { route: 'policy' };
   let m = /^\/api\/v1\/tasks\/([^/]+)$/.exec(path);
   if (m && method === 'GET') return { route: 'query', id: decodeURIComponent(m[1]) };
   m = /^\/api\/v1\/tasks\/([^/]+)\/cancel$/.exec(path);
@@ -225,6 +227,8 @@ export class WanTestServer {
   readonly tasks = new Map<string, ServerTask>();
   defaultScript: TaskScript = {};
   download: DownloadBehaviour = {};
+  /** false: the policy call answers 404, as on APIYI or a custom endpoint */
+  uploads = true;
 
   private readonly scripts: TaskScript[] = [];
   /** hashed once per video: the benchmark serves 200 MB */
@@ -237,6 +241,8 @@ export class WanTestServer {
     video: Buffer,
     private readonly apiKey: string | undefined,
     private readonly listSupported: boolean,
+    /** the upload host of the temporary upload, on a port of its own */
+    readonly uploadHost: UploadHost,
   ) {
     this.origin = `http://127.0.0.1:${port}`;
     this.baseUrl = `${this.origin}${PREFIX}`;
@@ -257,7 +263,7 @@ export class WanTestServer {
     });
     const { port } = server.address() as AddressInfo;
     const video = options.video ?? readFileSync(fixturePath());
-    return new WanTestServer(server, port, video, options.apiKey, options.listSupported ?? true);
+    return new WanTestServer(server, port, video, options.apiKey, options.listSupported ?? true, await UploadHost.start());
   }
 
   requestsTo(route: Route): RecordedRequest[] {
@@ -284,7 +290,7 @@ export class WanTestServer {
   async close(): Promise<void> {
     // Hanging and stalled requests would keep close() waiting forever.
     this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await Promise.all([new Promise<void>((resolve) => this.server.close(() => resolve())), this.uploadHost.close()]);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -323,6 +329,8 @@ export class WanTestServer {
         return this.answerCancel(res, id ?? '');
       case 'list':
         return this.answerList(res, url.searchParams);
+      case 'policy':
+        return this.answerPolicy(res, url.searchParams);
     }
   }
 
@@ -356,8 +364,11 @@ export class WanTestServer {
     if (req.headers['x-dashscope-async'] !== 'enable') {
       return this.sendJson(res, 403, { code: 'AccessDenied', message: 'current user api does not support synchronous calls' });
     }
-    const verdict = judgeCreate(json);
-    if ('status' in verdict) return this.sendJson(res, verdict.status, { code: verdict.code, message: verdict.message });
+    const judged = judgeCreate(json);
+    if ('status' in judged) return this.sendJson(res, judged.status, { code: judged.code, message: judged.message });
+    const resolved = this.resolveOss(req, json as Json);
+    if (resolved && 'status' in resolved) return this.sendJson(res, resolved.status, { code: resolved.code, message: resolved.message });
+    const verdict: Acceptance = { ...judged, failure: judged.failure ?? resolved?.failure };
     const id = randomUUID();
     const requestId = randomUUID();
     const script = this.scripts.shift() ?? { ...this.defaultScript };
@@ -370,6 +381,38 @@ export class WanTestServer {
     };
     if (answerAfterMs > 0) setTimeout(answer, answerAfterMs);
     else answer();
+  }
+
+  /**
+   * `oss://` URLs resolve only with the header, only to objects that were uploaded, and only for the model their policy
+   * named (another model: the task fails, as the upload is bound to it).
+   */
+  private resolveOss(req: IncomingMessage, body: Json): { status: 400; code: string; message: string } | { failure: string } | undefined {
+    const media = asRecord(body.input)?.media;
+    const urls = (Array.isArray(media) ? media : []).flatMap((item) => {
+      const { url, reference_voice: voice } = asRecord(item) ?? {};
+      return [url, voice].filter((value): value is string => typeof value === 'string' && value.startsWith('oss://'));
+    });
+    if (urls.length === 0) return undefined;
+    const invalid = { status: 400 as const, code: 'InvalidParameter', message: 'The provided URL does not appear to be valid. Ensure it is correctly formatted.' };
+    if (req.headers['x-dashscope-ossresourceresolve'] !== 'enable') return invalid;
+    for (const url of urls) {
+      const object = this.uploadHost.objects.get(url.slice('oss://'.length));
+      if (!object) return invalid;
+      if (object.model !== body.model) {
+        return { failure: `The file ${url} was uploaded for model ${object.model} and cannot be used by ${String(body.model)}: upload it again for this model.` };
+      }
+    }
+    return undefined;
+  }
+
+  private answerPolicy(res: ServerResponse, query: URLSearchParams): void {
+    if (!this.uploads) return this.sendJson(res, 404, { code: 'NotFound', message: 'No such API: GET /api/v1/uploads' });
+    const model = query.get('model');
+    if (query.get('action') !== 'getPolicy' || !model) {
+      return this.sendJson(res, 400, { code: 'InvalidParameter', message: 'action=getPolicy and model are required.' });
+    }
+    return this.sendJson(res, 200, { data: this.uploadHost.issuePolicy(model) });
   }
 
   private answerQuery(res: ServerResponse, id: string): void {
