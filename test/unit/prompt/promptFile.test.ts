@@ -475,7 +475,7 @@ describe('prompt file parser: the rules follow the model', () => {
     problem = onlyProblem(text);
     assert.equal(at(text, problem), 'wan2.7-i2v');
     assert.equal(problem.severity, 'error');
-    assert.match(problem.message, /needs an image or video input.*next version/);
+    assert.match(problem.message, /wan2\.7-i2v needs first_frame or first_clip/);
     text = '---\nmodel: WAN2.6-T2V\n---\nA cat.';
     const file = parsePromptFile(text);
     problem = onlyProblem(text);
@@ -510,7 +510,7 @@ describe('prompt file parser: the rules follow the model', () => {
     const text = 'A cat.';
     const problem = onlyProblem(text, { defaultModel: 'wan2.7-videoedit' });
     assert.equal(at(text, problem), 'A cat.');
-    assert.match(problem.message, /wan2\.7-videoedit needs an image or video input/);
+    assert.match(problem.message, /wan2\.7-videoedit needs video/);
     const snapshot = parsePromptFile('---\nmodel: wan2.7-t2v-2026-04-25\nsize: 1280*720\n---\nA cat.');
     assert.equal(snapshot.prompts[0].model, 'wan2.7-t2v-2026-04-25');
     assert.match(snapshot.problems.map((p) => p.message).join(), /wan2\.7-t2v does not take size/);
