@@ -4,7 +4,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as l10n from '@vscode/l10n';
-import { checkMediaFile, readMediaInfo, type MediaProblem, type MediaRead, type MediaReadProblem } from '../media';
+import { checkMediaFile, readMediaInfo, type MediaProblem, type MediaRead, type MediaReadProblem } from '../media/index';
 import { mediaLimits } from '../wan/mediaRules';
 import { rulesFor, type MediaType } from '../wan/models';
 import type { PromptEntry } from './promptFileTypes';
