@@ -324,10 +324,13 @@ describe('prompt file parser: several prompts', () => {
     const readme = readFileSync(path.resolve(__dirname, '../../../../README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('### Prompt files'), readme.indexOf('### Commands'));
     const examples = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parsePromptFile(m[1]));
-    assert.equal(examples.length, 2);
+    assert.equal(examples.length, 3);
     for (const file of examples) assert.deepEqual(file.problems, []);
     assert.deepEqual(examples[0].prompts.map((p) => p.seeds.length), [1, 3, 2]);
     assert.equal(examples[1].prompts[0].model, 'wan2.6-t2v');
+    assert.deepEqual(examples[2].prompts.map((p) => p.media.map((m) => m.type)), [
+      ['reference_image', 'reference_image'], ['reference_image', 'reference_image'], ['first_frame', 'last_frame'],
+    ]);
   });
 
   it('parses the New Prompt File example without a problem: 1 + 3 videos', () => {
