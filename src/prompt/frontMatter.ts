@@ -2,7 +2,7 @@
 import * as l10n from '@vscode/l10n';
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import { clamp } from '../common/math';
-import type { FrontMatter, FrontMatterField, PromptFileProblem } from './promptFileTypes';
+import type { FrontMatter, FrontMatterField, Parts, PromptFileProblem } from './promptFileTypes';
 import type { Line, Section } from './promptSections';
 
 /** Front matters already parsed, by their text: an edit re-reads only the one it touched (long files stay fast to check). */
@@ -74,7 +74,9 @@ export function readFrontMatter(text: string, lines: Line[], block: NonNullable<
         const range = (item as Node).range;
         return range ? [bodyStart + range[0], bodyStart + range[1]] : [valueStart, valueEnd];
       });
+      if (valueNode.items.some(isMap)) field.itemParts = valueNode.items.map((item) => (isMap(item) ? partsOf(item, bodyStart) : undefined));
     }
+    if (isMap(valueNode)) field.valueParts = partsOf(valueNode, bodyStart);
     frontMatter.fields.push(field);
   }
   return frontMatter;
@@ -87,6 +89,16 @@ function nodeValue(node: Node | null, doc: Document, source: string): unknown {
   if (!isScalar(target)) return target.toJS(doc, { maxAliasCount: MAX_ALIAS_COUNT });
   if (typeof target.value === 'number' && !Number.isFinite(target.value) && target.range) return source.slice(target.range[0], target.range[1]);
   return target.value;
+}
+
+/** Where each value of a map (`{ image: ./a.png, voice: ./a.wav }`) is, by its key. */
+function partsOf(map: { items: { key: unknown; value: unknown }[] }, bodyStart: number): Parts {
+  const parts: Parts = {};
+  for (const pair of map.items) {
+    const range = (pair.value as Node | null)?.range;
+    if (isScalar(pair.key) && range) parts[String(pair.key.value)] = [bodyStart + range[0], bodyStart + range[1]];
+  }
+  return parts;
 }
 
 function firstLine(message: string): string {

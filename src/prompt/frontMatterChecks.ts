@@ -1,22 +1,27 @@
 // Checks a front matter's keys against the model they apply to, and works out what each prompt sends: its values and seeds.
 import * as l10n from '@vscode/l10n';
 import { clamp } from '../common/math';
-import { findModel, MODEL_IDS, rulesFor } from '../wan/models';
-import { checkParam, checkSeed, isNumberText, LIMITS, needsMedia, takesField, type ParamField } from '../wan/params';
+import { findModel, MODEL_IDS, rulesFor, type MediaType } from '../wan/models';
+import { checkParam, checkSeed, isNumberText, LIMITS, takesField, type ParamField } from '../wan/params';
 import { at, changeTo, closestOf, fixesFor, remove, replace, unknownKey } from './frontMatterFixes';
-import { MAX_VARIANTS, PROMPT_FILE_KEYS, type FrontMatter, type FrontMatterField, type PromptFileKey, type PromptFileProblem } from './promptFileTypes';
+import {
+  isMediaKey, MAX_VARIANTS, PROMPT_FILE_KEYS, type FrontMatter, type FrontMatterField, type ParamKey, type PromptFileKey, type PromptFileProblem, type PromptMedia,
+} from './promptFileTypes';
+import { readMediaField } from './promptMedia';
 
-type Values = Partial<Record<PromptFileKey, unknown>>;
+type Values = Partial<Record<ParamKey, unknown>>;
 
 export interface Scope {
   model: string;
   values: Values;
   fields: Partial<Record<PromptFileKey, FrontMatterField>>;
+  /** The media keys it sets, in the order written; an empty key (`first_frame:`) drops the file's. */
+  media: Partial<Record<MediaType, PromptMedia[]>>;
 }
 
 /** Checks one front matter's keys against its model (its own `model`, else `inheritedModel`). */
 export function checkScope(frontMatter: FrontMatter | undefined, inheritedModel: string, problems: PromptFileProblem[]): Scope {
-  const scope: Scope = { model: inheritedModel, values: {}, fields: {} };
+  const scope: Scope = { model: inheritedModel, values: {}, fields: {}, media: {} };
   if (!frontMatter) return scope;
   for (const field of frontMatter.fields) {
     if ((PROMPT_FILE_KEYS as readonly string[]).includes(field.key)) scope.fields[field.key as PromptFileKey] = field;
@@ -35,9 +40,13 @@ export function checkScope(frontMatter: FrontMatter | undefined, inheritedModel:
       problems.push(unknownKey(field));
       continue;
     }
+    if (isMediaKey(key)) {
+      scope.media[key] = field.value === null || field.value === undefined ? [] : readMediaField(key, field, problems);
+      continue;
+    }
     if (key === 'model' || field.value === null || field.value === undefined) continue; // `seed:` left empty means "not set"
-    const checked = checkKey(key as PromptFileKey, field, scope.model, problems);
-    if (checked !== undefined) scope.values[key as PromptFileKey] = checked;
+    const checked = checkKey(key as ParamKey, field, scope.model, problems);
+    if (checked !== undefined) scope.values[key as ParamKey] = checked;
   }
   const { seed, seeds, variants } = scope.fields;
   if (seeds && seed) problems.push(at(seeds, 'key', l10n.t('seeds and seed both fix the seed: keep one of them.'), 'seeds', [remove(seed)]));
@@ -61,8 +70,6 @@ function checkModel(field: FrontMatterField, problems: PromptFileProblem[]): str
     if (String(field.value) !== id) {
       problems.push(at(field, 'value', l10n.t('Write the model as {0}.', id), 'model', [replace(field, id)], 'warning'));
     }
-    const media = needsMedia(known);
-    if (media) problems.push(at(field, 'value', media, 'model'));
     return id;
   }
   // The service may have a newer model: it is sent as written, with only the keys the file writes.
@@ -73,7 +80,7 @@ function checkModel(field: FrontMatterField, problems: PromptFileProblem[]): str
 }
 
 /** Checks one key's value against `model`; returns the value to send, or undefined when it has a problem. */
-function checkKey(key: PromptFileKey, field: FrontMatterField, model: string, problems: PromptFileProblem[]): unknown {
+function checkKey(key: ParamKey, field: FrontMatterField, model: string, problems: PromptFileProblem[]): unknown {
   if (key === 'variants') return checkVariants(field, problems);
   if (key === 'seeds') return checkSeeds(field, problems);
   const checked = checkParam(key, field.value, model);
@@ -135,7 +142,7 @@ function checkSeeds(field: FrontMatterField, problems: PromptFileProblem[]): num
 export function checkInherited(text: string, file: Scope, prompt: Scope, problems: PromptFileProblem[]): void {
   const modelField = prompt.fields.model;
   if (!modelField || prompt.model === file.model) return;
-  for (const [key, value] of Object.entries(file.values) as [PromptFileKey, unknown][]) {
+  for (const [key, value] of Object.entries(file.values) as [ParamKey, unknown][]) {
     if (key === 'model' || key === 'variants' || key === 'seeds' || key in prompt.fields) continue;
     const checked = checkParam(key, value, prompt.model);
     if (!('problem' in checked)) continue;
@@ -172,7 +179,7 @@ export function checkSeedRange(file: Scope, prompt: Scope | undefined, problems:
 export function mergeOverrides(file: Values, prompt: Values): Partial<Record<ParamField, unknown>> {
   const merged: Values = { ...file, ...prompt };
   const overrides: Partial<Record<ParamField, unknown>> = {};
-  for (const [key, value] of Object.entries(merged) as [PromptFileKey, unknown][]) {
+  for (const [key, value] of Object.entries(merged) as [ParamKey, unknown][]) {
     if (key === 'seed' || key === 'seeds' || key === 'variants' || value === undefined) continue;
     overrides[key] = value;
   }

@@ -1,8 +1,11 @@
 // What each front-matter key means, what it allows under a model, and what to suggest for it: for hover and completion.
 import * as l10n from '@vscode/l10n';
-import { allowedDurations, AUDIO_SETTINGS, describeDurations, MODEL_IDS, MODELS, rulesFor, SHOT_TYPES, specialDuration } from '../wan/models';
+import {
+  allowedDurations, AUDIO_SETTINGS, describeDurations, MODEL_IDS, MODELS, rulesFor, SHOT_TYPES, specialDuration, type MediaType, type ModelRules,
+} from '../wan/models';
+import { MEDIA_KINDS, mediaExtensions, mediaLimits } from '../wan/mediaRules';
 import { LIMITS, takesField } from '../wan/params';
-import { MAX_VARIANTS, PROMPT_FILE_KEYS, type PromptFileKey } from './promptFileTypes';
+import { isMediaKey, MAX_VARIANTS, PROMPT_FILE_KEYS, type PromptFileKey } from './promptFileTypes';
 
 export interface KeyDoc {
   key: PromptFileKey;
@@ -25,7 +28,8 @@ export interface ValueSuggestion {
 /** Every key, with what it allows under `model` (any row's values for a model this extension does not know). */
 export function keyDoc(key: PromptFileKey, model: string): KeyDoc {
   const rules = rulesFor(model);
-  const models = key === 'variants' || key === 'seeds' ? [...MODEL_IDS] : MODEL_IDS.filter((id) => takesField(rulesFor(id), key));
+  const models = MODEL_IDS.filter((id) => takes(rulesFor(id), key));
+  if (isMediaKey(key)) return mediaKeyDoc(key, rules, models);
   const doc = (summary: string, allowed: string, byDefault: string): KeyDoc => ({ key, summary, allowed, default: byDefault, models });
   switch (key) {
     case 'model':
@@ -111,6 +115,56 @@ export function keyDoc(key: PromptFileKey, model: string): KeyDoc {
   }
 }
 
+/** What a media key holds, how many it takes under the model, and the limits of its files. */
+function mediaKeyDoc(key: MediaType, rules: ModelRules, models: string[]): KeyDoc {
+  const count = rules.media?.counts.find((c) => c.type === key);
+  const limits = mediaLimits(rules, key);
+  const files = limits
+    ? l10n.t('a path (relative to this file or to a workspace folder) or an http(s):// link: {0}', [
+      mediaExtensions(key).join(', '),
+      ...(limits.sides ? [l10n.t('{0}–{1} px a side, at most {2}:1', limits.sides.min, limits.sides.max, limits.maxAspect ?? 8)] : []),
+      ...(limits.seconds ? [l10n.t('{0}–{1} s', limits.seconds.min, limits.seconds.max)] : []),
+      l10n.t('at most {0} MB', limits.maxBytes / (1024 * 1024)),
+      ...(limits.refusesAlpha ? [l10n.t('no transparency')] : []),
+    ].join(', '))
+    : l10n.t('the http(s):// address of a public web page');
+  const howMany = !count ? l10n.t('{0} does not take it', rules.id) : count.max > 1 ? l10n.t('up to {0}, as a list: [./a, ./b]', count.max) : l10n.t('one');
+  const voice = rules.media?.voice?.includes(key) ? ` ${l10n.t('A reference may carry a voice: {0}.', `{ ${MEDIA_KINDS[key]}: ./girl.png, voice: ./girl.wav }`)}` : '';
+  return { key, summary: mediaSummary(key) + voice, allowed: `${howMany}; ${files}`, default: l10n.t('none'), models };
+}
+
+function mediaSummary(key: MediaType): string {
+  switch (key) {
+    case 'first_frame':
+      return l10n.t('The image the video starts from.');
+    case 'last_frame':
+      return l10n.t('The image the video ends on.');
+    case 'first_clip':
+      return l10n.t('A clip the video continues; its length counts toward the duration.');
+    case 'driving_audio':
+      return l10n.t('A sound the video follows (speech, music).');
+    case 'reference_image':
+      return l10n.t('Images of the people and things to keep; the prompt calls them 图1/Image 1, 图2/Image 2… in this order.');
+    case 'reference_video':
+      return l10n.t('Clips of the people and things to keep, or to edit or extend; the prompt calls them 视频1/Video 1… in this order.');
+    case 'reference_audio':
+      return l10n.t('Sounds to use; the prompt calls them 音频1/Audio 1… in this order.');
+    case 'video':
+      return l10n.t('The video to edit by the prompt\'s instruction.');
+    case 'file':
+      return l10n.t('A document (PDF, Word, slides, text…) the video is made from.');
+    case 'link':
+      return l10n.t('A public web page the video is made from.');
+  }
+}
+
+/** Whether a key applies under the model: variants and seeds always, a parameter the model takes, a media type it takes. */
+function takes(rules: ModelRules, key: PromptFileKey): boolean {
+  if (key === 'variants' || key === 'seeds') return true;
+  if (isMediaKey(key)) return rules.media?.counts.some((c) => c.type === key) ?? false;
+  return takesField(rules, key);
+}
+
 /** The default a key takes: the setting the extension sends, or else what the service does without it. */
 function settingOrService(key: 'resolution' | 'ratio' | 'duration', sent: string | number | undefined, service: string | number | undefined): string {
   if (sent !== undefined) return l10n.t('the `wan.defaults.{0}` setting ({1})', key, sent);
@@ -122,12 +176,13 @@ function settingOrService(key: 'resolution' | 'ratio' | 'duration', sent: string
 /** The keys a front matter under `model` may set, in the order they are best written. */
 export function keysFor(model: string): PromptFileKey[] {
   const rules = rulesFor(model);
-  return PROMPT_FILE_KEYS.filter((key) => key === 'variants' || key === 'seeds' || takesField(rules, key));
+  return PROMPT_FILE_KEYS.filter((key) => takes(rules, key));
 }
 
-/** What to offer after `key:` under `model`. */
+/** What to offer after `key:` under `model`; a media key's files are the editor's to find. */
 export function valueSuggestions(key: PromptFileKey, model: string): ValueSuggestion[] {
   const rules = rulesFor(model);
+  if (isMediaKey(key)) return key === 'link' ? [{ value: 'https://' }] : [];
   switch (key) {
     case 'model':
       return MODELS.map((m) => ({ value: m.id, detail: m.summary() }));

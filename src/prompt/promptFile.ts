@@ -11,17 +11,19 @@
 //   variants: 3
 //   ---
 //   A paper boat drifting down a rain gutter.
-import { rulesFor } from '../wan/models';
-import { DEFAULT_MODEL, needsMedia } from '../wan/params';
+import { DEFAULT_MODEL } from '../wan/params';
 import { readFrontMatter } from './frontMatter';
 import { checkInherited, checkMultiShot, checkScope, checkSeedRange, mergeOverrides, seedsOf } from './frontMatterChecks';
 import type { FrontMatter, PromptEntry, PromptFile, PromptFileProblem } from './promptFileTypes';
+import { checkPromptMedia, findMediaReferences, mergeMedia } from './promptMedia';
 import { checkPromptText, promptText, SEPARATOR, splitLines, splitSections } from './promptSections';
 
 export {
-  MAX_VARIANTS, PROMPT_FILE_KEYS,
-  type FrontMatter, type FrontMatterField, type PromptEntry, type PromptFile, type PromptFileKey, type PromptFileProblem, type QuickFix, type TextEdit,
+  isMediaKey, MAX_VARIANTS, MEDIA_KEYS, PROMPT_FILE_KEYS,
+  type FrontMatter, type FrontMatterField, type MediaReference, type PromptEntry, type PromptFile, type PromptFileKey, type PromptFileProblem, type PromptMedia,
+  type QuickFix, type TextEdit,
 } from './promptFileTypes';
+export { isWebLink } from './promptMedia';
 
 export interface ParseOptions {
   /** The model when the file names none: the `wan.model` setting. */
@@ -67,20 +69,23 @@ export function parsePromptFile(text: string, options: ParseOptions = {}): Promp
       model: own?.model ?? fileScope.model,
       overrides: mergeOverrides(fileScope.values, own?.values ?? {}),
       seeds: seedsOf(fileScope, own),
+      media: mergeMedia(fileScope.media, own?.media),
+      mediaReferences: [],
     };
     const title = section.header?.text.replace(SEPARATOR, '').trim();
     if (title) entry.title = title;
     if (section.header) entry.header = { start: section.header.start, end: section.header.end };
     if (frontMatter) entry.frontMatter = frontMatter;
     checkPromptText(entry, section, problems);
-    // A media model named in the file is flagged at its name; one from the setting, at the prompt.
-    const media = own?.fields.model || fileScope.fields.model ? undefined : needsMedia(rulesFor(entry.model));
-    if (media) problems.push({ message: media, start: entry.promptStart, end: entry.promptEnd, field: 'prompt', severity: 'error' });
+    checkPromptMedia(entry, { ownModel: own?.fields.model, fileModel: fileScope.fields.model }, problems);
+    entry.mediaReferences = findMediaReferences(text, entry, problems);
     prompts.push(entry);
   });
 
   problems.sort((a, b) => a.start - b.start || a.end - b.end);
-  return { defaults, model: fileScope.model, prompts, problems };
+  // Media the file's front matter sets are checked under each prompt: the same problem at the same place is said once.
+  const unique = problems.filter((p, i) => i === 0 || !(p.start === problems[i - 1].start && p.end === problems[i - 1].end && p.message === problems[i - 1].message));
+  return { defaults, model: fileScope.model, prompts, problems: unique };
 }
 
 /** The problems that stop this prompt from being submitted: its own, and those of the file's front matter. */

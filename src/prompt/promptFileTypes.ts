@@ -1,12 +1,24 @@
 // The shape of a parsed .wanprompt file: what parsePromptFile (promptFile.ts) returns, and the keys it knows.
-import type { ParamField } from '../wan/params';
+import type { MediaType } from '../wan/models';
+import type { MediaInput, ParamField } from '../wan/params';
 
-/** The keys a front matter may set: the API's own parameter names, and the two that make several videos of one prompt. */
+/** The media keys, named after the API's media types; each takes a path or link, or a list of them. */
+export const MEDIA_KEYS = [
+  'first_frame', 'last_frame', 'first_clip', 'driving_audio', 'reference_image', 'reference_video', 'reference_audio', 'video', 'file', 'link',
+] as const satisfies readonly MediaType[];
+
+/** The keys a front matter may set: the API's own parameter names and media types, and the two that make several videos of one prompt. */
 export const PROMPT_FILE_KEYS = [
   'model', 'resolution', 'ratio', 'size', 'duration', 'shot_type', 'seed', 'seeds', 'variants',
-  'prompt_extend', 'watermark', 'negative_prompt', 'audio_url', 'audio', 'audio_setting',
+  'prompt_extend', 'watermark', 'negative_prompt', 'audio_url', 'audio', 'audio_setting', ...MEDIA_KEYS,
 ] as const;
 export type PromptFileKey = (typeof PROMPT_FILE_KEYS)[number];
+/** The keys that are parameters of the create call. */
+export type ParamKey = Exclude<PromptFileKey, MediaType>;
+
+export function isMediaKey(key: string): key is MediaType {
+  return (MEDIA_KEYS as readonly string[]).includes(key);
+}
 
 /** The most videos one prompt may ask for (through variants or seeds). */
 export const MAX_VARIANTS = 20;
@@ -28,6 +40,8 @@ export interface PromptFileProblem {
   end: number;
   /** The key the problem is about, or `prompt` for the prompt text. */
   field?: PromptFileKey | 'prompt';
+  /** A local file's problem that a quick fix can mend: `alpha` (write a flattened copy). */
+  code?: string;
   /** Errors stop the prompt from being submitted; warnings do not. */
   severity: 'error' | 'warning';
   fixes?: QuickFix[];
@@ -46,6 +60,30 @@ export interface FrontMatterField {
   lineEnd: number;
   /** For a list value (`seeds`): where each item is. */
   itemRanges?: [number, number][];
+  /** Where the values of a `key: value` map are: of the value itself, or of each list item (undefined for one that is not a map). */
+  valueParts?: Parts;
+  itemParts?: (Parts | undefined)[];
+}
+
+export type Parts = Record<string, [number, number]>;
+
+/** A media input of a prompt, with where its value (and its voice) is written, for the messages. */
+export interface PromptMedia extends MediaInput {
+  start: number;
+  end: number;
+  voiceStart?: number;
+  voiceEnd?: number;
+}
+
+/** Where a prompt says 图1 / Image 1, 视频2 / Video 2, 音频1 / Audio 1: the n-th reference of that type. */
+export interface MediaReference {
+  start: number;
+  end: number;
+  type: 'reference_image' | 'reference_video' | 'reference_audio';
+  /** From 1. */
+  n: number;
+  /** The index in `media` of the item it means; absent when the prompt has no such item. */
+  media?: number;
 }
 
 export interface FrontMatter {
@@ -79,6 +117,10 @@ export interface PromptEntry {
   overrides: Partial<Record<ParamField, unknown>>;
   /** One entry per video: a fixed seed, or undefined for one the caller picks. */
   seeds: (number | undefined)[];
+  /** The images, clips, sounds, documents and links, in the order written: the file's (unless the prompt sets that key), then the prompt's. */
+  media: PromptMedia[];
+  /** Where the prompt text refers to its references by number. */
+  mediaReferences: MediaReference[];
 }
 
 export interface PromptFile {

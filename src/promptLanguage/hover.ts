@@ -1,8 +1,11 @@
-// Hover on a front-matter key (or its value): what it does, what it allows under the model, its default.
+// Hover on a front-matter key (or its value): what it does, what it allows under the model, its default; on a media
+// path, the file's format, size and dimensions or duration; on 图1 / Image 1 in a prompt, the file it means.
 import * as vscode from 'vscode';
 import { loadPromptParser } from '../bundles/loader';
+import type { MediaInfo } from '../media';
 import type { KeyDoc } from '../prompt/keys';
-import type { PromptFileKey } from '../prompt/promptFile';
+import type { PromptFile, PromptFileKey, PromptMedia } from '../prompt/promptFile';
+import { mediaContext } from './mediaDiagnostics';
 import { parseDocument, promptName, rangeOf } from './promptDocuments';
 
 /** The key's documentation; its texts are the extension's own (markdown on purpose), never the user's. */
@@ -16,10 +19,21 @@ export function keyDocMarkdown(doc: KeyDoc, model: string): vscode.MarkdownStrin
 }
 
 export class PromptHovers implements vscode.HoverProvider {
-  provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+  async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
     const parser = loadPromptParser();
     const file = parseDocument(document);
     const offset = document.offsetAt(position);
+    const item = mediaAt(file, offset);
+    if (item) return new vscode.Hover(await fileMarkdown(document, item.source, item.voice ? 'reference_voice' : item.media.type), rangeOf(document, item.start, item.end));
+    const reference = parser.promptAt(file, offset)?.mediaReferences.find((r) => offset >= r.start && offset <= r.end);
+    if (reference) {
+      const entry = parser.promptAt(file, offset)!;
+      const media = reference.media !== undefined ? entry.media[reference.media] : undefined;
+      const md = media
+        ? await fileMarkdown(document, media.source, `${reference.type} ${reference.n}`)
+        : new vscode.MarkdownString(vscode.l10n.t('This prompt has no {0} number {1}.', reference.type, reference.n));
+      return new vscode.Hover(md, rangeOf(document, reference.start, reference.end));
+    }
     const scope = parser.frontMatterAt(file, offset);
     if (scope) {
       const field = scope.frontMatter.fields.find((f) => offset >= f.keyStart && offset <= Math.max(f.keyEnd, f.valueEnd));
@@ -43,4 +57,39 @@ export class PromptHovers implements vscode.HoverProvider {
     }
     return new vscode.Hover(md, rangeOf(document, entry.header.start, entry.header.end));
   }
+}
+
+/** The media path (or voice) under the cursor, in any prompt's media (the file's front matter's are in every prompt). */
+function mediaAt(file: PromptFile, offset: number): { media: PromptMedia; source: string; start: number; end: number; voice?: true } | undefined {
+  for (const media of file.prompts.flatMap((entry) => entry.media)) {
+    if (offset >= media.start && offset <= media.end) return { media, source: media.source, start: media.start, end: media.end };
+    if (media.referenceVoice !== undefined && offset >= media.voiceStart! && offset <= media.voiceEnd!) {
+      return { media, source: media.referenceVoice, start: media.voiceStart!, end: media.voiceEnd!, voice: true };
+    }
+  }
+  return undefined;
+}
+
+/** `label`: what the value is (its key, or "reference_image 2"); then the file and what its header says. */
+async function fileMarkdown(document: vscode.TextDocument, source: string, label: string): Promise<vscode.MarkdownString> {
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown(`**${label}**: `);
+  md.appendText(source);
+  const context = mediaContext(document);
+  if (loadPromptParser().isWebLink(source) || !context) return md;
+  const { file, read } = await loadPromptParser().mediaFileInfo(source, context);
+  md.appendMarkdown('  \n');
+  md.appendText(file);
+  md.appendMarkdown('  \n');
+  md.appendText('info' in read ? describeMedia(read.info) : read.problem.message);
+  return md;
+}
+
+function describeMedia(info: MediaInfo): string {
+  const size = info.size >= 1024 * 1024 ? `${(info.size / (1024 * 1024)).toFixed(1)} MB` : `${Math.ceil(info.size / 1024)} KB`;
+  const parts = [info.format.toUpperCase(), size];
+  if (info.kind === 'image' || info.kind === 'video') parts.push(`${info.width}×${info.height} px`);
+  if (info.kind === 'video' || info.kind === 'audio') parts.push(vscode.l10n.t('{0} s', Math.round(info.seconds * 100) / 100));
+  if (info.kind === 'image' && info.alpha) parts.push(vscode.l10n.t('with transparency'));
+  return parts.join(' · ');
 }

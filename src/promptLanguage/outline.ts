@@ -1,4 +1,4 @@
-// The outline lists the prompts of a file; folding closes front matters, prompts and runs of comments.
+// The outline lists the prompts of a file, each with its media; folding closes front matters, prompts and runs of comments.
 import * as vscode from 'vscode';
 import { parseDocument, promptName, rangeOf } from './promptDocuments';
 
@@ -9,7 +9,14 @@ export class PromptOutline implements vscode.DocumentSymbolProvider, vscode.Fold
       const range = rangeOf(document, entry.start, entry.end);
       const selection = entry.header ? rangeOf(document, entry.header.start, entry.header.end) : rangeOf(document, entry.promptStart, entry.promptEnd);
       const detail = entry.seeds.length > 1 ? vscode.l10n.t('{0} videos · {1}', entry.seeds.length, entry.model) : entry.model;
-      return new vscode.DocumentSymbol(promptName(entry), detail, vscode.SymbolKind.String, range, range.contains(selection) ? selection : range);
+      const symbol = new vscode.DocumentSymbol(promptName(entry), detail, vscode.SymbolKind.String, range, range.contains(selection) ? selection : range);
+      // Media the file's front matter sets sit at the prompt's own line: a child stays inside its parent.
+      symbol.children = entry.media.map((media) => {
+        const own = media.start >= entry.start && media.end <= entry.end;
+        const at = own ? rangeOf(document, media.start, media.end) : symbol.selectionRange;
+        return new vscode.DocumentSymbol(media.source, media.type, vscode.SymbolKind.File, at, at);
+      });
+      return symbol;
     });
   }
 

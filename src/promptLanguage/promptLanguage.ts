@@ -6,6 +6,7 @@ import { examplePromptFile } from '../prompt/example';
 import type { TaskStore } from '../tasks/taskStore';
 import { PromptCodeLenses } from './codeLens';
 import { PromptCompletions } from './completion';
+import { flattenImage, FLATTEN_COMMAND } from './flattenImage';
 import { PromptHovers } from './hover';
 import { PromptOutline } from './outline';
 import { PROMPT_LANGUAGE, PROMPT_SELECTOR } from './promptDocuments';
@@ -25,6 +26,7 @@ export class PromptLanguage extends Disposable {
     this._register(vscode.languages.registerDocumentSymbolProvider(PROMPT_SELECTOR, outline, { label: vscode.l10n.t('Prompts') }));
     this._register(vscode.languages.registerFoldingRangeProvider(PROMPT_SELECTOR, outline));
     this._register(vscode.commands.registerCommand('wan.newPromptFile', () => newPromptFile()));
+    this._register(vscode.commands.registerCommand(FLATTEN_COMMAND, flattenImage));
     this._register(vscode.workspace.onDidOpenTextDocument((document) => this.markPromptFileOpened(document)));
     for (const document of vscode.workspace.textDocuments) this.markPromptFileOpened(document);
   }

@@ -2,6 +2,7 @@
 // its media and its prices. Validation, completion, hover, quick fixes, the settings and the create body read this table.
 // Sending a field a model does not take fails only after the service accepted (and queued) the task.
 import * as l10n from '@vscode/l10n';
+import type { Range } from '../media/mediaChecks';
 
 export type OutputTier = '480P' | '720P' | '1080P';
 export type SizeRatio = '16:9' | '9:16' | '1:1' | '4:3' | '3:4';
@@ -40,7 +41,7 @@ export interface MediaCount {
   max: number;
 }
 
-/** The `media` a model takes (the next issue sends them; for now a model that needs them is refused). */
+/** The `media` a model takes; the limits every image, clip and sound shares are in mediaRules.ts. */
 export interface MediaRules {
   /** One of these must be present; absent: media are optional. */
   required?: readonly MediaType[];
@@ -49,6 +50,12 @@ export interface MediaRules {
   together?: { types: readonly MediaType[]; min: number; max: number };
   /** Each entry lists groups that cannot be mixed in one request (accepted at create, then the task FAILS). */
   exclusive?: readonly (readonly (readonly MediaType[])[])[];
+  /** How long each clip or sound of a type may be, in seconds (read from the file's header); absent where no source says. */
+  seconds?: Partial<Record<MediaType | 'reference_voice', Range>>;
+  /** How long the clips or sounds of a type may be together. */
+  totalSeconds?: Partial<Record<MediaType, number>>;
+  /** The types whose items may carry a `reference_voice` (a wav/mp3 the character speaks with). */
+  voice?: readonly MediaType[];
 }
 
 /** The price per second of video, per tier; undefined where no source gives one. */
@@ -142,6 +149,9 @@ const WAN30: Omit<ModelRules, 'id' | 'summary' | 'prices'> = {
       [['first_frame', 'last_frame'], ['reference_image', 'reference_video', 'reference_audio', 'file', 'link']],
       [['file'], ['link']],
     ],
+    // Each sound's own length is not documented, only the total.
+    seconds: { reference_video: { min: 1, max: 15 } },
+    totalSeconds: { reference_video: 15, reference_audio: 15 },
   },
 };
 
@@ -157,7 +167,7 @@ export const MODELS: readonly ModelRules[] = [
   {
     ...WAN30,
     id: 'wan3.0-video',
-    summary: () => l10n.t('Wan 3.0: text (media next version), 480P to 1080P, adaptive or five ratios, 2–30 s or the model chooses, with sound'),
+    summary: () => l10n.t('Wan 3.0: text, frames, references or a clip to edit, 480P to 1080P, adaptive or five ratios, 2–30 s or the model chooses, with sound'),
     prices: {
       official: { currency: 'CNY', perSecond: { '480P': 0.21, '720P': 0.42, '1080P': 0.84 }, source: 'derived from APIYI\'s "98 % of official"', date: PRICES_SEEN, estimate: true },
       apiyi: { currency: 'USD', perSecond: { '720P': 0.0588, '1080P': 0.1176 }, source: APIYI, date: PRICES_SEEN },
@@ -198,6 +208,7 @@ export const MODELS: readonly ModelRules[] = [
     media: {
       required: ['first_frame', 'first_clip'],
       counts: [{ type: 'first_frame', max: 1 }, { type: 'last_frame', max: 1 }, { type: 'driving_audio', max: 1 }, { type: 'first_clip', max: 1 }],
+      // The stored sources give no length for first_clip or driving_audio; the service says when one is too long.
     },
   },
   {
@@ -208,7 +219,7 @@ export const MODELS: readonly ModelRules[] = [
     prompt: { max: 5000, required: true },
     takes: TEXT_TO_VIDEO_27,
     ratios: FIVE_RATIOS,
-    // 2–10 s with a reference video (the next issue checks it with the media).
+    // 2–10 s with a reference video (the service says so; not checked here).
     durations: { kind: 'range', min: 2, max: 15 },
     defaults: { resolution: '720P', ratio: '16:9', duration: 5, prompt_extend: true, watermark: false },
     serviceDefaults: { resolution: '1080P', ratio: '16:9', duration: 5 },
@@ -216,6 +227,8 @@ export const MODELS: readonly ModelRules[] = [
       required: ['reference_image', 'reference_video'],
       counts: [{ type: 'reference_image', max: 5 }, { type: 'reference_video', max: 5 }, { type: 'first_frame', max: 1 }],
       together: { types: ['reference_image', 'reference_video'], min: 1, max: 5 },
+      seconds: { reference_voice: { min: 1, max: 10 } },
+      voice: ['reference_image', 'reference_video'],
     },
   },
   {
@@ -234,6 +247,7 @@ export const MODELS: readonly ModelRules[] = [
       required: ['video'],
       // APIYI says 1–5 reference images; Alibaba says up to 4.
       counts: [{ type: 'video', min: 1, max: 1 }, { type: 'reference_image', max: 4 }],
+      seconds: { video: { min: 2, max: 10 } },
     },
     prices: { ...PRICES_27, billedOn: 'input-and-output' },
   },

@@ -5,6 +5,7 @@ import {
   ANY_MODEL, AUDIO_SETTINGS, DEFAULT_MODEL, describeDurations, findSize, hasFixedDuration, isAllowedDuration, isKnown, MODEL_IDS,
   orList, rulesFor, SHOT_TYPES, sizeFor, type AudioSetting, type MediaType, type ModelRules, type OptionalField, type OutputTier, type Ratio, type ShotType,
 } from './models';
+import { checkMediaRules } from './mediaRules';
 
 export { DEFAULT_MODEL, type Ratio };
 /** The five ratios every model with ratios takes (Wan 3.0 adds `adaptive`). */
@@ -284,27 +285,20 @@ const FIELDS: readonly ParamField[] = [
   'audio', 'audio_setting',
 ];
 
-/** What a model that needs an image or video says until the extension sends media; undefined for the others. */
-export function needsMedia(rules: ModelRules): string | undefined {
-  if (!rules.media?.required) return undefined;
-  return l10n.t('{0} needs an image or video input ({1}), which the next version of this extension will send; nothing is sent for now. To make a video from text, choose a model such as {2}.',
-    rules.id, orList(rules.media.required), DEFAULT_MODEL);
-}
-
 /**
  * Every field checked against the rules of the model it names (the default model's when it names none). What the user
  * left out is filled in from the model's row; a model this extension does not know gets only what the user wrote.
  */
 export function validateParams(
   input: Partial<Record<ParamField, unknown>>,
+  media: readonly MediaInput[] = [],
 ): { params: GenerationParams; problems: [] } | { params?: undefined; problems: ParamProblem[] } {
   const problems: ParamProblem[] = [];
   const values: Partial<Record<ParamField, unknown>> = {};
   const modelChecked = checkParam('model', input.model);
   const model = 'value' in modelChecked ? (modelChecked.value as string | undefined) : undefined;
   const rules = rulesFor(model);
-  const media = needsMedia(rules);
-  if (media) problems.push({ field: 'model', message: media });
+  for (const problem of checkMediaRules(rules, media)) problems.push({ field: 'model', message: problem.message });
   for (const field of FIELDS) {
     const checked = checkParam(field, input[field], model);
     if ('problem' in checked) problems.push({ field, message: checked.problem });
@@ -337,6 +331,8 @@ export function validateParams(
   } else {
     set('size', values.size);
   }
+  // As written, without the places a prompt file keeps beside them.
+  if (media.length > 0) params.media = media.map(({ type, source, referenceVoice }) => (referenceVoice === undefined ? { type, source } : { type, source, referenceVoice }));
   return { params, problems: [] };
 }
 

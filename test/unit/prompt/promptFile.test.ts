@@ -324,10 +324,13 @@ describe('prompt file parser: several prompts', () => {
     const readme = readFileSync(path.resolve(__dirname, '../../../../README.md'), 'utf8');
     const section = readme.slice(readme.indexOf('### Prompt files'), readme.indexOf('### Commands'));
     const examples = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parsePromptFile(m[1]));
-    assert.equal(examples.length, 2);
+    assert.equal(examples.length, 3);
     for (const file of examples) assert.deepEqual(file.problems, []);
     assert.deepEqual(examples[0].prompts.map((p) => p.seeds.length), [1, 3, 2]);
     assert.equal(examples[1].prompts[0].model, 'wan2.6-t2v');
+    assert.deepEqual(examples[2].prompts.map((p) => p.media.map((m) => m.type)), [
+      ['reference_image', 'reference_image'], ['reference_image', 'reference_image'], ['first_frame', 'last_frame'],
+    ]);
   });
 
   it('parses the New Prompt File example without a problem: 1 + 3 videos', () => {
@@ -475,7 +478,7 @@ describe('prompt file parser: the rules follow the model', () => {
     problem = onlyProblem(text);
     assert.equal(at(text, problem), 'wan2.7-i2v');
     assert.equal(problem.severity, 'error');
-    assert.match(problem.message, /needs an image or video input.*next version/);
+    assert.match(problem.message, /wan2\.7-i2v needs first_frame or first_clip/);
     text = '---\nmodel: WAN2.6-T2V\n---\nA cat.';
     const file = parsePromptFile(text);
     problem = onlyProblem(text);
@@ -510,7 +513,7 @@ describe('prompt file parser: the rules follow the model', () => {
     const text = 'A cat.';
     const problem = onlyProblem(text, { defaultModel: 'wan2.7-videoedit' });
     assert.equal(at(text, problem), 'A cat.');
-    assert.match(problem.message, /wan2\.7-videoedit needs an image or video input/);
+    assert.match(problem.message, /wan2\.7-videoedit needs video/);
     const snapshot = parsePromptFile('---\nmodel: wan2.7-t2v-2026-04-25\nsize: 1280*720\n---\nA cat.');
     assert.equal(snapshot.prompts[0].model, 'wan2.7-t2v-2026-04-25');
     assert.match(snapshot.problems.map((p) => p.message).join(), /wan2\.7-t2v does not take size/);

@@ -137,12 +137,17 @@ describe('models the extension does not know, and media models', () => {
     assert.ok('problem' in checkParam('resolution', '4K', 'wan9.9-t2v'));
   });
 
-  test('a model that needs an image or video is refused before anything is sent', () => {
-    for (const model of ['wan2.7-i2v', 'wan2.7-r2v', 'wan2.7-videoedit']) {
+  test('a model that needs an image or video is refused without it, and takes it by its media rules', () => {
+    for (const [model, needs] of [['wan2.7-i2v', /needs first_frame or first_clip/], ['wan2.7-r2v', /needs reference_image or reference_video/], ['wan2.7-videoedit', /needs video/]] as const) {
       const result = validateParams({ model, prompt: 'a fox' });
       assert.equal(result.params, undefined, model);
-      assert.match(result.problems[0].message, /needs an image or video input.*next version/, model);
+      assert.match(result.problems[0].message, needs, model);
     }
+    const frames = validateParams({ model: 'wan2.7-i2v', prompt: 'a fox' }, [{ type: 'first_frame', source: './fox.png' }]);
+    assert.deepEqual(frames.params?.media, [{ type: 'first_frame', source: './fox.png' }]);
+    const mixed = validateParams({ model: 'wan3.0-video', prompt: 'a fox' }, [{ type: 'first_frame', source: './a.png' }, { type: 'reference_image', source: './b.png' }]);
+    assert.match(mixed.problems[0]?.message ?? '', /reference_image cannot go with first_frame/);
+    assert.match(validateParams({ prompt: 'a fox' }, [{ type: 'first_frame', source: './a.png' }]).problems[0]?.message ?? '', /wan2\.7-t2v takes no media/);
   });
 });
 
