@@ -8,6 +8,7 @@ import type { PendingCreates } from '../tasks/pendingCreates';
 import type { TaskPoller } from '../tasks/taskPoller';
 import type { TaskRecord } from '../tasks/taskRecord';
 import type { TaskStore } from '../tasks/taskStore';
+import type { UploadCacheLike } from '../tasks/mediaTransport';
 import type { ApiKeys } from '../vscode/apiKeys';
 import { PromptError, showError } from '../vscode/errorMessages';
 import type { WanAccess } from '../vscode/wanAccess';
@@ -23,6 +24,8 @@ export interface GeneratorDeps {
   keys: ApiKeys;
   access: WanAccess;
   log: vscode.LogOutputChannel;
+  /** Remembers uploads for their 48 h, so variations and batches do not upload the same file again. */
+  uploadCache?: UploadCacheLike;
 }
 
 /** Owns the generate commands; what they submit goes through its Submitter. */

@@ -8,7 +8,7 @@ import type { TaskSource } from '../tasks/taskRecord';
 import { PromptError } from '../vscode/errorMessages';
 import { readDefaults } from '../vscode/settings';
 import { loadPromptParser } from '../bundles/loader';
-import type { GenerationParams } from '../wan/params';
+import type { GenerationParams, MediaInput } from '../wan/params';
 
 /** One task of a batch, checked and ready to send. */
 export interface PlannedTask {
@@ -28,7 +28,7 @@ export function planTasks(file: PromptFile, entries: PromptEntry[], fileName: st
   return entries.flatMap((entry) => entry.seeds.map((seed, i) => {
     const fields = { ...defaultsForModel(settings, entry.model), ...entry.overrides, prompt: entry.prompt };
     fields.seed = seed ?? (settingsSeed !== undefined ? (settingsSeed + i) % (LIMITS.seedMax + 1) : takesRandomSeed(entry.model) ? randomSeed() : undefined);
-    const result = validateParams(fields);
+    const result = validateParams(fields, mediaOf(entry));
     if (!result.params) {
       throw new PromptError(vscode.l10n.t('"{0}": {1} Nothing was submitted.', promptName(entry), result.problems.map((p) => p.message).join(' ')));
     }
@@ -36,6 +36,12 @@ export function planTasks(file: PromptFile, entries: PromptEntry[], fileName: st
     if (entry.title) source.promptTitle = entry.title;
     return { params: result.params, source };
   }));
+}
+
+/** The entry's media inputs, in the order written. */
+function mediaOf(entry: PromptEntry): MediaInput[] {
+  // Until the prompt format reads the media keys, an entry has none.
+  return (entry as PromptEntry & { media?: MediaInput[] }).media ?? [];
 }
 
 /** Where a prompt in `uri` came from: a prompt file, or a selection in any other document. */

@@ -5,7 +5,7 @@ import { checkBaseUrl } from './endpoints';
 import { WanError, createMayHaveStarted } from './errors';
 import { errorFromHttpResponse, textSnippet } from './httpErrors';
 import { headerValue, networkError, send, type HttpResponse, type SendOptions, type Timeouts } from './http';
-import { toCreateBody, type GenerationParams } from './params';
+import { toCreateBody, type GenerationParams, type SentMedia } from './params';
 import { beijingStamp, parseTask, type TaskStatus, type WanTask } from './task';
 
 export interface RequestLogEntry {
@@ -67,10 +67,11 @@ export class WanClient {
     this.onRequest = options.onRequest;
   }
 
-  async createTask(params: GenerationParams, signal?: AbortSignal): Promise<WanTask> {
+  /** `media`: what the transport made of `params.media` (inlined, uploaded or linked). */
+  async createTask(params: GenerationParams, signal?: AbortSignal, media?: readonly SentMedia[]): Promise<WanTask> {
     let answer: Answer;
     try {
-      answer = await this.call('POST', '/services/aigc/video-generation/video-synthesis', { body: toCreateBody(params), async: true, signal });
+      answer = await this.call('POST', '/services/aigc/video-generation/video-synthesis', { body: toCreateBody(params, media), async: true, signal });
     } catch (error) {
       throw createMayHaveStarted(error);
     }

@@ -297,14 +297,15 @@ export function needsMedia(rules: ModelRules): string | undefined {
  */
 export function validateParams(
   input: Partial<Record<ParamField, unknown>>,
+  media: readonly MediaInput[] = [],
 ): { params: GenerationParams; problems: [] } | { params?: undefined; problems: ParamProblem[] } {
   const problems: ParamProblem[] = [];
   const values: Partial<Record<ParamField, unknown>> = {};
   const modelChecked = checkParam('model', input.model);
   const model = 'value' in modelChecked ? (modelChecked.value as string | undefined) : undefined;
   const rules = rulesFor(model);
-  const media = needsMedia(rules);
-  if (media) problems.push({ field: 'model', message: media });
+  const noMedia = media.length === 0 ? needsMedia(rules) : undefined;
+  if (noMedia) problems.push({ field: 'model', message: noMedia });
   for (const field of FIELDS) {
     const checked = checkParam(field, input[field], model);
     if ('problem' in checked) problems.push({ field, message: checked.problem });
@@ -327,6 +328,7 @@ export function validateParams(
   set('seed', values.seed);
   set('audio', values.audio);
   set('audioSetting', values.audio_setting);
+  if (media.length > 0) params.media = [...media];
   const option = isKnown(rules) && rules.sizes.length > 0
     ? findSize(rules, (values.size as string | undefined) ?? rules.defaults.size ?? '') ?? rules.sizes[0]
     : undefined;

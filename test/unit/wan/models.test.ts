@@ -144,6 +144,13 @@ describe('models the extension does not know, and media models', () => {
       assert.match(result.problems[0].message, /needs an image or video input.*next version/, model);
     }
   });
+
+  test('with its media given, such a model is accepted and the media ride along as written', () => {
+    const media = [{ type: 'first_frame' as const, source: './girl.png' }];
+    const result = validateParams({ model: 'wan2.7-i2v', prompt: 'a girl waves' }, media);
+    assert.deepEqual(result.problems, []);
+    assert.deepEqual(result.params?.media, media);
+  });
 });
 
 describe('adding a model is one row', () => {
