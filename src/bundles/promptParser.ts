@@ -3,3 +3,4 @@ export { blockingProblems, frontMatterAt, parsePromptFile, promptAt, PROMPT_FILE
 export { keyDoc, keysFor, valueSuggestions } from '../prompt/keys';
 // The model table and the parameter rules (lazyShared.js, which net.js shares), for the code activation loads.
 export { checkSetting, DEFAULT_MODEL, defaultsForModel, LIMITS, promptInputProblem, takesRandomSeed, toCreateBody, validateParams } from '../wan/params';
+export { rulesFor } from '../wan/models';

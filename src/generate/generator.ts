@@ -13,6 +13,7 @@ import type { ApiKeys } from '../vscode/apiKeys';
 import { PromptError, showError } from '../vscode/errorMessages';
 import type { WanAccess } from '../vscode/wanAccess';
 import { confirmIfUntrusted, pickPromptFile, refuseIfProblems } from './dialogs';
+import { MediaCommands } from './mediaCommands';
 import { promptLabel, sourceFor } from './planTasks';
 import { Submitter } from './submitter';
 
@@ -43,6 +44,7 @@ export class Generator extends Disposable {
     command('wan.stopBatch', () => this.stopBatches());
     command('wan.regenerate', (arg: unknown) => this.againFromArg(arg, false));
     command('wan.generateVariation', (arg: unknown) => this.againFromArg(arg, true));
+    new MediaCommands(this.submitter).register(command);
   }
 
   /** The selection is the prompt and the settings give the parameters; submits at once. */
