@@ -2,4 +2,4 @@
 export { WanClient } from '../wan/client';
 export { downloadVideo } from '../wan/download';
 export { closeDispatcher } from '../wan/http';
-export { compareMedia, MediaSendError, transportMedia } from '../tasks/mediaTransport';
+export { compareMedia, MediaSendError, resolveLocal, transportMedia } from '../tasks/mediaTransport';

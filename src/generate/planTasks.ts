@@ -1,5 +1,6 @@
 // What a submission will send: the checked parameters of each video and where its prompt came from.
 import { randomInt } from 'node:crypto';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { shortened } from '../common/text';
 import type { PromptEntry, PromptFile } from '../prompt/promptFile';
@@ -49,6 +50,16 @@ export function sourceFor(uri: vscode.Uri, label: string): TaskSource {
   const folder = vscode.workspace.getWorkspaceFolder(uri);
   const kind = uri.fsPath.endsWith('.wanprompt') ? 'file' : 'selection';
   return { kind, label, uri: uri.toString(), workspaceFolder: folder?.uri.toString() };
+}
+
+/** Where a task's relative media paths are looked up first: its prompt file's folder, else its workspace folder. */
+export function baseFolderOf(source: TaskSource): string | undefined {
+  if (source.kind === 'file' && source.uri) return path.dirname(vscode.Uri.parse(source.uri).fsPath);
+  return source.workspaceFolder ? vscode.Uri.parse(source.workspaceFolder).fsPath : undefined;
+}
+
+export function workspaceFolderPaths(): string[] {
+  return (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath);
 }
 
 export function promptUriOf(source: TaskSource): vscode.Uri | undefined {

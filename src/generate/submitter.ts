@@ -21,7 +21,7 @@ import type { GenerationParams, MediaInput, ParamField, SentMedia } from '../wan
 import type { WanTask } from '../wan/task';
 import { confirmIfUntrusted } from './dialogs';
 import type { GeneratorDeps } from './generator';
-import { planTasks, promptLabel, promptUriOf, randomSeed, sourceFor, type PlannedTask } from './planTasks';
+import { baseFolderOf, planTasks, promptLabel, promptUriOf, randomSeed, sourceFor, workspaceFolderPaths, type PlannedTask } from './planTasks';
 
 /** The service seldom finishes a task in under a few seconds: the first query waits that long. */
 const FIRST_POLL_MS = 4000;
@@ -417,16 +417,6 @@ function newRecord(task: WanTask, endpoint: Endpoint, params: GenerationParams, 
     submitTime: task.submitTime,
     download: { state: 'none' },
   };
-}
-
-/** Where a task's relative media paths are looked up first: its prompt file's folder, else its workspace folder. */
-function baseFolderOf(source: TaskSource): string | undefined {
-  if (source.kind === 'file' && source.uri) return path.dirname(vscode.Uri.parse(source.uri).fsPath);
-  return source.workspaceFolder ? vscode.Uri.parse(source.workspaceFolder).fsPath : undefined;
-}
-
-function workspaceFolderPaths(): string[] {
-  return (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath);
 }
 
 /** The upload cache's account: the endpoint and a hash of the key, never the key. */
