@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): WanVideoApi {
   const previews = own(new VideoPreviews(context.extensionUri, store, tagged(log, 'preview')));
   const tracking = own(new TaskTracking(store, access, previews, log, context.globalStorageUri));
   pendingCreates = new PendingCreates(context.globalState);
-  const generator = own(new Generator({ store, pending: pendingCreates, poller: tracking.poller, keys, access, log }));
+  const generator = own(new Generator({ store, pending: pendingCreates, poller: tracking, keys, access, log }));
   own(new TaskCommands({ store, tracking, previews, access, keys, log }));
   const tree = own(new TaskTreeProvider(store));
   own(new PromptDiagnostics());

@@ -1,5 +1,10 @@
-// Second bundle: everything that needs undici. Loaded through loadNet() in loader.ts.
+// Second bundle: everything that needs undici, and the poller, keeper and leases that only run when there is a task
+// to follow (then the network is needed too). Loaded through loadNet() in loader.ts.
 export { WanClient } from '../wan/client';
 export { downloadVideo } from '../wan/download';
 export { closeDispatcher } from '../wan/http';
 export { WanUploader } from '../wan/upload';
+export { TaskLeases } from '../tasks/taskLeases';
+export { TaskPoller } from '../tasks/taskPoller';
+export { VideoKeeper } from '../tasks/videoKeeper';
+export { compareMedia, MediaSendError, resolveLocal, transportMedia } from '../tasks/mediaTransport';

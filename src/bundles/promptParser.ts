@@ -7,3 +7,4 @@ export { checkMediaFiles, mediaFileInfo } from '../prompt/mediaFiles';
 export { mediaExtensions } from '../wan/mediaRules';
 // The model table and the parameter rules (lazyShared.js, which net.js shares), for the code activation loads.
 export { checkSetting, DEFAULT_MODEL, defaultsForModel, LIMITS, promptInputProblem, takesRandomSeed, toCreateBody, validateParams } from '../wan/params';
+export { rulesFor } from '../wan/models';

@@ -8,10 +8,12 @@ import type { PendingCreates } from '../tasks/pendingCreates';
 import type { TaskPoller } from '../tasks/taskPoller';
 import type { TaskRecord } from '../tasks/taskRecord';
 import type { TaskStore } from '../tasks/taskStore';
+import type { UploadCacheLike } from '../tasks/mediaTransport';
 import type { ApiKeys } from '../vscode/apiKeys';
 import { PromptError, showError } from '../vscode/errorMessages';
 import type { WanAccess } from '../vscode/wanAccess';
 import { confirmIfUntrusted, pickPromptFile, refuseIfProblems } from './dialogs';
+import { MediaCommands } from './mediaCommands';
 import { promptLabel, sourceFor } from './planTasks';
 import { Submitter } from './submitter';
 
@@ -19,10 +21,12 @@ export interface GeneratorDeps {
   store: TaskStore;
   /** Notes of the creates on their way, for deactivation and the next start. */
   pending: PendingCreates;
-  poller: TaskPoller;
+  poller: Pick<TaskPoller, 'pollSoon'>;
   keys: ApiKeys;
   access: WanAccess;
   log: vscode.LogOutputChannel;
+  /** Remembers uploads for their 48 h, so variations and batches do not upload the same file again. */
+  uploadCache?: UploadCacheLike;
 }
 
 /** Owns the generate commands; what they submit goes through its Submitter. */
@@ -40,6 +44,7 @@ export class Generator extends Disposable {
     command('wan.stopBatch', () => this.stopBatches());
     command('wan.regenerate', (arg: unknown) => this.againFromArg(arg, false));
     command('wan.generateVariation', (arg: unknown) => this.againFromArg(arg, true));
+    new MediaCommands(this.submitter).register(command);
   }
 
   /** The selection is the prompt and the settings give the parameters; submits at once. */

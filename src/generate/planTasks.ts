@@ -1,5 +1,6 @@
 // What a submission will send: the checked parameters of each video and where its prompt came from.
 import { randomInt } from 'node:crypto';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { shortened } from '../common/text';
 import type { PromptEntry, PromptFile } from '../prompt/promptFile';
@@ -8,7 +9,7 @@ import type { TaskSource } from '../tasks/taskRecord';
 import { PromptError } from '../vscode/errorMessages';
 import { readDefaults } from '../vscode/settings';
 import { loadPromptParser } from '../bundles/loader';
-import type { GenerationParams } from '../wan/params';
+import type { GenerationParams, MediaInput } from '../wan/params';
 
 /** One task of a batch, checked and ready to send. */
 export interface PlannedTask {
@@ -28,7 +29,7 @@ export function planTasks(file: PromptFile, entries: PromptEntry[], fileName: st
   return entries.flatMap((entry) => entry.seeds.map((seed, i) => {
     const fields = { ...defaultsForModel(settings, entry.model), ...entry.overrides, prompt: entry.prompt };
     fields.seed = seed ?? (settingsSeed !== undefined ? (settingsSeed + i) % (LIMITS.seedMax + 1) : takesRandomSeed(entry.model) ? randomSeed() : undefined);
-    const result = validateParams(fields);
+    const result = validateParams(fields, mediaOf(entry));
     if (!result.params) {
       throw new PromptError(vscode.l10n.t('"{0}": {1} Nothing was submitted.', promptName(entry), result.problems.map((p) => p.message).join(' ')));
     }
@@ -38,11 +39,27 @@ export function planTasks(file: PromptFile, entries: PromptEntry[], fileName: st
   }));
 }
 
+/** The entry's media inputs, in the order written. */
+function mediaOf(entry: PromptEntry): MediaInput[] {
+  // Until the prompt format reads the media keys, an entry has none.
+  return (entry as PromptEntry & { media?: MediaInput[] }).media ?? [];
+}
+
 /** Where a prompt in `uri` came from: a prompt file, or a selection in any other document. */
 export function sourceFor(uri: vscode.Uri, label: string): TaskSource {
   const folder = vscode.workspace.getWorkspaceFolder(uri);
   const kind = uri.fsPath.endsWith('.wanprompt') ? 'file' : 'selection';
   return { kind, label, uri: uri.toString(), workspaceFolder: folder?.uri.toString() };
+}
+
+/** Where a task's relative media paths are looked up first: its prompt file's folder, else its workspace folder. */
+export function baseFolderOf(source: TaskSource): string | undefined {
+  if (source.kind === 'file' && source.uri) return path.dirname(vscode.Uri.parse(source.uri).fsPath);
+  return source.workspaceFolder ? vscode.Uri.parse(source.workspaceFolder).fsPath : undefined;
+}
+
+export function workspaceFolderPaths(): string[] {
+  return (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath);
 }
 
 export function promptUriOf(source: TaskSource): vscode.Uri | undefined {

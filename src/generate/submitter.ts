@@ -1,28 +1,39 @@
 // Sends creates, one or a batch: through one queue at the service's rate, never twice by a double-click, and each
 // task kept (logged, saved, followed) the moment its create answers.
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { loadPromptParser } from '../bundles/loader';
+import { loadNet, loadPromptParser } from '../bundles/loader';
 import { Disposable } from '../common/lifecycle';
 import { tagged, type Log } from '../common/log';
 import type { PromptEntry, PromptFile } from '../prompt/promptFile';
 import { CreateQueue, submitBatch, type BatchOutcome } from '../tasks/createQueue';
 import { createWithRetry, keepCreated } from '../tasks/createTask';
 import { findLeftTasks, type PendingCreates } from '../tasks/pendingCreates';
+import type { MediaRecord, UploadFunction } from '../tasks/mediaTransport';
 import { RepeatGuard, submissionKey } from '../tasks/repeatGuard';
 import type { TaskRecord, TaskSource } from '../tasks/taskRecord';
 import { errorText, PromptError, showError } from '../vscode/errorMessages';
 import { readDefaults, readEndpoint, type Endpoint } from '../vscode/settings';
 import type { WanClient } from '../wan/client';
 import { WanError } from '../wan/errors';
-import type { GenerationParams, ParamField } from '../wan/params';
+import type { GenerationParams, MediaInput, ParamField, SentMedia } from '../wan/params';
 import type { WanTask } from '../wan/task';
+import { confirmIfUntrusted } from './dialogs';
 import type { GeneratorDeps } from './generator';
-import { planTasks, promptLabel, promptUriOf, randomSeed, sourceFor, type PlannedTask } from './planTasks';
+import { baseFolderOf, planTasks, promptLabel, promptUriOf, randomSeed, sourceFor, workspaceFolderPaths, type PlannedTask } from './planTasks';
 
 /** The service seldom finishes a task in under a few seconds: the first query waits that long. */
 const FIRST_POLL_MS = 4000;
+
+/** WanUploader's shape (src/wan/upload.ts, in the network bundle). */
+type UploaderClass = new (options: { baseUrl: string; apiKey: string; log?: Log }) => { upload: UploadFunction };
+
+/** What the transport made of a task's media: the create body's items and the sidecar's records. */
+interface SentInputs {
+  sent?: SentMedia[];
+  records?: MediaRecord[];
+}
 
 /** The button a submission came from: another button is a deliberate request, the same one twice a double-click. */
 type SubmitAction = 'generate' | 'regenerate' | 'variation';
@@ -148,7 +159,10 @@ export class Submitter extends Disposable {
             items: planned,
             signal: stop.signal,
             // The request itself is never aborted: once sent, its task may exist, so its answer is waited for and kept.
-            create: (task, signal) => this.createAndKeep(client, endpoint, task.params, task.source, (created) => `task ${created.taskId} created (batch ${batch}), seed ${task.params.seed}`, signal),
+            create: async (task, signal) => {
+              const media = await this.sendMedia(endpoint, key, task.params, task.source, signal);
+              return this.createAndKeep(client, endpoint, task.params, task.source, media, (created) => `task ${created.taskId} created (batch ${batch}), seed ${task.params.seed}`, signal);
+            },
             onProgress: (created) => progress.report({ increment: 100 / total, message: vscode.l10n.t('{0} of {1} submitted', created, total) }),
           });
         },
@@ -181,6 +195,7 @@ export class Submitter extends Disposable {
 
   /** Regenerate repeats the task with its parameters and seed; a variation takes a new seed. */
   async again(record: TaskRecord, newSeed: boolean): Promise<TaskRecord | undefined> {
+    if (!(await this.mediaStillThere(record))) return undefined;
     const params = newSeed ? { ...record.params, seed: randomSeed() } : record.params;
     return this.run(() => this.submitParams(params, record.source, newSeed ? 'variation' : 'regenerate'), promptUriOf(record.source));
   }
@@ -190,6 +205,7 @@ export class Submitter extends Disposable {
     prompt: string,
     source: TaskSource,
     promptUri: vscode.Uri | undefined,
+    media: readonly MediaInput[] = [],
   ): Promise<TaskRecord | undefined> {
     return this.run(() => {
       const { defaultsForModel, takesRandomSeed, validateParams } = loadPromptParser();
@@ -197,7 +213,7 @@ export class Submitter extends Disposable {
       const model = (overrides.model ?? defaults.model) as string | undefined;
       const fields: Partial<Record<ParamField, unknown>> = { ...defaultsForModel(defaults, model), ...overrides, prompt };
       if (takesRandomSeed(model)) fields.seed ??= randomSeed(); // always send a seed, so Regenerate can repeat the task exactly
-      const result = validateParams(fields);
+      const result = validateParams(fields, media);
       if (!result.params) {
         throw new PromptError(vscode.l10n.t('{0} Nothing was submitted.', result.problems.map((p) => p.message).join(' ')));
       }
@@ -271,9 +287,10 @@ export class Submitter extends Disposable {
       return undefined;
     }
     const client = this.deps.access.client(endpoint, key);
+    const media = await this.sendMedia(endpoint, key, params, source);
     return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Submitting video task…') },
-      () => this.createAndKeep(client, endpoint, params, source, (task) => `task ${task.taskId} created on ${new URL(endpoint.baseUrl).host} (request ${task.requestId ?? '-'}), seed ${params.seed}`),
+      () => this.createAndKeep(client, endpoint, params, source, media, (task) => `task ${task.taskId} created on ${new URL(endpoint.baseUrl).host} (request ${task.requestId ?? '-'}), seed ${params.seed}`),
     );
   }
 
@@ -286,19 +303,85 @@ export class Submitter extends Disposable {
     endpoint: Endpoint,
     params: GenerationParams,
     source: TaskSource,
+    media: SentInputs,
     logLine: (task: WanTask) => string,
     signal?: AbortSignal,
   ): Promise<TaskRecord> {
     return this.deps.pending.run({ params, source, endpoint: endpoint.id, baseUrl: endpoint.baseUrl }, async (beforeSend) => {
       const send = async () => {
         await beforeSend();
-        return client.createTask(params);
+        return client.createTask(params, undefined, media.sent);
       };
       const task = await createWithRetry(() => this.queue.run(send, signal), { log: this.log });
-      const record = newRecord(task, endpoint, params, source);
+      const record = newRecord(task, endpoint, params, source, media.records);
       await this.keep(record, logLine(task));
       return record;
     });
+  }
+
+  /**
+   * Gets the task's media to the service before its one create: inline, uploaded (with the bytes sent and Cancel) or
+   * linked. A medium that cannot go, or a failed upload, throws: no create follows.
+   */
+  private async sendMedia(endpoint: Endpoint, apiKey: string, params: GenerationParams, source: TaskSource, signal?: AbortSignal): Promise<SentInputs> {
+    const media = params.media ?? [];
+    if (media.length === 0) return {};
+    const net = loadNet();
+    const { WanUploader } = net as unknown as { WanUploader: UploaderClass };
+    let uploader: InstanceType<UploaderClass> | undefined;
+    const cache = this.deps.uploadCache;
+    try {
+      return await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Sending the images, clips and sounds of "{0}"', source.label), cancellable: true },
+        (progress, token) => {
+          const stop = new AbortController();
+          token.onCancellationRequested(() => stop.abort());
+          signal?.addEventListener('abort', () => stop.abort(), { once: true });
+          let reported = 0;
+          return net.transportMedia({
+            media,
+            model: params.model,
+            baseFolder: baseFolderOf(source),
+            workspaceFolders: workspaceFolderPaths(),
+            upload: (file, model, uploadSignal, onProgress) => (uploader ??= new WanUploader({ baseUrl: endpoint.baseUrl, apiKey, log: this.log })).upload(file, model, uploadSignal, onProgress),
+            cache: cache && { store: cache, account: accountOf(endpoint, apiKey) },
+            signal: stop.signal,
+            onProgress: (sentBytes, totalBytes, file) => {
+              const percent = totalBytes > 0 ? (100 * sentBytes) / totalBytes : 0;
+              progress.report({ increment: Math.max(0, percent - reported), message: vscode.l10n.t('{0}: {1} of {2} MB sent', path.basename(file), megabytes(sentBytes), megabytes(totalBytes)) });
+              reported = percent;
+            },
+          });
+        },
+      );
+    } catch (error) {
+      if (error instanceof net.MediaSendError) throw new PromptError(vscode.l10n.t('{0} Nothing was submitted.', error.message));
+      throw error;
+    }
+  }
+
+  /**
+   * Before a task is repeated with its media: the workspace's trust is asked for again, and a file changed since the
+   * first run (its hash differs) or gone is said, so the user knows the video will not be the same.
+   */
+  private async mediaStillThere(record: TaskRecord): Promise<boolean> {
+    if (!record.media?.some((item) => item.sent !== 'url')) return true;
+    if (!(await confirmIfUntrusted(promptUriOf(record.source) ?? vscode.Uri.file(record.media[0].source)))) return false;
+    const differences = await loadNet().compareMedia(record.media, baseFolderOf(record.source), workspaceFolderPaths());
+    if (differences.length === 0) return true;
+    const gone = differences.filter((d) => d.state === 'gone').map((d) => d.source);
+    const changed = differences.filter((d) => d.state === 'changed').map((d) => d.source);
+    if (gone.length > 0) {
+      showError(new PromptError(vscode.l10n.t('{0} is no longer there (the first run used it). Nothing was submitted.', gone.join(', '))), { action: vscode.l10n.t('The video was not submitted') });
+      return false;
+    }
+    this.log.warn(`${changed.join(', ')} changed since task ${record.taskId} was submitted`);
+    const submit = vscode.l10n.t('Submit Anyway');
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t('{0} changed since the first run (its bytes differ), so the new video will not repeat the first. Submit with the file as it is now?', changed.join(', ')),
+      submit,
+    );
+    return choice === submit;
   }
 
   /** The create answered: the task exists and is billed, so it is logged, followed and saved, and never reported as not submitted. */
@@ -320,19 +403,29 @@ export class Submitter extends Disposable {
   }
 }
 
-function newRecord(task: WanTask, endpoint: Endpoint, params: GenerationParams, source: TaskSource): TaskRecord {
+function newRecord(task: WanTask, endpoint: Endpoint, params: GenerationParams, source: TaskSource, media?: MediaRecord[]): TaskRecord {
   return {
     taskId: task.taskId,
     endpoint: endpoint.id,
     baseUrl: endpoint.baseUrl,
     params,
     source,
+    ...(media && { media }),
     status: task.status,
     createdAt: Date.now(),
     requestId: task.requestId,
     submitTime: task.submitTime,
     download: { state: 'none' },
   };
+}
+
+/** The upload cache's account: the endpoint and a hash of the key, never the key. */
+function accountOf(endpoint: Endpoint, apiKey: string): string {
+  return `${endpoint.baseUrl} ${createHash('sha256').update(apiKey).digest('hex').slice(0, 16)}`;
+}
+
+function megabytes(bytes: number): string {
+  return (bytes / (1024 * 1024)).toFixed(1);
 }
 
 function randomBatchId(): string {

@@ -5,13 +5,25 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Disposable, disposeAll, toDisposable } from '../common/lifecycle';
+import { loadNet } from '../bundles/loader';
 import type { Log } from '../common/log';
+import { baseFolderOf, workspaceFolderPaths } from '../generate/planTasks';
+import type { MediaRecord } from '../tasks/mediaTransport';
 import { hasAacAudio } from '../wan/mp4';
 import { usageLabel } from '../tasks/taskLabels';
 import type { TaskRecord } from '../tasks/taskRecord';
 import type { TaskStore } from '../tasks/taskStore';
 
 export const PREVIEW_VIEW_TYPE = 'wan.videoPreview';
+
+/** The media types that are images: the preview shows them; it names the clips, sounds, documents and links. */
+const IMAGE_TYPES: ReadonlySet<string> = new Set(['first_frame', 'last_frame', 'reference_image']);
+
+/** A task's input as the preview shows it: `file` is a local image still in the workspace. */
+export interface PreviewInput {
+  record: MediaRecord;
+  file?: string;
+}
 
 /** What the page last said about its video element. */
 export interface VideoState {
@@ -82,7 +94,8 @@ export class VideoPreviews extends Disposable {
     const media = vscode.Uri.joinPath(this.extensionUri, 'media');
     panel.title = titleOf(record);
     panel.iconPath = vscode.Uri.joinPath(media, 'wan.svg');
-    panel.webview.options = previewOptions(media, videoPath);
+    const inputs = await previewInputs(record);
+    panel.webview.options = previewOptions(media, videoPath, inputs);
     this.panels.set(record.taskId, panel);
     const subscriptions = [
       panel.webview.onDidReceiveMessage((message: PageMessage) => this.onMessage(record.taskId, message)),
@@ -93,7 +106,7 @@ export class VideoPreviews extends Disposable {
       }),
     ];
     const aac = await hasAacAudio(videoPath).catch(() => false);
-    panel.webview.html = renderPage(panel.webview, media, record, videoPath, aac && vscode.env.uiKind === vscode.UIKind.Desktop);
+    panel.webview.html = renderPage(panel.webview, media, record, videoPath, aac && vscode.env.uiKind === vscode.UIKind.Desktop, inputs);
   }
 
   private async onMessage(taskId: string, message: PageMessage): Promise<void> {
@@ -120,16 +133,38 @@ export class VideoPreviews extends Disposable {
   }
 }
 
-/** Scripts for the page's own buttons; files only from media/ and the video's folder. */
-export function previewOptions(media: vscode.Uri, videoPath: string): vscode.WebviewOptions {
-  return { enableScripts: true, localResourceRoots: [media, vscode.Uri.file(path.dirname(videoPath))] };
+/** Scripts for the page's own buttons; files only from media/, the video's folder and, of the workspace, its input images themselves. */
+export function previewOptions(media: vscode.Uri, videoPath: string, inputs: readonly PreviewInput[] = []): vscode.WebviewOptions {
+  // A root may be a single file: the page can load that image and nothing else beside it.
+  const images = inputs.flatMap((input) => (input.file ? [vscode.Uri.file(input.file)] : []));
+  return { enableScripts: true, localResourceRoots: [media, vscode.Uri.file(path.dirname(videoPath)), ...images] };
+}
+
+/** The task's inputs, each local image found again inside the workspace (never outside it, as when it was sent). */
+async function previewInputs(record: TaskRecord): Promise<PreviewInput[]> {
+  const inputs: PreviewInput[] = [];
+  for (const media of record.media ?? []) {
+    let file: string | undefined;
+    if (IMAGE_TYPES.has(media.type) && media.sent !== 'url') {
+      file = await loadNet().resolveLocal(media.source, baseFolderOf(record.source), workspaceFolderPaths()).catch(() => undefined);
+    }
+    inputs.push({ record: media, ...(file && { file }) });
+  }
+  return inputs;
 }
 
 function titleOf(record: TaskRecord): string {
   return record.download.state === 'done' ? path.basename(record.download.path) : record.source.label;
 }
 
-export function renderPage(webview: Pick<vscode.Webview, 'cspSource' | 'asWebviewUri'>, media: vscode.Uri, record: TaskRecord, videoPath: string, silentHere: boolean): string {
+export function renderPage(
+  webview: Pick<vscode.Webview, 'cspSource' | 'asWebviewUri'>,
+  media: vscode.Uri,
+  record: TaskRecord,
+  videoPath: string,
+  silentHere: boolean,
+  inputs: readonly PreviewInput[] = [],
+): string {
   const nonce = randomBytes(16).toString('base64');
   const videoUri = webview.asWebviewUri(vscode.Uri.file(videoPath));
   const downloadedAt = record.download.state === 'done' ? record.download.at : 0;
@@ -150,6 +185,15 @@ export function renderPage(webview: Pick<vscode.Webview, 'cspSource' | 'asWebvie
     .filter(([, value]) => value !== undefined && value !== '')
     .map(([name, value]) => `<dt>${escapeHtml(name)}</dt><dd>${escapeHtml(String(value))}</dd>`)
     .join('');
+  const images = inputs
+    .filter((input) => input.file)
+    .map((input) => `<figure><img src="${webview.asWebviewUri(vscode.Uri.file(input.file!))}" alt="${escapeHtml(input.record.source)}"><figcaption>${escapeHtml(`${input.record.type}: ${input.record.source}`)}</figcaption></figure>`)
+    .join('');
+  const named = inputs
+    .filter((input) => !input.file)
+    .map((input) => `<li>${escapeHtml(`${input.record.type}: ${input.record.source}`)}</li>`)
+    .join('');
+  const inputsHtml = inputs.length === 0 ? '' : `<section class="inputs" aria-label="${escapeHtml(vscode.l10n.t('Inputs'))}">${images ? `<div class="images">${images}</div>` : ''}${named ? `<ul>${named}</ul>` : ''}</section>`;
   const button = (command: string, label: string, primary = false) =>
     `<button data-command="${command}"${primary ? ' class="primary"' : ''}>${escapeHtml(label)}</button>`;
   return `<!DOCTYPE html>
@@ -167,6 +211,7 @@ export function renderPage(webview: Pick<vscode.Webview, 'cspSource' | 'asWebvie
 <p id="playback-problem" class="notice" hidden>${escapeHtml(vscode.l10n.t('VS Code cannot play this video here. Open it in the system player instead.'))}</p>
 <p class="notice"${silentHere ? '' : ' hidden'}>${escapeHtml(vscode.l10n.t('The soundtrack is AAC, which desktop VS Code cannot decode: the video plays silently here. Open it in the system player to hear it.'))}</p>
 <p class="prompt">${escapeHtml(p.prompt)}</p>
+${inputsHtml}
 <dl>${details}</dl>
 <div class="actions">
 ${button('regenerate', vscode.l10n.t('Regenerate'), true)}

@@ -5,11 +5,11 @@ import { tagged, type Log } from '../common/log';
 import { showError } from '../vscode/errorMessages';
 import { loadNet, loadPromptParser } from '../bundles/loader';
 import { openPreviewOnSuccess, outputFolderFor } from '../vscode/settings';
-import { TaskLeases } from '../tasks/taskLeases';
-import { TaskPoller } from '../tasks/taskPoller';
-import { isActive, type TaskRecord } from '../tasks/taskRecord';
+import type { TaskLeases } from '../tasks/taskLeases';
+import type { TaskPoller } from '../tasks/taskPoller';
+import { isActive, needsDownload, type TaskRecord } from '../tasks/taskRecord';
 import type { TaskStore } from '../tasks/taskStore';
-import { VideoKeeper } from '../tasks/videoKeeper';
+import type { VideoKeeper } from '../tasks/videoKeeper';
 import type { VideoPreviews } from '../preview/videoPreview';
 import type { WanAccess } from '../vscode/wanAccess';
 import { classifyServiceCode, WanError } from '../wan/errors';
@@ -22,46 +22,21 @@ const DOWNLOAD_LEASE_MS = 2 * 60_000;
 const SYNC_INTERVAL_MS = 5000;
 
 export class TaskTracking extends Disposable {
-  readonly poller: TaskPoller;
-  readonly keeper: VideoKeeper;
+  private pollerInstance?: TaskPoller;
+  private keeperInstance?: VideoKeeper;
+  private leasesInstance?: TaskLeases;
   private readonly statusBar = this._register(vscode.window.createStatusBarItem('wan.activeTasks', vscode.StatusBarAlignment.Left, 50));
   /** Batches already reported in this window. */
   private readonly reportedBatches = new Set<string>();
 
   constructor(
     private readonly store: TaskStore,
-    access: WanAccess,
+    private readonly access: WanAccess,
     private readonly previews: VideoPreviews,
-    log: Log,
-    globalStorage: vscode.Uri,
+    private readonly log: Log,
+    private readonly globalStorage: vscode.Uri,
   ) {
     super();
-    // Several windows share the task list; leases let one of them at a time poll or download each task.
-    const leases = new TaskLeases(vscode.Uri.joinPath(globalStorage, 'leases').fsPath);
-    this.poller = this._register(new TaskPoller({
-      store,
-      claim: (taskId) => leases.claim(taskId, 'poll', POLL_LEASE_MS),
-      queryTask: async (record, signal) => (await access.clientForRecord(record)).getTask(record.taskId, signal),
-      listTasks: async (record, window, signal) => {
-        const client = await access.clientForRecord(record);
-        const query = { startTime: new Date(window.startTime), endTime: new Date(window.endTime), pageNo: 1, pageSize: window.pageSize };
-        return (await client.listTasks(query, signal)).tasks;
-      },
-      onFinished: (record) => this.onFinished(record),
-      log: tagged(log, 'poller'),
-    }));
-    this.keeper = this._register(new VideoKeeper({
-      store,
-      download: (url, target, signal) => loadNet().downloadVideo(url, target, { signal }),
-      requery: async (record, signal) => (await access.clientForRecord(record)).getTask(record.taskId, signal),
-      folderFor: (record) => outputFolderFor(record.source, globalStorage),
-      requestOf: (params) => loadPromptParser().toCreateBody(params),
-      onSaved: (record) => void this.onSaved(record),
-      onFailed: (record, message) => void this.onDownloadFailed(record, message),
-      claim: (taskId) => leases.claim(taskId, 'download', DOWNLOAD_LEASE_MS),
-      release: (taskId) => leases.release(taskId, 'download'),
-      log: tagged(log, 'download'),
-    }));
     this.statusBar.name = vscode.l10n.t('Wan Video tasks');
     this.statusBar.command = 'wan.tasks.focus';
     // What another window saves is watched here too, and taken over if that window closes.
@@ -71,14 +46,65 @@ export class TaskTracking extends Disposable {
     this._register(toDisposable(() => clearInterval(sync)));
     this._register(store.onDidChange(() => this.updateStatusBar()));
     // Coming back to this window: show what the others did meanwhile.
-    this._register(vscode.window.onDidChangeWindowState((state) => state.focused && this.keeper.keepChanged(store.syncFromStorage())));
+    this._register(vscode.window.onDidChangeWindowState((state) => {
+      if (!state.focused) return;
+      const changed = store.syncFromStorage();
+      if (changed.length > 0) this.keeper.keepChanged(changed);
+    }));
     this.updateStatusBar();
   }
 
-  /** After activation: resume polling unfinished tasks and fetch videos left undownloaded. */
+  /** The poller lives in the network bundle: made when there is a task to follow, not at activation. */
+  get poller(): TaskPoller {
+    const { store, access, log } = this;
+    this.pollerInstance ??= this._register(new (loadNet().TaskPoller)({
+      store,
+      claim: (taskId) => this.leases.claim(taskId, 'poll', POLL_LEASE_MS),
+      queryTask: async (record, signal) => (await access.clientForRecord(record)).getTask(record.taskId, signal),
+      listTasks: async (record, window, signal) => {
+        const client = await access.clientForRecord(record);
+        const query = { startTime: new Date(window.startTime), endTime: new Date(window.endTime), pageNo: 1, pageSize: window.pageSize };
+        return (await client.listTasks(query, signal)).tasks;
+      },
+      onFinished: (record) => this.onFinished(record),
+      log: tagged(log, 'poller'),
+    }));
+    return this.pollerInstance;
+  }
+
+  get keeper(): VideoKeeper {
+    const { store, access, log, globalStorage } = this;
+    this.keeperInstance ??= this._register(new (loadNet().VideoKeeper)({
+      store,
+      download: (url, target, signal) => loadNet().downloadVideo(url, target, { signal }),
+      requery: async (record, signal) => (await access.clientForRecord(record)).getTask(record.taskId, signal),
+      folderFor: (record) => outputFolderFor(record.source, globalStorage),
+      requestOf: (params) => loadPromptParser().toCreateBody(params),
+      onSaved: (record) => void this.onSaved(record),
+      onFailed: (record, message) => void this.onDownloadFailed(record, message),
+      claim: (taskId) => this.leases.claim(taskId, 'download', DOWNLOAD_LEASE_MS),
+      release: (taskId) => this.leases.release(taskId, 'download'),
+      log: tagged(log, 'download'),
+    }));
+    return this.keeperInstance;
+  }
+
+  /** Lets a newly created task be asked about soon. */
+  pollSoon(taskId: string, delayMs?: number): void {
+    this.poller.pollSoon(taskId, delayMs);
+  }
+
+  /** Several windows share the task list; leases let one of them at a time poll or download each task. */
+  private get leases(): TaskLeases {
+    this.leasesInstance ??= new (loadNet().TaskLeases)(vscode.Uri.joinPath(this.globalStorage, 'leases').fsPath);
+    return this.leasesInstance;
+  }
+
+  /** After activation: resume polling unfinished tasks and fetch videos left undownloaded (nothing is loaded when none). */
   resume(): void {
-    this.poller.resumeAll();
-    this.keeper.keepAllPending();
+    const records = this.store.all();
+    if (records.some(isActive)) this.poller.resumeAll();
+    if (records.some(needsDownload)) this.keeper.keepAllPending();
   }
 
   private activeCount(): number {

@@ -174,6 +174,7 @@ function tooltipOf(record: TaskRecord): vscode.MarkdownString {
     [vscode.l10n.t('Duration'), usageLabel(record.usage)],
     [vscode.l10n.t('Seed'), p.seed],
     [vscode.l10n.t('Negative prompt'), p.negativePrompt],
+    [vscode.l10n.t('Inputs'), (record.media ?? p.media)?.map((item) => `${item.type} ${item.source}`).join(', ')],
     [vscode.l10n.t('Task ID'), record.taskId],
     [vscode.l10n.t('Request ID'), record.requestId],
     [vscode.l10n.t('Endpoint'), new URL(record.baseUrl).host],

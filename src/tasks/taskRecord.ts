@@ -2,6 +2,7 @@
 import type { EndpointId } from '../wan/endpoints';
 import type { GenerationParams } from '../wan/params';
 import { isTerminal, type TaskStatus, type TaskUsage, type WanTask } from '../wan/task';
+import type { MediaRecord } from './mediaTransport';
 
 /** The service's statuses, plus EXPIRED: older than the service keeps tasks (24 h) and never finished here. */
 export type RecordStatus = TaskStatus | 'EXPIRED';
@@ -34,6 +35,8 @@ export interface TaskRecord {
   baseUrl: string;
   params: GenerationParams;
   source: TaskSource;
+  /** How each of `params.media` went (inline, upload, link) and the hash of its file then, for the sidecar and Regenerate. */
+  media?: MediaRecord[];
   status: RecordStatus;
   /** Local clock, epoch ms, when the create call answered. */
   createdAt: number;

@@ -216,6 +216,8 @@ export function sidecarContent(record: TaskRecord, videoPath: string, now: numbe
     taskId: record.taskId,
     endpointHost: new URL(record.baseUrl).host,
     request: requestOf(record.params),
+    // Each input as written, its SHA-256 and size, and how it went: the request above carries no file's bytes.
+    media: record.media,
     response: record.finalResponse,
     // The usage as read from the answer above: seconds billed, fps, input and output video seconds.
     usage: record.usage,

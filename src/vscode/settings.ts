@@ -25,6 +25,10 @@ export const SETTINGS = {
   workspaceId: 'wan.workspace.id',
   workspaceRegion: 'wan.workspace.region',
   model: 'wan.model',
+  /** The model of Generate Video from Image. */
+  imageModel: 'wan.imageModel',
+  /** The model of Edit Video. */
+  videoEditModel: 'wan.videoEditModel',
   /** The group of the generation defaults below, as the Settings editor opens it. */
   defaults: 'wan.defaults',
   resolution: 'wan.defaults.resolution',
@@ -131,6 +135,16 @@ export function readDefaults(): Partial<Record<ParamField, unknown>> {
 export function defaultModel(): string {
   const { DEFAULT_MODEL } = loadPromptParser();
   return read<string>(SETTINGS.model, DEFAULT_MODEL) || DEFAULT_MODEL;
+}
+
+/** The model Generate Video from Image submits with. */
+export function imageModel(): string {
+  return readChoice(SETTINGS.imageModel, 'wan2.7-i2v', ['wan2.7-i2v', 'wan3.0-video', 'wan3.0-video-prime']);
+}
+
+/** The model Edit Video submits with. */
+export function videoEditModel(): string {
+  return readChoice(SETTINGS.videoEditModel, 'wan2.7-videoedit', ['wan2.7-videoedit', 'wan3.0-video', 'wan3.0-video-prime']);
 }
 
 export function codeLensEnabled(): boolean {

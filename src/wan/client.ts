@@ -69,6 +69,7 @@ export class WanClient {
     this.onRequest = options.onRequest;
   }
 
+  /** `media`: what the transport made of `params.media` (inlined, uploaded or linked). */
   async createTask(params: GenerationParams, signal?: AbortSignal, media?: readonly SentMedia[]): Promise<WanTask> {
     const body = toCreateBody(params, media);
     // A temporary upload's oss:// URL resolves only with this header.

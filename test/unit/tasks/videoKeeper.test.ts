@@ -96,6 +96,18 @@ describe('video keeper', () => {
     assert.deepEqual(sidecar.usage, usage);
   });
 
+  it('the sidecar records each media item as written, with its hash, size and how it went, and never its bytes', () => {
+    const media = [
+      { type: 'first_frame' as const, source: './girl.png', sha256: 'a'.repeat(64), bytes: 1234, sent: 'inline' as const },
+      { type: 'driving_audio' as const, source: 'https://example.com/song.mp3', sent: 'url' as const },
+    ];
+    const params = { ...validParams({ prompt: 'A girl waves' }), model: 'wan2.7-i2v', media: [{ type: 'first_frame' as const, source: './girl.png' }] };
+    const record = makeRecord('t-media', { status: 'SUCCEEDED', params, media });
+    const sidecar = JSON.parse(JSON.stringify(sidecarContent(record, '/videos/a-girl.mp4', 0, toCreateBody))) as { media: unknown; request: { input: object } };
+    assert.deepEqual(sidecar.media, media);
+    assert.ok(!JSON.stringify(sidecar.request).includes('base64'), 'the request in the sidecar holds no data URI');
+  });
+
   it('saves a finished video with its sidecar, byte for byte, once', async () => {
     const p = pipeline(server, folder);
     const record = await p.submit('A red fox in the snow');

@@ -149,6 +149,13 @@ describe('models the extension does not know, and media models', () => {
     assert.match(mixed.problems[0]?.message ?? '', /reference_image cannot go with first_frame/);
     assert.match(validateParams({ prompt: 'a fox' }, [{ type: 'first_frame', source: './a.png' }]).problems[0]?.message ?? '', /wan2\.7-t2v takes no media/);
   });
+
+  test('with its media given, such a model is accepted and the media ride along as written', () => {
+    const media = [{ type: 'first_frame' as const, source: './girl.png' }];
+    const result = validateParams({ model: 'wan2.7-i2v', prompt: 'a girl waves' }, media);
+    assert.deepEqual(result.problems, []);
+    assert.deepEqual(result.params?.media, media);
+  });
 });
 
 describe('adding a model is one row', () => {
