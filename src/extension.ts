@@ -13,6 +13,7 @@ import { TaskTreeProvider } from './taskView/taskTree';
 import type { TaskRecord } from './tasks/taskRecord';
 import { PendingCreates } from './tasks/pendingCreates';
 import { TaskStore } from './tasks/taskStore';
+import { UploadCache } from './tasks/uploadCache';
 import { VideoPreviews, type VideoState } from './preview/videoPreview';
 import { WanAccess } from './vscode/wanAccess';
 
@@ -44,7 +45,8 @@ export function activate(context: vscode.ExtensionContext): WanVideoApi {
   const previews = own(new VideoPreviews(context.extensionUri, store, tagged(log, 'preview')));
   const tracking = own(new TaskTracking(store, access, previews, log, context.globalStorageUri));
   pendingCreates = new PendingCreates(context.globalState);
-  const generator = own(new Generator({ store, pending: pendingCreates, poller: tracking, keys, access, log }));
+  const uploads = new UploadCache(context.globalState);
+  const generator = own(new Generator({ store, pending: pendingCreates, poller: tracking, keys, access, log, uploadCache: uploads }));
   own(new TaskCommands({ store, tracking, previews, access, keys, log }));
   const tree = own(new TaskTreeProvider(store));
   own(new PromptDiagnostics());

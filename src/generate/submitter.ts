@@ -1,6 +1,7 @@
 // Sends creates, one or a batch: through one queue at the service's rate, never twice by a double-click, and each
 // task kept (logged, saved, followed) the moment its create answers.
-import { createHash, randomInt } from 'node:crypto';
+import { uploadAccount } from '../tasks/uploadCache';
+import { randomInt } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { loadNet, loadPromptParser } from '../bundles/loader';
@@ -344,7 +345,7 @@ export class Submitter extends Disposable {
             baseFolder: baseFolderOf(source),
             workspaceFolders: workspaceFolderPaths(),
             upload: (file, model, uploadSignal, onProgress) => (uploader ??= new WanUploader({ baseUrl: endpoint.baseUrl, apiKey, log: this.log })).upload(file, model, uploadSignal, onProgress),
-            cache: cache && { store: cache, account: accountOf(endpoint, apiKey) },
+            cache: cache && { store: cache, account: uploadAccount(endpoint.baseUrl, apiKey) },
             signal: stop.signal,
             onProgress: (sentBytes, totalBytes, file) => {
               const percent = totalBytes > 0 ? (100 * sentBytes) / totalBytes : 0;
@@ -417,11 +418,6 @@ function newRecord(task: WanTask, endpoint: Endpoint, params: GenerationParams, 
     submitTime: task.submitTime,
     download: { state: 'none' },
   };
-}
-
-/** The upload cache's account: the endpoint and a hash of the key, never the key. */
-function accountOf(endpoint: Endpoint, apiKey: string): string {
-  return `${endpoint.baseUrl} ${createHash('sha256').update(apiKey).digest('hex').slice(0, 16)}`;
 }
 
 function megabytes(bytes: number): string {

@@ -1,5 +1,6 @@
 // Gets a request's media to the service: a link as it is, a small image inline as a data URI, everything else through
 // the temporary upload (remembered, so variations and batches do not upload the same file again).
+import type { UploadCacheKey } from './uploadCache';
 import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -27,18 +28,10 @@ export interface MediaRecord {
 /** WanUploader.upload's shape: resolves to an `oss://` URL, or rejects with a WanError (kind `upload-unavailable` where the endpoint has none). */
 export type UploadFunction = (file: string, model: string, signal: AbortSignal, onProgress: (sentBytes: number, totalBytes: number) => void) => Promise<string>;
 
-/** Which upload a cached URL stands for: the same bytes, for the same model, on the same account. */
-export interface UploadKey {
-  sha256: string;
-  model: string;
-  /** The endpoint's base URL and a hash of the key, never the key. */
-  account: string;
-}
-
-/** What the transport needs of the upload cache (src/tasks/uploadCache.ts). */
+/** The upload cache (uploadCache.ts): remembering may fail, which only costs an upload next time. */
 export interface UploadCacheLike {
-  get(key: UploadKey): string | undefined;
-  set(key: UploadKey, url: string, now: number): void;
+  get(key: UploadCacheKey): string | undefined;
+  set(key: UploadCacheKey, url: string, now: number): unknown;
 }
 
 export interface TransportOptions {
@@ -105,7 +98,7 @@ async function sendOne(type: MediaType, source: string, options: TransportOption
 }
 
 async function uploadOnce(local: LocalFile, source: string, isImage: boolean, options: TransportOptions): Promise<string> {
-  const key: UploadKey | undefined = options.cache && { sha256: local.sha256, model: options.model, account: options.cache.account };
+  const key: UploadCacheKey | undefined = options.cache && { sha256: local.sha256, model: options.model, account: options.cache.account };
   const cached = key && options.cache?.store.get(key);
   if (cached) return cached;
   let url: string;
@@ -117,7 +110,7 @@ async function uploadOnce(local: LocalFile, source: string, isImage: boolean, op
       ? l10n.t('{0} is {1} MB: an image over {2} MB cannot go inline, and this endpoint has no upload for larger files. Save it as a JPEG under {2} MB (or smaller), or give a public https:// link to it.', source, megabytes(local.bytes), megabytes(options.inlineLimit ?? INLINE_LIMIT_BYTES))
       : l10n.t('{0}: this endpoint has no upload for local videos, sounds and documents; it wants public links. Put the file where it has a public https:// address and write that address instead.', source));
   }
-  if (key) options.cache?.store.set(key, url, options.now?.() ?? Date.now());
+  if (key && options.cache) Promise.resolve(options.cache.store.set(key, url, options.now?.() ?? Date.now())).catch(() => undefined);
   return url;
 }
 

@@ -8,8 +8,8 @@ export interface UploadCacheKey {
   /** the file's SHA-256, hex */
   sha256: string;
   model: string;
-  baseUrl: string;
-  apiKey: string;
+  /** `uploadAccount(baseUrl, apiKey)` */
+  account: string;
 }
 
 interface StoredUpload {
@@ -45,7 +45,11 @@ export class UploadCache {
   }
 }
 
+/** The account an upload belongs to: the endpoint and a hash of the key, never the key. */
+export function uploadAccount(baseUrl: string, apiKey: string): string {
+  return `${baseUrl.replace(/\/+$/, '')} ${sha256(apiKey.trim())}`;
+}
+
 function storageKey(key: UploadCacheKey): string {
-  const account = `${key.baseUrl.replace(/\/+$/, '')} ${sha256(key.apiKey.trim())}`;
-  return KEY_PREFIX + sha256(JSON.stringify([key.sha256, key.model, account]));
+  return KEY_PREFIX + sha256(JSON.stringify([key.sha256, key.model, key.account]));
 }

@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import {
-  compareMedia, INLINE_LIMIT_BYTES, MediaSendError, transportMedia, type TransportOptions, type UploadCacheLike, type UploadFunction, type UploadKey,
+  compareMedia, INLINE_LIMIT_BYTES, MediaSendError, transportMedia, type TransportOptions, type UploadCacheLike, type UploadFunction,
 } from '../../../src/tasks/mediaTransport';
+import type { UploadCacheKey } from '../../../src/tasks/uploadCache';
 import { WanError } from '../../../src/wan/errors';
 import type { MediaInput } from '../../../src/wan/params';
 import { clip, png, wav } from '../media/fixtures';
@@ -109,7 +110,7 @@ describe('transportMedia', () => {
 
   test('an upload is remembered by hash, model and account: the second request uploads nothing', async () => {
     const entries = new Map<string, string>();
-    const keyOf = (key: UploadKey) => `${key.sha256} ${key.model} ${key.account}`;
+    const keyOf = (key: UploadCacheKey) => `${key.sha256} ${key.model} ${key.account}`;
     const store: UploadCacheLike = { get: (key) => entries.get(keyOf(key)), set: (key, url) => entries.set(keyOf(key), url) };
     const { upload, calls } = uploads();
     const media: MediaInput[] = [{ type: 'video', source: 'walk.mp4' }];
