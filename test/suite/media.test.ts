@@ -67,6 +67,38 @@ describe('a video from a workspace image', function () {
     assert.deepEqual(sidecar.media, media);
   });
 
+  it('Edit Video uploads the workspace clip once (policy, upload host without the key, oss:// with its header), and a second edit reuses the upload', async () => {
+    const clip = vscode.Uri.joinPath(workspaceFolder(), 'street.mp4');
+    const bytes = fs.readFileSync(path.join(__dirname, '../../../test/fixtures/sample.mp4'));
+    await vscode.workspace.fs.writeFile(clip, bytes);
+    const uploadsBefore = server.uploadHost.records.length;
+    const record = await vscode.commands.executeCommand<TaskRecord | undefined>('wan.editVideo', clip, undefined, { prompt: 'Make it snow' });
+    assert.ok(record, 'submitted');
+    const uploads = server.uploadHost.records.slice(uploadsBefore);
+    assert.equal(uploads.length, 1, 'one upload');
+    assert.equal(uploads[0].status, 200);
+    assert.equal(uploads[0].fileBytes, bytes.length, 'the whole clip reached the upload host');
+    assert.equal(uploads[0].headers.authorization, undefined, 'the key never goes to the upload host');
+    const creates = server.requestsTo('create');
+    assert.equal(creates.length, 1);
+    assert.equal(creates[0].headers['x-dashscope-ossresourceresolve'], 'enable');
+    const body = creates[0].json as { model: string; input: { media: { type: string; url: string }[] } };
+    assert.equal(body.model, 'wan2.7-videoedit');
+    assert.equal(body.input.media.length, 1);
+    assert.equal(body.input.media[0].type, 'video');
+    assert.match(body.input.media[0].url, /^oss:\/\//);
+    const stored = server.uploadHost.objects.get(body.input.media[0].url.slice('oss://'.length));
+    assert.equal(stored?.sha256, createHash('sha256').update(bytes).digest('hex'), 'the uploaded object is the clip, byte for byte');
+    assert.equal(record.media?.[0]?.sent, 'upload');
+    await waitFor('the edited video on disk', () => api.tasks().find((t) => t.taskId === record.taskId)?.download.state === 'done', 60_000);
+
+    const again = await vscode.commands.executeCommand<TaskRecord | undefined>('wan.editVideo', clip, undefined, { prompt: 'Make it rain' });
+    assert.ok(again, 'submitted again');
+    assert.equal(server.uploadHost.records.length - uploadsBefore, 1, 'the same clip for the same model and account is not uploaded again');
+    const second = server.requestsTo('create')[1].json as { input: { media: { url: string }[] } };
+    assert.equal(second.input.media[0].url, body.input.media[0].url);
+  });
+
   it('an image outside the workspace folders is refused and nothing is created', async () => {
     const file = path.join(outside, 'secret.png');
     fs.writeFileSync(file, png(640, 480));
