@@ -11,7 +11,8 @@ import type { PromptEntry, PromptFile } from '../prompt/promptFile';
 import { CreateQueue, submitBatch, type BatchOutcome } from '../tasks/createQueue';
 import { createWithRetry, keepCreated } from '../tasks/createTask';
 import { findLeftTasks, type PendingCreates } from '../tasks/pendingCreates';
-import type { MediaRecord, UploadFunction } from '../tasks/mediaTransport';
+import type { MediaRecord } from '../tasks/mediaTransport';
+import type { WanUploader } from '../wan/upload';
 import { RepeatGuard, submissionKey } from '../tasks/repeatGuard';
 import type { TaskRecord, TaskSource } from '../tasks/taskRecord';
 import { errorText, PromptError, showError } from '../vscode/errorMessages';
@@ -26,9 +27,6 @@ import { baseFolderOf, planTasks, promptLabel, promptUriOf, randomSeed, sourceFo
 
 /** The service seldom finishes a task in under a few seconds: the first query waits that long. */
 const FIRST_POLL_MS = 4000;
-
-/** WanUploader's shape (src/wan/upload.ts, in the network bundle). */
-type UploaderClass = new (options: { baseUrl: string; apiKey: string; log?: Log }) => { upload: UploadFunction };
 
 /** What the transport made of a task's media: the create body's items and the sidecar's records. */
 interface SentInputs {
@@ -328,8 +326,7 @@ export class Submitter extends Disposable {
     const media = params.media ?? [];
     if (media.length === 0) return {};
     const net = loadNet();
-    const { WanUploader } = net as unknown as { WanUploader: UploaderClass };
-    let uploader: InstanceType<UploaderClass> | undefined;
+    let uploader: WanUploader | undefined;
     const cache = this.deps.uploadCache;
     try {
       return await vscode.window.withProgress(
@@ -344,7 +341,7 @@ export class Submitter extends Disposable {
             model: params.model,
             baseFolder: baseFolderOf(source),
             workspaceFolders: workspaceFolderPaths(),
-            upload: (file, model, uploadSignal, onProgress) => (uploader ??= new WanUploader({ baseUrl: endpoint.baseUrl, apiKey, log: this.log })).upload(file, model, uploadSignal, onProgress),
+            upload: (file, model, uploadSignal, onProgress) => (uploader ??= new net.WanUploader({ baseUrl: endpoint.baseUrl, apiKey, log: this.log })).upload(file, model, uploadSignal, onProgress),
             cache: cache && { store: cache, account: uploadAccount(endpoint.baseUrl, apiKey) },
             signal: stop.signal,
             onProgress: (sentBytes, totalBytes, file) => {
