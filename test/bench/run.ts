@@ -1,10 +1,11 @@
 // `npm run bench`: what users feel, next to a reference measured in the same run, so a ratio holds on a noisy machine.
 // Prints one table (and writes it, with every raw figure, to test-output/bench/). Not part of `npm test`.
-//   node out/test/bench/run.js [--only polling,vscode] [--windows N]
+//   node out/test/bench/run.js [--only media,vscode,polling] [--windows N]
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { closeDispatcher } from '../../src/wan/http';
+import { runMediaBody, type MediaBodyFigures } from './mediaBody';
 import { percentile, runPollingGroup, type GroupFigures, type PollingRun, type ScheduleFigures } from './polling';
 import { repoRoot } from './repo';
 import { runVscodeBench, type VscodeFigures, type WindowFigures } from './vscodeBench';
@@ -28,7 +29,7 @@ const HISTORY = 8;
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const only = valueOf(args, '--only')?.split(',') ?? ['vscode', 'polling'];
+  const only = valueOf(args, '--only')?.split(',') ?? ['media', 'vscode', 'polling'];
   const windows = Number(valueOf(args, '--windows') ?? 5);
   const started = new Date();
   const machine = describeMachine();
@@ -36,6 +37,12 @@ async function main(): Promise<void> {
   const sections: Section[] = [];
   const raw: Record<string, unknown> = { machine, started: started.toISOString() };
 
+  if (only.includes('media')) {
+    console.log('a 7 MB image to a create body (plain Node)…');
+    const figures = await runMediaBody();
+    raw.media = figures;
+    sections.push(mediaSection(figures));
+  }
   if (only.includes('vscode')) {
     const figures = await runVscodeBench(windows, (line) => console.log(line));
     raw.vscode = figures;
@@ -88,11 +95,16 @@ function vscodeSections(f: VscodeFigures): Section[] {
   const alone = f.activationAlone.rounds.map((r) => r.loadMs + r.activateMs);
   const aloneLoad = f.activationAlone.rounds.map((r) => r.loadMs);
   const aloneActivate = f.activationAlone.rounds.map((r) => r.activateMs);
-  const { tree, diagnostics, download } = f.measured;
-  const ourMbps = median(download.runs.map((r) => r.bytes / r.ms / 1000));
-  const curlMbps = median(download.curlMs.map((ms) => download.runs[0].bytes / ms / 1000));
-  const hostMbps = median(download.receiveOnlyMs.map((ms) => download.runs[0].bytes / ms / 1000));
+  const { tree, diagnostics, download, upload } = f.measured;
+  const mbps = (bytes: number, ms: number) => bytes / ms / 1000;
+  const ourMbps = median(download.runs.map((r) => mbps(r.bytes, r.ms)));
+  const curlMbps = median(download.curlMs.map((ms) => mbps(download.runs[0].bytes, ms)));
+  const hostMbps = median(download.receiveOnlyMs.map((ms) => mbps(download.runs[0].bytes, ms)));
+  const toFileMbps = median(download.toFileMs.map((ms) => mbps(download.runs[0].bytes, ms)));
   const growth = Math.max(...download.runs.map((r) => r.peakGrowth));
+  const uploadMbps = median(upload.runs.map((r) => mbps(r.bytes, r.ms)));
+  const curlUploadMbps = median(upload.curlMs.map((ms) => mbps(upload.runs[0].bytes, ms)));
+  const uploadGrowth = Math.max(...upload.runs.map((r) => r.peakGrowth));
   return [
     {
       title: 'Cost to VS Code (code-server 4.100.3 = VS Code 1.100.3, packaged extension)',
@@ -145,11 +157,37 @@ function vscodeSections(f: VscodeFigures): Section[] {
           met: ourMbps / curlMbps >= 0.9,
         },
         {
+          figure: 'throughput next to Node\'s http saving to a file (fs.createWriteStream) in the same host, median of 3',
+          ours: `${ourMbps.toFixed(0)} MB/s (${(ourMbps / toFileMbps).toFixed(2)} × that)`,
+          target: '≥ 0.8 × Node\'s http to a file',
+          reference: `Node's http to a file: ${toFileMbps.toFixed(0)} MB/s`,
+          met: ourMbps / toFileMbps >= 0.8,
+        },
+        {
           figure: 'extension host peak memory growth (RSS, largest of 3)',
           ours: mb(growth),
           target: '< 32 MB',
           reference: `left after a garbage collection: ${mb(Math.max(...download.runs.map((r) => r.retainedAfterGc)))}`,
           met: growth < 32 * 2 ** 20,
+        },
+      ],
+    },
+    {
+      title: 'Upload (100 MB clip to the test upload host on loopback, the extension\'s WanUploader inside the extension host; curl -F right after each run)',
+      rows: [
+        {
+          figure: 'throughput, median of 3',
+          ours: `${uploadMbps.toFixed(0)} MB/s (${(uploadMbps / curlUploadMbps).toFixed(2)} × curl)`,
+          target: '≥ 0.8 × curl',
+          reference: `curl -F, the same form to the same host: ${curlUploadMbps.toFixed(0)} MB/s`,
+          met: uploadMbps / curlUploadMbps >= 0.8,
+        },
+        {
+          figure: 'extension host peak memory growth (RSS, largest of 3)',
+          ours: mb(uploadGrowth),
+          target: '< 32 MB',
+          reference: `left after a garbage collection: ${mb(Math.max(...upload.runs.map((r) => r.retainedAfterGc)))}`,
+          met: uploadGrowth < 32 * 2 ** 20,
         },
       ],
     },
@@ -185,6 +223,30 @@ function vscodeSections(f: VscodeFigures): Section[] {
       ],
     },
   ];
+}
+
+function mediaSection(f: MediaBodyFigures): Section {
+  const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+  const growth = Math.max(...f.peakGrowth);
+  return {
+    title: `A ${mb(f.fileBytes)} PNG to a create body (transportMedia inlines it, toCreateBody + JSON.stringify; plain Node)`,
+    rows: [
+      {
+        figure: `time, median of ${f.ms.length} (max)`,
+        ours: `${msText(median(f.ms))} (${msText(Math.max(...f.ms))})`,
+        target: '< 100 ms',
+        reference: `fs.readFile + toString('base64') of the same file: ${msText(median(f.readBase64Ms))}`,
+        met: median(f.ms) < 100,
+      },
+      {
+        figure: `peak memory growth (RSS, largest of ${f.peakGrowth.length})`,
+        ours: `${mb(growth)} (${(growth / f.fileBytes).toFixed(1)} × the file)`,
+        target: '< 3 × the file',
+        reference: `the body itself: ${mb(f.bodyBytes)}`,
+        met: growth < 3 * f.fileBytes,
+      },
+    ],
+  };
 }
 
 function pollingSection(groups: GroupFigures[]): Section {

@@ -2,7 +2,7 @@
 // extension's size, its activation time as the workbench's Running Extensions view reports it (and, through the probe
 // extension in test/bench/host, alone in an idle extension host), the extension host's memory with 500 tasks in
 // storage against a host without the extension, and, inside that host, the Tasks view with 1000 tasks, diagnostics
-// on a 5000-line prompt file, and a 200 MB download next to curl.
+// on a 5000-line prompt file, a 200 MB download next to curl and Node's http, and a 100 MB upload next to curl -F.
 import { spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -60,6 +60,14 @@ export interface MeasureReport {
     curlMs: number[];
     /** Node's http client in the same host receiving the same file and dropping it */
     receiveOnlyMs: number[];
+    /** Node's http client in the same host saving the same file with fs.createWriteStream */
+    toFileMs: number[];
+  };
+  /** WanUploader sending a 100 MB clip to the test upload host */
+  upload: {
+    runs: { bytes: number; ms: number; peakGrowth: number; retainedAfterGc: number }[];
+    /** curl -F posting the same form to the same host, right after each run */
+    curlMs: number[];
   };
 }
 
@@ -113,9 +121,9 @@ export async function runVscodeBench(windows: number, log: (line: string) => voi
     browser = await launchChromium();
 
     log(`${windows} windows without Wan Video (the probe alone)…`);
-    const withoutWan = await session({ work, name: 'without', vsixes: [probeVsix], browser, results, downloadUrl, wanDir, windows, withWan: false, screenshotDir, log });
+    const withoutWan = await session({ work, name: 'without', vsixes: [probeVsix], browser, results, downloadUrl, apiBase: download.baseUrl, wanDir, windows, withWan: false, screenshotDir, log });
     log(`${windows} windows with Wan Video and ${STORED_TASKS} tasks in its storage…`);
-    const withWan = await session({ work, name: 'with', vsixes: [probeVsix, wanVsix], browser, results, downloadUrl, wanDir, windows, withWan: true, screenshotDir, log });
+    const withWan = await session({ work, name: 'with', vsixes: [probeVsix, wanVsix], browser, results, downloadUrl, apiBase: download.baseUrl, wanDir, windows, withWan: true, screenshotDir, log });
     const installed = path.join(work, 'ext-with', `${WAN_ID}-${packageVersion()}`);
     const bundleBytes = Object.fromEntries(['dist/extension.js', 'dist/core.js', 'dist/net.js', 'dist/promptParser.js'].map((file) => [file, fs.statSync(path.join(installed, file)).size]));
     const lazyLoadMs = Object.fromEntries(['dist/net.js', 'dist/promptParser.js'].map((file) => [file, requireTime(path.join(installed, file))]));
@@ -144,6 +152,8 @@ interface SessionOptions {
   browser: Browser;
   results: string;
   downloadUrl: string;
+  /** the test server's API, whose upload policy names its upload host */
+  apiBase: string;
   /** an unpacked Wan Video for the probe to activate on its own */
   wanDir: string;
   windows: number;
@@ -169,6 +179,7 @@ async function session(options: SessionOptions): Promise<{ windows: WindowFigure
       env: {
         WAN_BENCH_DIR: options.results,
         WAN_BENCH_DOWNLOAD_URL: options.downloadUrl,
+        WAN_BENCH_API_BASE: options.apiBase,
         WAN_BENCH_WAN_DIR: options.wanDir,
         EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: '' }),
       },
@@ -201,7 +212,7 @@ async function session(options: SessionOptions): Promise<{ windows: WindowFigure
           await page.locator('[id="workbench.view.extension.wan"] .monaco-list-row').first().waitFor();
           screenshots.push(await screenshot(page, options.screenshotDir, 'bench-tasks-view-500'));
           options.log('  tree, diagnostics and download inside the extension host…');
-          measured = await runProbe<MeasureReport>(page, options.results, 'measure', 'Wan Bench: Measure Tree, Diagnostics and Download', 10 * 60_000);
+          measured = await runProbe<MeasureReport>(page, options.results, 'measure', 'Wan Bench: Measure Tree, Diagnostics, Download and Upload', 10 * 60_000);
         }
       } finally {
         await page.close();

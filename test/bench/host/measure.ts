@@ -1,10 +1,12 @@
 // Measurements inside a real extension host, next to the installed Wan Video extension. Each command writes its
 // figures to $WAN_BENCH_DIR/<measurement>.json, where the benchmark's runner (test/bench/vscodeBench.ts) reads them.
 import * as childProcess from 'node:child_process';
+import { randomFillSync } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { pipeline } from 'node:stream/promises';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import * as vscode from 'vscode';
@@ -24,13 +26,16 @@ const ACTIVATION_ROUNDS = 5;
 const PROMPT_FILE_LINES = 5000;
 const EDITS = 30;
 const DOWNLOADS = 3;
+const UPLOAD_BYTES = 100 * 1024 * 1024;
+const UPLOADS = 3;
+const UPLOAD_MODEL = 'wan2.7-i2v';
 
 export async function run(measurement: 'report' | 'activation' | 'measure', context: vscode.ExtensionContext): Promise<void> {
   let result: unknown;
   try {
     if (measurement === 'report') result = await report();
     else if (measurement === 'activation') result = await measureActivation(context);
-    else result = { tree: await measureTree(), diagnostics: await measureDiagnostics(), download: await measureDownload() };
+    else result = { tree: await measureTree(), diagnostics: await measureDiagnostics(), download: await measureDownload(), upload: await measureUpload() };
   } catch (error) {
     result = { error: error instanceof Error ? error.stack ?? error.message : String(error) };
   }
@@ -220,6 +225,7 @@ async function measureDownload(): Promise<object> {
   const runs: { bytes: number; ms: number; rssBefore: number; peakGrowth: number; retainedAfterGc: number }[] = [];
   const curlMs: number[] = [];
   const receiveOnlyMs: number[] = [];
+  const toFileMs: number[] = [];
   for (let i = 0; i < DOWNLOADS; i++) {
     const target = path.join(benchDir(), `download-${i}.mp4`);
     fs.rmSync(target, { force: true });
@@ -245,8 +251,109 @@ async function measureDownload(): Promise<object> {
     curlMs.push(await curl(url, target));
     fs.rmSync(target, { force: true });
     receiveOnlyMs.push(await receiveOnly(url));
+    toFileMs.push(await httpToFile(url, target));
+    fs.rmSync(target, { force: true });
   }
-  return { runs, curlMs, receiveOnlyMs };
+  return { runs, curlMs, receiveOnlyMs, toFileMs };
+}
+
+/** Node's own http client in this process saving the file with fs.createWriteStream: a downloader's fair reference. */
+async function httpToFile(url: string, target: string): Promise<number> {
+  const started = performance.now();
+  const response = await new Promise<http.IncomingMessage>((resolve, reject) => http.get(url, resolve).on('error', reject));
+  await pipeline(response, fs.createWriteStream(target));
+  return performance.now() - started;
+}
+
+/**
+ * The extension's WanUploader (its dist/net.js) sending a 100 MB clip to the test upload host: time and the host's
+ * memory growth, as for the download. Right after each round, curl posts the same form (the policy's fields, the
+ * file last) to the same host.
+ */
+async function measureUpload(): Promise<object> {
+  const baseUrl = process.env.WAN_BENCH_API_BASE;
+  const wan = vscode.extensions.getExtension(WAN_ID);
+  if (!baseUrl || !wan) throw new Error('No API base URL, or no Wan Video extension in this window.');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the installed extension's own dist/net.js, at run time
+  const net = require(path.join(wan.extensionPath, 'dist', 'net.js')) as typeof import('../../../src/bundles/net');
+  const file = path.join(benchDir(), 'clip.mp4');
+  writeRandomFile(file, UPLOAD_BYTES);
+  const uploader = new net.WanUploader({ baseUrl, apiKey: 'sk-bench' });
+  const runs: { bytes: number; ms: number; peakGrowth: number; retainedAfterGc: number }[] = [];
+  const curlMs: number[] = [];
+  try {
+    for (let i = 0; i < UPLOADS; i++) {
+      collectGarbage();
+      const liveBefore = liveBytes();
+      const rssBefore = process.memoryUsage.rss();
+      resetPeakMemory();
+      let peak = rssBefore;
+      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 5);
+      const started = performance.now();
+      try {
+        await uploader.upload(file, UPLOAD_MODEL, new AbortController().signal, () => undefined);
+        const ms = performance.now() - started;
+        clearInterval(sampler);
+        peak = Math.max(peak, peakMemory() ?? 0);
+        collectGarbage();
+        runs.push({ bytes: UPLOAD_BYTES, ms, peakGrowth: peak - rssBefore, retainedAfterGc: liveBytes() - liveBefore });
+      } finally {
+        clearInterval(sampler);
+      }
+      curlMs.push(await curlUpload(baseUrl, file));
+    }
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+  return { runs, curlMs };
+}
+
+/** curl -F with the fields of a fresh policy (--form-string: the values as they are), then the file. */
+async function curlUpload(baseUrl: string, file: string): Promise<number> {
+  const url = `${baseUrl}/uploads?action=getPolicy&model=${UPLOAD_MODEL}`;
+  const text = await new Promise<string>((resolve, reject) => {
+    http.get(url, { headers: { authorization: 'Bearer sk-bench' } }, (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      response.on('end', () => resolve(body));
+      response.on('error', reject);
+    }).on('error', reject);
+  });
+  const policy = (JSON.parse(text) as { data: Record<string, string> }).data;
+  const fields: [string, string][] = [
+    ['OSSAccessKeyId', policy.oss_access_key_id],
+    ['Signature', policy.signature],
+    ['policy', policy.policy],
+    ['key', `${policy.upload_dir}/curl-${Date.now()}-clip.mp4`],
+    ['x-oss-object-acl', policy.x_oss_object_acl],
+    ['x-oss-forbid-overwrite', policy.x_oss_forbid_overwrite],
+    ['success_action_status', '200'],
+  ];
+  const args = [...fields.flatMap(([name, value]) => ['--form-string', `${name}=${value}`]), '-F', `file=@${file}`];
+  return new Promise((resolve, reject) => {
+    const child = childProcess.spawn('curl', ['--silent', '--show-error', '--output', '/dev/null', '--write-out', '%{http_code} %{time_total}', ...args, policy.upload_host]);
+    let out = '';
+    let errors = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+    child.on('error', (error) => reject(new Error(`curl did not start (install Debian's curl): ${error.message}`)));
+    child.on('exit', (code) => {
+      const [status, seconds] = out.trim().split(' ');
+      if (code === 0 && status === '200') resolve(Number(seconds) * 1000);
+      else reject(new Error(`curl's upload failed (exit ${code}, HTTP ${status}): ${errors}`));
+    });
+  });
+}
+
+/** Random bytes written a chunk at a time, so the probe never holds the whole clip. */
+function writeRandomFile(file: string, bytes: number): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    const chunk = Buffer.alloc(1024 * 1024);
+    for (let written = 0; written < bytes; written += chunk.length) fs.writeSync(fd, randomFillSync(chunk));
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /** Debian's curl saving the file: its own measure of the transfer (start-up of the process left out). */
