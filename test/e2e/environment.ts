@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { WanTestServer } from '../server/wanServer';
+import { png } from '../unit/media/fixtures';
 import { ensureCodeServer, installVsix, launchChromium, requireChromium, startCodeServer, type RunningCodeServer } from '../vscode/codeServer';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -14,8 +15,11 @@ export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-output', 'e2e');
 export const API_KEY = 'sk-e2e-right-0123456789';
 
 
-/** The workspace a person would have open: a note with sentences to select, and a prompt file with a mistake. */
-export const WORKSPACE_FILES: Readonly<Record<string, string>> = {
+/**
+ * The workspace a person would have open: a note with sentences to select, a prompt file with a mistake, an image to
+ * animate, and a clip with a prompt file that edits it.
+ */
+export const WORKSPACE_FILES: Readonly<Record<string, string | Buffer>> = {
   'notes.md': [
     '# Shot list',
     '',
@@ -25,6 +29,10 @@ export const WORKSPACE_FILES: Readonly<Record<string, string>> = {
     '',
   ].join('\n'),
   'storm.wanprompt': ['---', 'resolution: 720P', 'ratio: 16:9', 'duration: 20', '---', 'A lighthouse in a storm, waves crashing over the rocks.', ''].join('\n'),
+  'girl.png': png(640, 480),
+  // 640×360: sample.mp4 (320×180) is under the 240-pixel side a clip for wan2.7-videoedit needs.
+  'street.mp4': fs.readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'readme-clip.mp4')),
+  'street-edit.wanprompt': ['---', 'model: wan2.7-videoedit', 'video: ./street.mp4', '---', 'Turn the street into a snowy winter evening.', ''].join('\n'),
 };
 
 export interface Environment {
@@ -44,7 +52,7 @@ export interface EnvironmentOptions {
   /** The clip the test server gives for every task (default: test/fixtures/sample.mp4). */
   video?: Buffer;
   /** The files of the workspace (default: {@link WORKSPACE_FILES}). */
-  workspaceFiles?: Readonly<Record<string, string>>;
+  workspaceFiles?: Readonly<Record<string, string | Buffer>>;
   /** User settings on top of the ones the flows need. */
   userSettings?: Record<string, unknown>;
 }

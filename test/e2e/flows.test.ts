@@ -1,6 +1,7 @@
 // The whole product driven through the real workbench as a person would: code-server in Chromium, keyboard and clicks,
 // the packaged extension against the Wan test server. The flows run in order in one browser profile (it holds the key).
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -18,6 +19,8 @@ const LIGHTHOUSE = 'A lighthouse in a storm, waves crashing over the rocks.';
 const KITE = 'A red kite over a windy beach, late afternoon';
 const OWL = 'An owl turning its head in the moonlight';
 const SNAIL = 'A snail crossing a wet leaf, macro lens';
+const GIRL = 'The girl turns to the window and smiles';
+const SNOW = 'Turn the street into a snowy winter evening.';
 
 let env: Environment;
 let workbench: Workbench;
@@ -328,4 +331,114 @@ test('6. cancel a queued task from its inline action in the tree: the service re
     return Promise.resolve();
   });
   await workbench.screenshot('6-cancelled');
+});
+
+test('7. right-click an image in the Explorer, Generate Video from Image, type the motion: the create carries the image itself, and the video plays', { timeout: FLOW_TIMEOUT_MS }, async () => {
+  const step = stepsOf(workbench, '7-image');
+  await step('start from a quiet window', () => workbench.tidy());
+  const image = await step('show the Explorer: girl.png is there', () => workbench.explorerRow('girl.png'));
+  scriptNewTasks(env.wan, { pendingMs: UNTIL_MOVED_MS, runningMs: 0 });
+  const createsBefore = env.wan.requestsTo('create').length;
+  await step('right-click girl.png and choose "Generate Video from Image"', () =>
+    workbench.contextMenu(image, 'Generate Video from Image', () => workbench.screenshot('7-explorer-menu')));
+  await step('an input box asks for the motion of girl.png', async () => {
+    await workbench.quickInput.waitFor();
+    assert.equal(await workbench.quickInputTitle(), 'Generate a video from girl.png');
+    await workbench.quickInput.pressSequentially(GIRL);
+  });
+  await workbench.screenshot('7-prompt-box');
+  await step('press Enter', async () => {
+    await env.page.keyboard.press('Enter');
+    await workbench.quickInput.waitFor({ state: 'hidden' });
+  });
+  const row = workbench.taskRow(GIRL.slice(0, 30));
+  await step('the task appears in the Tasks view, queued', async () => {
+    await workbench.openWanView();
+    await workbench.waitForTaskStatus(row, 'queued', 'clock');
+  });
+  await step('the service received one create for wan2.7-i2v with the image\'s exact bytes as its first frame', () => {
+    const creates = env.wan.requestsTo('create');
+    assert.equal(creates.length, createsBefore + 1);
+    const body = creates.at(-1)?.json as { model: string; input: { prompt: string; media: unknown[] } };
+    assert.equal(body.model, 'wan2.7-i2v');
+    assert.equal(body.input.prompt, GIRL);
+    const bytes = fs.readFileSync(path.join(env.workspace, 'girl.png'));
+    assert.deepEqual(body.input.media, [{ type: 'first_frame', url: `data:image/png;base64,${bytes.toString('base64')}` }]);
+    return Promise.resolve();
+  });
+  await workbench.screenshot('7-queued');
+  const task = taskFor(env.wan, GIRL);
+  assert.ok(task);
+  startRunning(task);
+  await step('the task finishes: succeeded, and the preview opens on its video', async () => {
+    await workbench.waitForTaskStatus(row, 'succeeded', 'pass-filled');
+    await workbench.activeTab.filter({ hasText: /^the-girl.*\.mp4/ }).waitFor({ timeout: TASK_CHANGE_TIMEOUT_MS });
+    await waitForVideoReady();
+  });
+  await step('click the video: it plays', async () => {
+    await workbench.preview.locator('video').click();
+    await waitUntil('the video\'s time to advance', async () => {
+      const state = await workbench.videoState();
+      return state.error === null && state.readyState === 4 && state.currentTime > 0.2;
+    });
+  });
+  await workbench.screenshot('7-preview-playing');
+});
+
+test('8. a prompt file that edits a workspace clip: Generate uploads it with progress, the create names the upload, and the video lands', { timeout: FLOW_TIMEOUT_MS }, async () => {
+  const step = stepsOf(workbench, '8-clip');
+  await step('start from a quiet window', () => workbench.tidy());
+  await step('open street-edit.wanprompt: no problem, the lens offers Generate', async () => {
+    await workbench.openFile('street-edit.wanprompt');
+    await workbench.codeLens(/^\s*Generate\s*$/).waitFor();
+    assert.equal(await workbench.squiggles.count(), 0);
+  });
+  await workbench.screenshot('8-prompt-file');
+  scriptNewTasks(env.wan, { pendingMs: 0, runningMs: 0 });
+  const uploadHost = env.wan.uploadHost;
+  const uploadsBefore = uploadHost.records.length;
+  const createsBefore = env.wan.requestsTo('create').length;
+  // The clip is small: the upload host holds it a moment, so that the progress is on screen long enough to be seen.
+  uploadHost.behaviour = { pauseAfterBytes: 1, pauseMs: 5000 };
+  try {
+    await step('click the Generate lens: a notification shows the clip being sent', async () => {
+      await workbench.codeLens(/^\s*Generate\s*$/).click();
+      await workbench.notification(/Sending the images, clips and sounds of/).waitFor();
+    });
+    await workbench.screenshot('8-uploading');
+    const row = workbench.taskRow(SNOW.slice(0, 30));
+    await step('the task appears in the Tasks view and succeeds', () => workbench.waitForTaskStatus(row, 'succeeded', 'pass-filled'));
+  } finally {
+    uploadHost.behaviour = {};
+  }
+  const clip = fs.readFileSync(path.join(env.workspace, 'street.mp4'));
+  await step('the upload host received the whole clip once, without the API key', () => {
+    const uploads = uploadHost.records.slice(uploadsBefore);
+    assert.equal(uploads.length, 1);
+    assert.equal(uploads[0].status, 200);
+    assert.equal(uploads[0].fileBytes, clip.length);
+    assert.equal(uploads[0].headers.authorization, undefined);
+    return Promise.resolve();
+  });
+  await step('the create names the uploaded clip by its oss:// URL, with the header that resolves it', () => {
+    const creates = env.wan.requestsTo('create');
+    assert.equal(creates.length, createsBefore + 1);
+    const create = creates.at(-1);
+    assert.ok(create);
+    assert.equal(create.headers['x-dashscope-ossresourceresolve'], 'enable');
+    const body = create.json as { model: string; input: { prompt: string; media: { type: string; url: string }[] } };
+    assert.equal(body.model, 'wan2.7-videoedit');
+    assert.equal(body.input.prompt, SNOW);
+    assert.equal(body.input.media.length, 1);
+    assert.equal(body.input.media[0].type, 'video');
+    assert.match(body.input.media[0].url, /^oss:\/\//);
+    const stored = uploadHost.objects.get(body.input.media[0].url.slice('oss://'.length));
+    assert.equal(stored?.sha256, createHash('sha256').update(clip).digest('hex'), 'the object named is the clip, byte for byte');
+    return Promise.resolve();
+  });
+  await step('the edited video is previewed', async () => {
+    await workbench.activeTab.filter({ hasText: /^street-edit.*\.mp4/ }).waitFor({ timeout: TASK_CHANGE_TIMEOUT_MS });
+    await waitForVideoReady();
+  });
+  await workbench.screenshot('8-video-landed');
 });

@@ -127,8 +127,11 @@ export class Workbench {
     return this.page.locator('[id="status.editor.selection"]').textContent();
   }
 
-  /** Right-clicks the middle of the element (by position: editor layers lie over the selection) and chooses the item. */
-  async contextMenu(target: Locator, item: string): Promise<void> {
+  /**
+   * Right-clicks the middle of the element (by position: editor layers lie over the selection) and chooses the item;
+   * `whilePointing` runs once the item is pointed at, before it is chosen (a screenshot of the open menu).
+   */
+  async contextMenu(target: Locator, item: string, whilePointing?: () => Promise<unknown>): Promise<void> {
     const box = await target.boundingBox();
     if (!box) throw new Error('Nothing to right-click: the target is not on screen.');
     await this.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2, { button: 'right' });
@@ -136,6 +139,7 @@ export class Workbench {
     // A click right after the menu opens may be taken for the end of the right-click and ignored: point, then Enter.
     await entry.hover();
     await this.page.locator(`.monaco-menu .action-item.focused .action-label[aria-label="${item}"]`).waitFor();
+    await whilePointing?.();
     await this.page.keyboard.press('Enter');
     await entry.waitFor({ state: 'hidden' });
   }
@@ -159,6 +163,16 @@ export class Workbench {
 
   problemRows(): Locator {
     return this.page.locator('.markers-panel .monaco-list-row');
+  }
+
+  // --- The Explorer ----------------------------------------------------------------------------------------------
+
+  /** Shows the Explorer from the command palette and returns the row of a file at the workspace's top level. */
+  async explorerRow(name: string): Promise<Locator> {
+    await this.runCommand('View: Show Explorer');
+    const row = this.page.locator('.explorer-folders-view .monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }) });
+    await row.waitFor();
+    return row;
   }
 
   // --- The Wan view ----------------------------------------------------------------------------------------------
