@@ -19,10 +19,13 @@ export const PREVIEW_VIEW_TYPE = 'wan.videoPreview';
 /** The media types that are images: the preview shows them; it names the clips, sounds, documents and links. */
 const IMAGE_TYPES: ReadonlySet<string> = new Set(['first_frame', 'last_frame', 'reference_image']);
 
-/** A task's input as the preview shows it: `file` is a local image still in the workspace. */
+/**
+ * A task's input as the preview shows it: `image` is a local image still in the workspace, as a data URI (a webview
+ * root must be a folder, and the page should not be able to read the image's neighbours).
+ */
 export interface PreviewInput {
   record: MediaRecord;
-  file?: string;
+  image?: string;
 }
 
 /** What the page last said about its video element. */
@@ -95,7 +98,7 @@ export class VideoPreviews extends Disposable {
     panel.title = titleOf(record);
     panel.iconPath = vscode.Uri.joinPath(media, 'wan.svg');
     const inputs = await previewInputs(record);
-    panel.webview.options = previewOptions(media, videoPath, inputs);
+    panel.webview.options = previewOptions(media, videoPath);
     this.panels.set(record.taskId, panel);
     const subscriptions = [
       panel.webview.onDidReceiveMessage((message: PageMessage) => this.onMessage(record.taskId, message)),
@@ -134,21 +137,20 @@ export class VideoPreviews extends Disposable {
 }
 
 /** Scripts for the page's own buttons; files only from media/, the video's folder and, of the workspace, its input images themselves. */
-export function previewOptions(media: vscode.Uri, videoPath: string, inputs: readonly PreviewInput[] = []): vscode.WebviewOptions {
-  // A root may be a single file: the page can load that image and nothing else beside it.
-  const images = inputs.flatMap((input) => (input.file ? [vscode.Uri.file(input.file)] : []));
-  return { enableScripts: true, localResourceRoots: [media, vscode.Uri.file(path.dirname(videoPath)), ...images] };
+export function previewOptions(media: vscode.Uri, videoPath: string): vscode.WebviewOptions {
+  return { enableScripts: true, localResourceRoots: [media, vscode.Uri.file(path.dirname(videoPath))] };
 }
 
 /** The task's inputs, each local image found again inside the workspace (never outside it, as when it was sent). */
 async function previewInputs(record: TaskRecord): Promise<PreviewInput[]> {
   const inputs: PreviewInput[] = [];
   for (const media of record.media ?? []) {
-    let file: string | undefined;
+    let image: string | undefined;
     if (IMAGE_TYPES.has(media.type) && media.sent !== 'url') {
-      file = await loadNet().resolveLocal(media.source, baseFolderOf(record.source), workspaceFolderPaths()).catch(() => undefined);
+      const net = loadNet();
+      image = await net.resolveLocal(media.source, baseFolderOf(record.source), workspaceFolderPaths()).then(net.inlineImage).catch(() => undefined);
     }
-    inputs.push({ record: media, ...(file && { file }) });
+    inputs.push({ record: media, ...(image && { image }) });
   }
   return inputs;
 }
@@ -186,11 +188,11 @@ export function renderPage(
     .map(([name, value]) => `<dt>${escapeHtml(name)}</dt><dd>${escapeHtml(String(value))}</dd>`)
     .join('');
   const images = inputs
-    .filter((input) => input.file)
-    .map((input) => `<figure><img src="${webview.asWebviewUri(vscode.Uri.file(input.file!))}" alt="${escapeHtml(input.record.source)}"><figcaption>${escapeHtml(`${input.record.type}: ${input.record.source}`)}</figcaption></figure>`)
+    .filter((input) => input.image)
+    .map((input) => `<figure><img src="${input.image}" alt="${escapeHtml(input.record.source)}"><figcaption>${escapeHtml(`${input.record.type}: ${input.record.source}`)}</figcaption></figure>`)
     .join('');
   const named = inputs
-    .filter((input) => !input.file)
+    .filter((input) => !input.image)
     .map((input) => `<li>${escapeHtml(`${input.record.type}: ${input.record.source}`)}</li>`)
     .join('');
   const inputsHtml = inputs.length === 0 ? '' : `<section class="inputs" aria-label="${escapeHtml(vscode.l10n.t('Inputs'))}">${images ? `<div class="images">${images}</div>` : ''}${named ? `<ul>${named}</ul>` : ''}</section>`;
@@ -200,7 +202,7 @@ export function renderPage(
 <html lang="${escapeHtml(vscode.env.language)}">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; media-src ${webview.cspSource}; img-src ${webview.cspSource}; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; media-src ${webview.cspSource}; img-src ${webview.cspSource} data:; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${webview.asWebviewUri(vscode.Uri.joinPath(media, 'preview.css'))}">
 <title>${escapeHtml(titleOf(record))}</title>

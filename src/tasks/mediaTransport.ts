@@ -91,10 +91,21 @@ async function sendOne(type: MediaType, source: string, options: TransportOption
     // Hashed from the very bytes sent, so the record cannot describe another version of the file.
     const bytes = await fs.readFile(file);
     const sha256 = createHash('sha256').update(bytes).digest('hex');
-    return { url: `data:image/${info.format};base64,${bytes.toString('base64')}`, record: { source, sha256, bytes: bytes.length, sent: 'inline' } };
+    return { url: dataUri(info.format, bytes), record: { source, sha256, bytes: bytes.length, sent: 'inline' } };
   }
   const local = { file, ...(await hashFile(file)) };
   return { url: await uploadOnce(local, source, info.kind === 'image', options), record: { source, sha256: local.sha256, bytes: local.bytes, sent: 'upload' } };
+}
+
+function dataUri(format: string, bytes: Buffer): string {
+  return `data:image/${format};base64,${bytes.toString('base64')}`;
+}
+
+/** A local image as a data URI for the preview's page, if it is one that would go inline; else undefined. */
+export async function inlineImage(file: string): Promise<string | undefined> {
+  const read = await readMediaInfo(file);
+  if ('problem' in read || read.info.kind !== 'image' || read.info.size > INLINE_LIMIT_BYTES) return undefined;
+  return dataUri(read.info.format, await fs.readFile(file));
 }
 
 async function uploadOnce(local: LocalFile, source: string, isImage: boolean, options: TransportOptions): Promise<string> {

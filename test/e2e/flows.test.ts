@@ -382,6 +382,10 @@ test('7. right-click an image in the Explorer, Generate Video from Image, type t
       return state.error === null && state.readyState === 4 && state.currentTime > 0.2;
     });
   });
+  await step('the preview shows the input image itself, not its name in place of a broken picture', async () => {
+    await waitUntil('the first frame\'s picture to load', async () =>
+      (await workbench.preview.locator('figure img').evaluate((img: { complete: boolean; naturalWidth: number }) => img.complete && img.naturalWidth > 0)) || undefined);
+  });
   await workbench.screenshot('7-preview-playing');
 });
 

@@ -62,7 +62,7 @@ describe('the video preview page', () => {
     assert.deepEqual(options.localResourceRoots?.map((u) => u.fsPath), [media.fsPath, '/home/user/project/wan-videos']);
   });
 
-  it('shows the input images, admitting each image file alone, and names the clips, sounds and links', () => {
+  it('shows the input images as data URIs (the page may read no file beside them), and names the clips, sounds and links', () => {
     const record: TaskRecord = {
       ...recordWith('A girl waves'),
       media: [
@@ -71,18 +71,18 @@ describe('the video preview page', () => {
         { type: 'last_frame', source: 'https://example.com/end.png', sent: 'url' },
       ],
     };
-    const inputs = [{ record: record.media![0], file: '/home/user/project/prompts/girl <1>.png' }, { record: record.media![1] }, { record: record.media![2] }];
-    const options = previewOptions(media, '/home/user/project/wan-videos/cat.mp4', inputs);
-    assert.deepEqual(options.localResourceRoots?.map((u) => u.fsPath), [media.fsPath, '/home/user/project/wan-videos', '/home/user/project/prompts/girl <1>.png']);
+    const inputs = [{ record: record.media![0], image: 'data:image/png;base64,iVBORw0KGgo=' }, { record: record.media![1] }, { record: record.media![2] }];
+    const options = previewOptions(media, '/home/user/project/wan-videos/cat.mp4');
+    assert.deepEqual(options.localResourceRoots?.map((u) => u.fsPath), [media.fsPath, '/home/user/project/wan-videos']);
     const html = renderPage(webview, media, record, '/videos/cat.mp4', false, inputs);
     const images = html.match(/<img\b[^>]*>/g) ?? [];
     assert.equal(images.length, 1, 'the local image only: a link is named, never loaded');
-    assert.match(images[0], /src="https:\/\/webview\.test\/home\/user\/project\/prompts\/girl%20%3C1%3E\.png"/);
+    assert.match(images[0], /src="data:image\/png;base64,iVBORw0KGgo="/);
     assert.ok(html.includes('first_frame: ./girl &lt;1&gt;.png'));
     assert.ok(html.includes('<li>driving_audio: ./song.mp3</li>'));
     assert.ok(html.includes('<li>last_frame: https://example.com/end.png</li>'));
     const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1] ?? '';
-    assert.match(csp, /img-src https:\/\/webview\.test;/, 'images from the webview only');
+    assert.match(csp, /img-src https:\/\/webview\.test data:;/, 'images from the webview and the page itself only');
   });
 
   it('says when desktop VS Code will play the soundtrack silently', () => {
