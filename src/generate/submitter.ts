@@ -21,7 +21,8 @@ import type { WanClient } from '../wan/client';
 import { WanError } from '../wan/errors';
 import type { GenerationParams, MediaInput, ParamField, SentMedia } from '../wan/params';
 import type { WanTask } from '../wan/task';
-import { confirmIfUntrusted } from './dialogs';
+import { confirmIfUntrusted, refuseIfProblems } from './dialogs';
+import { mediaContext } from '../promptLanguage/mediaDiagnostics';
 import type { GeneratorDeps } from './generator';
 import { baseFolderOf, planTasks, promptLabel, promptUriOf, randomSeed, sourceFor, workspaceFolderPaths, type PlannedTask } from './planTasks';
 
@@ -104,6 +105,13 @@ export class Submitter extends Disposable {
 
   async submitEntries(document: vscode.TextDocument, file: PromptFile, entries: PromptEntry[]): Promise<TaskRecord[] | undefined> {
     const uri = document.uri;
+    // The files the editor checks after each parse are checked again here: a check still running must not let one through.
+    const context = mediaContext(document);
+    if (context && entries.some((entry) => entry.media.length > 0)) {
+      const { checkMediaFiles } = loadPromptParser();
+      const problems = (await Promise.all(entries.map((entry) => checkMediaFiles(entry, context)))).flat();
+      if (!refuseIfProblems(document, problems.filter((problem) => problem.severity === 'error'))) return undefined;
+    }
     const fileName = path.basename(uri.fsPath, '.wanprompt');
     let planned: PlannedTask[];
     try {

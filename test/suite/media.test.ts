@@ -99,6 +99,15 @@ describe('a video from a workspace image', function () {
     assert.equal(second.input.media[0].url, body.input.media[0].url);
   });
 
+  it('a prompt file whose image breaks a rule is refused at once, even before the editor\'s file check has run, and nothing is created', async () => {
+    await vscode.workspace.fs.writeFile(vscode.Uri.joinPath(workspaceFolder(), 'tiny.png'), png(200, 200));
+    const prompt = vscode.Uri.joinPath(workspaceFolder(), 'tiny.wanprompt');
+    await vscode.workspace.fs.writeFile(prompt, Buffer.from('---\nmodel: wan2.7-i2v\nfirst_frame: ./tiny.png\n---\nThe tiny picture comes alive.\n'));
+    const record = await vscode.commands.executeCommand<TaskRecord[] | undefined>('wan.generateFromFile', prompt);
+    assert.equal(record, undefined);
+    assert.equal(server.requestsTo('create').length, 0, 'nothing was sent');
+  });
+
   it('an image outside the workspace folders is refused and nothing is created', async () => {
     const file = path.join(outside, 'secret.png');
     fs.writeFileSync(file, png(640, 480));
