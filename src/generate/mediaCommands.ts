@@ -42,6 +42,17 @@ export class MediaCommands {
     // Asked before any file is read for sending, as for a prompt file.
     if (!(await confirmIfUntrusted(files[0]))) return undefined;
     const { model, media } = this.request(kind, files);
+    // The checks a prompt file's editor makes (sides, alpha, duration…), before anything is read for sending.
+    const workspaceFolders = (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath);
+    const checked = await loadPromptParser().checkMediaFiles(
+      { model, media: media.map((item) => ({ ...item, start: 0, end: 0 })) },
+      { promptFolder: path.dirname(files[0].fsPath), workspaceFolders },
+    );
+    const errors = checked.filter((problem) => problem.severity === 'error');
+    if (errors.length > 0) {
+      void vscode.window.showErrorMessage(vscode.l10n.t('{0} Nothing was submitted.', errors.map((problem) => problem.message).join(' ')));
+      return undefined;
+    }
     const source = sourceOf(files[0], prompt || path.basename(files[0].fsPath));
     return this.submitter.submitPrompt({ model }, prompt, source, undefined, media);
   }

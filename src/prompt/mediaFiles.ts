@@ -51,7 +51,7 @@ export async function mediaFileInfo(source: string, context: MediaFileContext): 
 }
 
 /** Every problem of the local files of one prompt's media (and their voices), at each value. */
-export async function checkMediaFiles(entry: PromptEntry, context: MediaFileContext): Promise<MediaFileProblem[]> {
+export async function checkMediaFiles(entry: Pick<PromptEntry, 'model' | 'media'>, context: MediaFileContext): Promise<MediaFileProblem[]> {
   const rules = rulesFor(entry.model);
   const problems: MediaFileProblem[] = [];
   const totals = new Map<MediaType, number>();

@@ -69,7 +69,8 @@ describe('a video from a workspace image', function () {
 
   it('Edit Video uploads the workspace clip once (policy, upload host without the key, oss:// with its header), and a second edit reuses the upload', async () => {
     const clip = vscode.Uri.joinPath(workspaceFolder(), 'street.mp4');
-    const bytes = fs.readFileSync(path.join(__dirname, '../../../test/fixtures/sample.mp4'));
+    // 640×360: wan2.7-videoedit takes sides of 240 px and more (sample.mp4 is 320×180).
+    const bytes = fs.readFileSync(path.join(__dirname, '../../../test/fixtures/readme-clip.mp4'));
     await vscode.workspace.fs.writeFile(clip, bytes);
     const uploadsBefore = server.uploadHost.records.length;
     const record = await vscode.commands.executeCommand<TaskRecord | undefined>('wan.editVideo', clip, undefined, { prompt: 'Make it snow' });
@@ -104,6 +105,14 @@ describe('a video from a workspace image', function () {
     const prompt = vscode.Uri.joinPath(workspaceFolder(), 'tiny.wanprompt');
     await vscode.workspace.fs.writeFile(prompt, Buffer.from('---\nmodel: wan2.7-i2v\nfirst_frame: ./tiny.png\n---\nThe tiny picture comes alive.\n'));
     const record = await vscode.commands.executeCommand<TaskRecord[] | undefined>('wan.generateFromFile', prompt);
+    assert.equal(record, undefined);
+    assert.equal(server.requestsTo('create').length, 0, 'nothing was sent');
+  });
+
+  it('Generate Video from Image refuses an image the model cannot take (under 240 px) before anything is sent', async () => {
+    const image = vscode.Uri.joinPath(workspaceFolder(), 'thumb.png');
+    await vscode.workspace.fs.writeFile(image, png(200, 150));
+    const record = await vscode.commands.executeCommand<TaskRecord | undefined>('wan.generateFromImage', image, undefined, { prompt: 'A thumbnail moves' });
     assert.equal(record, undefined);
     assert.equal(server.requestsTo('create').length, 0, 'nothing was sent');
   });
