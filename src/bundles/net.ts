@@ -7,4 +7,4 @@ export { WanUploader } from '../wan/upload';
 export { TaskLeases } from '../tasks/taskLeases';
 export { TaskPoller } from '../tasks/taskPoller';
 export { VideoKeeper } from '../tasks/videoKeeper';
-export { compareMedia, inlineImage, MediaSendError, resolveLocal, transportMedia } from '../tasks/mediaTransport';
+export { compareMedia, inlineImage, MediaSendError, resolveLocal, transportMedia, withInlineAdvice } from '../tasks/mediaTransport';

@@ -317,7 +317,9 @@ export class Submitter extends Disposable {
     return this.deps.pending.run({ params, source, endpoint: endpoint.id, baseUrl: endpoint.baseUrl }, async (beforeSend) => {
       const send = async () => {
         await beforeSend();
-        return client.createTask(params, undefined, media.sent);
+        return client.createTask(params, undefined, media.sent).catch((error: unknown) => {
+          throw loadNet().withInlineAdvice(error, media.records);
+        });
       };
       const task = await createWithRetry(() => this.queue.run(send, signal), { log: this.log });
       const record = newRecord(task, endpoint, params, source, media.records);

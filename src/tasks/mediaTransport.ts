@@ -6,6 +6,7 @@ import { createReadStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as l10n from '@vscode/l10n';
 import { readMediaInfo } from '../media/mediaInfo';
+import { WanError } from '../wan/errors';
 import type { MediaType } from '../wan/models';
 import type { MediaInput, SentMedia } from '../wan/params';
 
@@ -95,6 +96,15 @@ async function sendOne(type: MediaType, source: string, options: TransportOption
   }
   const local = { file, ...(await hashFile(file)) };
   return { url: await uploadOnce(local, source, info.kind === 'image', options), record: { source, sha256: local.sha256, bytes: local.bytes, sent: 'upload' } };
+}
+
+/** A create the service refused while it carried an image inline: some endpoints (APIYI) take only public links. */
+export function withInlineAdvice(error: unknown, records: readonly MediaRecord[] | undefined): unknown {
+  if (!(error instanceof WanError) || error.status !== 400 || !records?.some((record) => record.sent === 'inline')) return error;
+  return new WanError({
+    kind: error.kind, status: error.status, code: error.code, requestId: error.requestId, host: error.host, message: error.message, cause: error,
+    advice: l10n.t('This endpoint may not take images sent inline (APIYI asks for public links): put the image where it has a public https:// address and write that address instead.'),
+  });
 }
 
 function dataUri(format: string, bytes: Buffer): string {

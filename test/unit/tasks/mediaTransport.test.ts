@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import {
-  compareMedia, INLINE_LIMIT_BYTES, MediaSendError, transportMedia, type TransportOptions, type UploadCacheLike, type UploadFunction,
+  compareMedia, INLINE_LIMIT_BYTES, MediaSendError, transportMedia, withInlineAdvice, type TransportOptions, type UploadCacheLike, type UploadFunction,
 } from '../../../src/tasks/mediaTransport';
 import type { UploadCacheKey } from '../../../src/tasks/uploadCache';
 import { WanError } from '../../../src/wan/errors';
@@ -179,5 +179,25 @@ describe('compareMedia', () => {
     assert.deepEqual(await compareMedia(records, prompts, [workspace]), [{ source: 'gone.png', state: 'gone' }]);
     write(file, png(800, 480));
     assert.deepEqual(await compareMedia(records, prompts, [workspace]), [{ source: 'changing.png', state: 'changed' }, { source: 'gone.png', state: 'gone' }]);
+  });
+});
+
+describe('a create refused while it carried an image inline', () => {
+  const inline = [{ type: 'first_frame' as const, source: 'girl.png', sha256: 'ab', bytes: 10, sent: 'inline' as const }];
+  const refused = new WanError({ kind: 'invalid-request', status: 400, code: 'InvalidParameter', message: 'The provided URL does not appear to be valid.' });
+
+  test('says the endpoint may want public links, keeping the service\'s own message', () => {
+    const error = withInlineAdvice(refused, inline) as WanError;
+    assert.ok(error instanceof WanError);
+    assert.equal(error.message, refused.message);
+    assert.equal(error.status, 400);
+    assert.match(error.advice, /public https:\/\/ address/);
+  });
+
+  test('leaves other failures as they are: another status, or no inline image', () => {
+    const server = new WanError({ kind: 'server', status: 500, message: 'Internal error' });
+    assert.equal(withInlineAdvice(server, inline), server);
+    assert.equal(withInlineAdvice(refused, [{ ...inline[0], sent: 'upload' as const }]), refused);
+    assert.equal(withInlineAdvice(refused, undefined), refused);
   });
 });
