@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { loadNet, loadPromptParser } from '../bundles/loader';
 import { Disposable } from '../common/lifecycle';
 import { tagged, type Log } from '../common/log';
+import { sizeLabel } from '../common/text';
 import type { PromptEntry, PromptFile } from '../prompt/promptFile';
 import { CreateQueue, submitBatch, type BatchOutcome } from '../tasks/createQueue';
 import { createWithRetry, keepCreated } from '../tasks/createTask';
@@ -356,7 +357,7 @@ export class Submitter extends Disposable {
             signal: stop.signal,
             onProgress: (sentBytes, totalBytes, file) => {
               const percent = totalBytes > 0 ? (100 * sentBytes) / totalBytes : 0;
-              progress.report({ increment: Math.max(0, percent - reported), message: vscode.l10n.t('{0}: {1} of {2} MB sent', path.basename(file), megabytes(sentBytes), megabytes(totalBytes)) });
+              progress.report({ increment: Math.max(0, percent - reported), message: vscode.l10n.t('{0}: {1} of {2} sent', path.basename(file), sizeLabel(sentBytes), sizeLabel(totalBytes)) });
               reported = percent;
             },
           });
@@ -427,9 +428,6 @@ function newRecord(task: WanTask, endpoint: Endpoint, params: GenerationParams, 
   };
 }
 
-function megabytes(bytes: number): string {
-  return (bytes / (1024 * 1024)).toFixed(1);
-}
 
 function randomBatchId(): string {
   return `${Date.now().toString(36)}-${randomInt(0, 2 ** 32).toString(36)}`;
