@@ -134,13 +134,20 @@ test('2. a selected sentence, right-click, Generate Video from Selection: the tr
     });
   });
   await workbench.screenshot('2-preview-playing');
-  await step('switch to notes.md and back: the video takes up where it was, not from the start', async () => {
+  // Paused first, so its place is exact (a playing page saves it at each timeupdate, up to 250 ms apart) and coming
+  // back does not depend on the webview allowing autoplay.
+  await step('click the video again: it pauses', async () => {
+    await workbench.preview.locator('video').click();
+    await waitUntil('the video to pause', async () => (await workbench.videoState()).paused);
+  });
+  await step('switch to notes.md and back: the video is paused where it was, not back at the start', async () => {
     const before = (await workbench.videoState()).currentTime;
+    assert.ok(before > 0.2, `paused at ${before} s`);
     await workbench.openFile('notes.md');
     await workbench.editorTab(/^a-paper-boat.*\.mp4/).click();
-    await waitUntil('the video to be back at its place', async () => {
+    await waitUntil(`the video to be back at ${before} s`, async () => {
       const state = await workbench.videoState();
-      return state.readyState >= 1 && state.currentTime >= before;
+      return state.readyState >= 1 && state.paused && Math.abs(state.currentTime - before) < 0.05;
     });
   });
 });

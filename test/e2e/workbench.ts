@@ -10,6 +10,7 @@ export const TASK_CHANGE_TIMEOUT_MS = 60_000;
 interface VideoElement {
   readyState: number;
   currentTime: number;
+  paused: boolean;
   error: { code: number } | null;
 }
 
@@ -245,10 +246,11 @@ export class Workbench {
     return this.page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
   }
 
-  async videoState(): Promise<{ readyState: number; currentTime: number; error: number | null }> {
+  async videoState(): Promise<{ readyState: number; currentTime: number; paused: boolean; error: number | null }> {
     return this.preview.locator('video').evaluate((video: VideoElement) => ({
       readyState: video.readyState,
       currentTime: video.currentTime,
+      paused: video.paused,
       error: video.error?.code ?? null,
     }));
   }
