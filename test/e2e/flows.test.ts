@@ -70,6 +70,15 @@ async function waitForVideoReady(): Promise<void> {
   await waitUntil('the preview\'s video to have enough data to play', async () => (await workbench.videoState()).readyState === 4);
 }
 
+/** Clicks the preview's video and waits until it plays. */
+async function clickToPlay(): Promise<void> {
+    await workbench.preview.locator('video').click();
+    await waitUntil('the video\'s time to advance', async () => {
+      const state = await workbench.videoState();
+      return state.error === null && state.readyState === 4 && state.currentTime > 0.2;
+    });
+}
+
 test('1. first run: the Wan view welcomes; Wan: Set API Key from the command palette takes the key in a password box', { timeout: FLOW_TIMEOUT_MS }, async () => {
   const step = stepsOf(workbench, '1-first-run');
   await step('open the workbench', async () => {
@@ -126,13 +135,7 @@ test('2. a selected sentence, right-click, Generate Video from Selection: the tr
     await workbench.activeTab.filter({ hasText: /^a-paper-boat.*\.mp4/ }).waitFor({ timeout: TASK_CHANGE_TIMEOUT_MS });
     await waitForVideoReady();
   });
-  await step('click the video: it plays', async () => {
-    await workbench.preview.locator('video').click();
-    await waitUntil('the video\'s time to advance', async () => {
-      const state = await workbench.videoState();
-      return state.error === null && state.readyState === 4 && state.currentTime > 0.2;
-    });
-  });
+  await step('click the video: it plays', clickToPlay);
   await workbench.screenshot('2-preview-playing');
   // Paused first, so its place is exact (a playing page saves it at each timeupdate, up to 250 ms apart) and coming
   // back does not depend on the webview allowing autoplay.
@@ -382,13 +385,7 @@ test('7. right-click an image in the Explorer, Generate Video from Image, type t
     await workbench.activeTab.filter({ hasText: /^the-girl.*\.mp4/ }).waitFor({ timeout: TASK_CHANGE_TIMEOUT_MS });
     await waitForVideoReady();
   });
-  await step('click the video: it plays', async () => {
-    await workbench.preview.locator('video').click();
-    await waitUntil('the video\'s time to advance', async () => {
-      const state = await workbench.videoState();
-      return state.error === null && state.readyState === 4 && state.currentTime > 0.2;
-    });
-  });
+  await step('click the video: it plays', clickToPlay);
   await step('the preview shows the input image itself, not its name in place of a broken picture', async () => {
     await waitUntil('the first frame\'s picture to load', async () =>
       (await workbench.preview.locator('figure img').evaluate((img: { complete: boolean; naturalWidth: number }) => img.complete && img.naturalWidth > 0)) || undefined);

@@ -5,43 +5,19 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { WanVideoApi } from '../../src/extension';
 import type { TaskRecord } from '../../src/tasks/taskRecord';
-import { WanTestServer } from '../server/wanServer';
 import { png } from '../unit/media/fixtures';
-import { EXTENSION_ID, TEST_API_KEY as KEY, workspaceFolder } from './helpers';
+import { servedExtension, workspaceFolder } from './helpers';
 import { waitFor } from './waitFor';
 
 describe('a video from a workspace image', function () {
   this.timeout(120_000);
-  let server: WanTestServer;
-  let api: WanVideoApi;
-  let outputFolder: string;
+  const served = servedExtension('wan-media-');
   const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'wan-outside-'));
-  const config = () => vscode.workspace.getConfiguration('wan');
-  const SETTINGS = ['baseUrl', 'endpoint', 'outputFolder', 'openPreviewOnSuccess'];
-
-  before(async () => {
-    server = await WanTestServer.start({ apiKey: KEY });
-    server.defaultScript = { pendingMs: 200, runningMs: 400 };
-    outputFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'wan-media-'));
-    const values: unknown[] = [server.baseUrl, 'custom', outputFolder, false];
-    for (const [i, key] of SETTINGS.entries()) await config().update(key, values[i], vscode.ConfigurationTarget.Global);
-    const extension = vscode.extensions.getExtension<WanVideoApi>(EXTENSION_ID);
-    assert.ok(extension);
-    api = await extension.activate();
-    await vscode.commands.executeCommand('wan.setApiKey', KEY);
-  });
-
-  after(async () => {
-    await server.close();
-    for (const key of SETTINGS) await config().update(key, undefined, vscode.ConfigurationTarget.Global);
-    fs.rmSync(outputFolder, { recursive: true, force: true });
-    fs.rmSync(outside, { recursive: true, force: true });
-  });
+  after(() => fs.rmSync(outside, { recursive: true, force: true }));
 
   beforeEach(() => {
-    server.requests.length = 0;
+    served.server.requests.length = 0;
   });
 
   it('Generate Video from Image sends the image\'s exact bytes as a data URI to wan2.7-i2v, records it, and the video lands', async () => {
@@ -50,7 +26,7 @@ describe('a video from a workspace image', function () {
     await vscode.workspace.fs.writeFile(image, bytes);
     const record = await vscode.commands.executeCommand<TaskRecord | undefined>('wan.generateFromImage', image, [image], { prompt: 'She turns and smiles' });
     assert.ok(record, 'submitted');
-    const creates = server.requestsTo('create');
+    const creates = served.server.requestsTo('create');
     assert.equal(creates.length, 1);
     const body = creates[0].json as { model: string; input: { prompt: string; media: unknown[] } };
     assert.equal(body.model, 'wan2.7-i2v');
@@ -59,10 +35,10 @@ describe('a video from a workspace image', function () {
     const media = [{ type: 'first_frame', source: 'girl.png', sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length, sent: 'inline' }];
     assert.deepEqual(record.media, media);
     const saved = await waitFor('the video on disk', () => {
-      const task = api.tasks().find((t) => t.taskId === record.taskId);
+      const task = served.api.tasks().find((t) => t.taskId === record.taskId);
       return task?.download.state === 'done' ? task.download : undefined;
     }, 60_000);
-    assert.ok(fs.readFileSync(saved.path).equals(server.video), 'the service\'s video');
+    assert.ok(fs.readFileSync(saved.path).equals(served.server.video), 'the service\'s video');
     const sidecar = JSON.parse(fs.readFileSync(saved.path.replace(/\.mp4$/, '.json'), 'utf8')) as { media: unknown };
     assert.deepEqual(sidecar.media, media);
   });
@@ -72,15 +48,15 @@ describe('a video from a workspace image', function () {
     // 640×360: wan2.7-videoedit takes sides of 240 px and more (sample.mp4 is 320×180).
     const bytes = fs.readFileSync(path.join(__dirname, '../../../test/fixtures/readme-clip.mp4'));
     await vscode.workspace.fs.writeFile(clip, bytes);
-    const uploadsBefore = server.uploadHost.records.length;
+    const uploadsBefore = served.server.uploadHost.records.length;
     const record = await vscode.commands.executeCommand<TaskRecord | undefined>('wan.editVideo', clip, undefined, { prompt: 'Make it snow' });
     assert.ok(record, 'submitted');
-    const uploads = server.uploadHost.records.slice(uploadsBefore);
+    const uploads = served.server.uploadHost.records.slice(uploadsBefore);
     assert.equal(uploads.length, 1, 'one upload');
     assert.equal(uploads[0].status, 200);
     assert.equal(uploads[0].fileBytes, bytes.length, 'the whole clip reached the upload host');
     assert.equal(uploads[0].headers.authorization, undefined, 'the key never goes to the upload host');
-    const creates = server.requestsTo('create');
+    const creates = served.server.requestsTo('create');
     assert.equal(creates.length, 1);
     assert.equal(creates[0].headers['x-dashscope-ossresourceresolve'], 'enable');
     const body = creates[0].json as { model: string; input: { media: { type: string; url: string }[] } };
@@ -88,15 +64,15 @@ describe('a video from a workspace image', function () {
     assert.equal(body.input.media.length, 1);
     assert.equal(body.input.media[0].type, 'video');
     assert.match(body.input.media[0].url, /^oss:\/\//);
-    const stored = server.uploadHost.objects.get(body.input.media[0].url.slice('oss://'.length));
+    const stored = served.server.uploadHost.objects.get(body.input.media[0].url.slice('oss://'.length));
     assert.equal(stored?.sha256, createHash('sha256').update(bytes).digest('hex'), 'the uploaded object is the clip, byte for byte');
     assert.equal(record.media?.[0]?.sent, 'upload');
-    await waitFor('the edited video on disk', () => api.tasks().find((t) => t.taskId === record.taskId)?.download.state === 'done', 60_000);
+    await waitFor('the edited video on disk', () => served.api.tasks().find((t) => t.taskId === record.taskId)?.download.state === 'done', 60_000);
 
     const again = await vscode.commands.executeCommand<TaskRecord | undefined>('wan.editVideo', clip, undefined, { prompt: 'Make it rain' });
     assert.ok(again, 'submitted again');
-    assert.equal(server.uploadHost.records.length - uploadsBefore, 1, 'the same clip for the same model and account is not uploaded again');
-    const second = server.requestsTo('create')[1].json as { input: { media: { url: string }[] } };
+    assert.equal(served.server.uploadHost.records.length - uploadsBefore, 1, 'the same clip for the same model and account is not uploaded again');
+    const second = served.server.requestsTo('create')[1].json as { input: { media: { url: string }[] } };
     assert.equal(second.input.media[0].url, body.input.media[0].url);
   });
 
@@ -106,7 +82,7 @@ describe('a video from a workspace image', function () {
     await vscode.workspace.fs.writeFile(prompt, Buffer.from('---\nmodel: wan2.7-i2v\nfirst_frame: ./tiny.png\n---\nThe tiny picture comes alive.\n'));
     const record = await vscode.commands.executeCommand<TaskRecord[] | undefined>('wan.generateFromFile', prompt);
     assert.equal(record, undefined);
-    assert.equal(server.requestsTo('create').length, 0, 'nothing was sent');
+    assert.equal(served.server.requestsTo('create').length, 0, 'nothing was sent');
   });
 
   it('Generate Video from Image refuses an image the model cannot take (under 240 px) before anything is sent', async () => {
@@ -114,7 +90,7 @@ describe('a video from a workspace image', function () {
     await vscode.workspace.fs.writeFile(image, png(200, 150));
     const record = await vscode.commands.executeCommand<TaskRecord | undefined>('wan.generateFromImage', image, undefined, { prompt: 'A thumbnail moves' });
     assert.equal(record, undefined);
-    assert.equal(server.requestsTo('create').length, 0, 'nothing was sent');
+    assert.equal(served.server.requestsTo('create').length, 0, 'nothing was sent');
   });
 
   it('an image outside the workspace folders is refused and nothing is created', async () => {
@@ -122,6 +98,6 @@ describe('a video from a workspace image', function () {
     fs.writeFileSync(file, png(640, 480));
     const record = await vscode.commands.executeCommand<TaskRecord | undefined>('wan.generateFromImage', vscode.Uri.file(file), undefined, { prompt: 'A secret' });
     assert.equal(record, undefined);
-    assert.equal(server.requestsTo('create').length, 0, 'nothing was sent');
+    assert.equal(served.server.requestsTo('create').length, 0, 'nothing was sent');
   });
 });

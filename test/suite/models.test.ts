@@ -1,44 +1,17 @@
 // Wan 3.0 from a prompt file, against the Wan-compatible test server: what is sent, and what is refused before sending.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { WanVideoApi } from '../../src/extension';
 import type { TaskRecord } from '../../src/tasks/taskRecord';
-import { WanTestServer } from '../server/wanServer';
-import { EXTENSION_ID, openWorkspaceFile, TEST_API_KEY as KEY } from './helpers';
+import { openWorkspaceFile, servedExtension } from './helpers';
 import { waitFor } from './waitFor';
 
 describe('Wan 3.0 from a prompt file', function () {
   this.timeout(120_000);
-  let server: WanTestServer;
-  let api: WanVideoApi;
-  let outputFolder: string;
-  const config = () => vscode.workspace.getConfiguration('wan');
-  const SETTINGS = ['baseUrl', 'endpoint', 'outputFolder', 'openPreviewOnSuccess'];
-
-  before(async () => {
-    server = await WanTestServer.start({ apiKey: KEY });
-    server.defaultScript = { pendingMs: 200, runningMs: 400 };
-    outputFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'wan-models-'));
-    const values: unknown[] = [server.baseUrl, 'custom', outputFolder, false];
-    for (const [i, key] of SETTINGS.entries()) await config().update(key, values[i], vscode.ConfigurationTarget.Global);
-    const extension = vscode.extensions.getExtension<WanVideoApi>(EXTENSION_ID);
-    assert.ok(extension);
-    api = await extension.activate();
-    await vscode.commands.executeCommand('wan.setApiKey', KEY);
-  });
-
-  after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await server.close();
-    for (const key of SETTINGS) await config().update(key, undefined, vscode.ConfigurationTarget.Global);
-    fs.rmSync(outputFolder, { recursive: true, force: true });
-  });
+  const served = servedExtension('wan-models-');
 
   beforeEach(() => {
-    server.requests.length = 0;
+    served.server.requests.length = 0;
   });
 
   it('sends model, duration 20 and resolution 480P as written (typed), no ratio, and the video lands', async () => {
@@ -46,7 +19,7 @@ describe('Wan 3.0 from a prompt file', function () {
     const { uri } = (await openWorkspaceFile('wan30.wanprompt', text)).document;
     const record = await vscode.commands.executeCommand<TaskRecord | undefined>('wan.generateFromFile', uri);
     assert.ok(record, 'submitted');
-    const creates = server.requestsTo('create');
+    const creates = served.server.requestsTo('create');
     assert.equal(creates.length, 1);
     const body = creates[0].json as { model: string; input: Record<string, unknown>; parameters: Record<string, unknown> };
     const { seed, ...parameters } = body.parameters;
@@ -57,10 +30,10 @@ describe('Wan 3.0 from a prompt file', function () {
       parameters: { resolution: '480P', duration: 20 },
     });
     const saved = await waitFor('the video on disk', () => {
-      const task = api.tasks().find((t) => t.taskId === record.taskId);
+      const task = served.api.tasks().find((t) => t.taskId === record.taskId);
       return task?.download.state === 'done' ? task.download : undefined;
     }, 60_000);
-    assert.ok(fs.readFileSync(saved.path).equals(server.video), 'the service\'s video');
+    assert.ok(fs.readFileSync(saved.path).equals(served.server.video), 'the service\'s video');
   });
 
   it('the same file with negative_prompt shows an error at that line and sends nothing', async () => {
@@ -76,6 +49,6 @@ describe('Wan 3.0 from a prompt file', function () {
     assert.match(diagnostics[0].message, /wan3\.0-video does not take negative_prompt/);
     const record = await vscode.commands.executeCommand<TaskRecord | undefined>('wan.generateFromFile', document.uri);
     assert.equal(record, undefined);
-    assert.equal(server.requestsTo('create').length, 0, 'nothing was sent');
+    assert.equal(served.server.requestsTo('create').length, 0, 'nothing was sent');
   });
 });
