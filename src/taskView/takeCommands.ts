@@ -1,0 +1,60 @@
+// Choosing among takes: Compare Takes (a batch, several selected tasks, a prompt's latest videos), Keep, Discard the Others.
+import * as vscode from 'vscode';
+import { Disposable } from '../common/lifecycle';
+import type { Log } from '../common/log';
+import type { CompareTakes } from '../preview/compareTakes';
+import type { TaskRecord } from '../tasks/taskRecord';
+import type { TaskStore } from '../tasks/taskStore';
+import { TakeChoices } from './takeChoices';
+import { recordFromArg, type TaskTreeProvider } from './taskTree';
+
+const BATCH_PREFIX = 'batch:';
+
+export class TakeCommands extends Disposable {
+  private readonly choices: TakeChoices;
+
+  constructor(private readonly store: TaskStore, private readonly tree: TaskTreeProvider, private readonly compare: CompareTakes, log: Log) {
+    super();
+    this.choices = new TakeChoices(store, log);
+    this._register(vscode.commands.registerCommand('wan.compareTakes', (arg?: unknown, selected?: unknown) => this.compareTakes(arg, selected)));
+    this._register(vscode.commands.registerCommand('wan.keepTake', (arg?: unknown) => {
+      const record = recordFromArg(store, arg);
+      return record ? this.choices.keep(record) : undefined;
+    }));
+    this._register(vscode.commands.registerCommand('wan.discardOtherTakes', (arg?: unknown, takes?: unknown) => {
+      const record = recordFromArg(store, arg);
+      return record ? this.choices.discardOthers(record, this.takesOf(takes, record)) : undefined;
+    }));
+  }
+
+  /**
+   * The takes to compare: a list of task ids (the lens), a batch, the tasks selected in the view (a menu passes the
+   * clicked element, then the selection), or with no argument the view's selection.
+   */
+  private async compareTakes(arg: unknown, selected: unknown): Promise<boolean> {
+    const ids = Array.isArray(selected) && selected.length > 1 ? selected : Array.isArray(arg) ? arg : arg === undefined ? [...this.tree.selection] : [arg];
+    const taskIds = [...new Set(ids.flatMap((id) => this.expand(id)))];
+    if (taskIds.length < 2) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Compare Takes needs two or more tasks: choose it on a batch, or select several tasks in the Tasks view.'));
+      return false;
+    }
+    await this.compare.show(taskIds);
+    return true;
+  }
+
+  /** A batch stands for its tasks, oldest first (the order they were submitted). */
+  private expand(id: unknown): string[] {
+    if (typeof id === 'string' && id.startsWith(BATCH_PREFIX)) {
+      return this.store.all().filter((r) => r.source.batch === id.slice(BATCH_PREFIX.length)).reverse().map((r) => r.taskId);
+    }
+    const record = recordFromArg(this.store, id);
+    return record ? [record.taskId] : [];
+  }
+
+  /** The takes compared with `record`: the ids given, else its batch. */
+  private takesOf(arg: unknown, record: TaskRecord): TaskRecord[] {
+    const ids = Array.isArray(arg) ? arg : record.source.batch ? this.expand(BATCH_PREFIX + record.source.batch) : [record.taskId];
+    return ids.map((id) => recordFromArg(this.store, id)).filter((r): r is TaskRecord => r !== undefined);
+  }
+
+}
