@@ -33,7 +33,7 @@ export class TakeCommands extends Disposable {
    */
   private async compareTakes(arg: unknown, selected: unknown): Promise<boolean> {
     const ids = Array.isArray(selected) && selected.length > 1 ? selected : Array.isArray(arg) ? arg : arg === undefined ? [...this.tree.selection] : [arg];
-    const taskIds = [...new Set(ids.flatMap((id) => this.expand(id)))];
+    const taskIds = inTakeOrder([...new Set(ids.flatMap((id) => this.expand(id)))].map((id) => this.store.get(id)!)).map((r) => r.taskId);
     if (taskIds.length < 2) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Compare Takes needs two or more tasks: choose it on a batch, or select several tasks in the Tasks view.'));
       return false;
@@ -57,4 +57,12 @@ export class TakeCommands extends Disposable {
     return ids.map((id) => recordFromArg(this.store, id)).filter((r): r is TaskRecord => r !== undefined);
   }
 
+}
+
+/** Each prompt's takes together, in the order the prompts were first submitted, and by seed within a prompt. */
+function inTakeOrder(records: TaskRecord[]): TaskRecord[] {
+  const promptOf = (r: TaskRecord) => r.source.promptTitle ?? r.params.prompt;
+  const first = new Map<string, number>();
+  for (const r of [...records].sort((a, b) => a.createdAt - b.createdAt)) if (!first.has(promptOf(r))) first.set(promptOf(r), r.createdAt);
+  return records.sort((a, b) => first.get(promptOf(a))! - first.get(promptOf(b))! || (a.params.seed ?? 0) - (b.params.seed ?? 0));
 }
