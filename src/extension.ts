@@ -15,7 +15,7 @@ import { PendingCreates } from './tasks/pendingCreates';
 import { TaskStore } from './tasks/taskStore';
 import { UploadCache } from './tasks/uploadCache';
 import { VideoPreviews, type VideoState } from './preview/videoPreview';
-import { CompareTakes, type CompareReport } from './preview/compareTakes';
+import type { CompareReport } from './preview/compareTakes';
 import { TakeCommands } from './taskView/takeCommands';
 import { WanAccess } from './vscode/wanAccess';
 
@@ -53,8 +53,7 @@ export function activate(context: vscode.ExtensionContext): WanVideoApi {
   const generator = own(new Generator({ store, pending: pendingCreates, poller: tracking, keys, access, log, uploadCache: uploads }));
   own(new TaskCommands({ store, tracking, previews, access, keys, log }));
   const tree = own(new TaskTreeProvider(store));
-  const compare = own(new CompareTakes(context.extensionUri, store));
-  own(new TakeCommands(store, tree, compare, tagged(log, 'takes')));
+  const takes = own(new TakeCommands(store, tree, context.extensionUri, tagged(log, 'takes')));
   own(new PromptDiagnostics());
   own(new PromptLanguage(store));
 
@@ -67,7 +66,7 @@ export function activate(context: vscode.ExtensionContext): WanVideoApi {
     treeChildren: (element) => tree.getChildren(element),
     videoState: (taskId) => previews.videoState(taskId),
     isPreviewOpen: (taskId) => previews.isOpen(taskId),
-    compareReport: () => compare.report(),
+    compareReport: () => takes.compareReport(),
   };
 }
 

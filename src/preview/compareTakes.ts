@@ -1,11 +1,11 @@
-// Compare Takes: a webview with a task's takes side by side in a grid, played together (media/compare.js), to keep the
-// best. Restored after a reload by its serializer; takes still running are placeholders that fill in as they land.
+// Compare Takes (lazy bundle takes.js): a webview with a task's takes side by side in a grid, played together
+// (media/compare.js), to keep the best. Restored after a reload (takeCommands.ts registers the serializer); takes still
+// running are placeholders that fill in as they land.
 import * as vscode from 'vscode';
 import { Disposable, toDisposable } from '../common/lifecycle';
 import { attachComparePanel } from './comparePage';
 import type { TaskStore } from '../tasks/taskStore';
-
-export const COMPARE_VIEW_TYPE = 'wan.compareTakes';
+import { COMPARE_VIEW_TYPE } from './webviewMedia';
 
 /** One tile as the page draws it. */
 export interface TakeView {
@@ -45,19 +45,19 @@ export class CompareTakes extends Disposable {
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly store: TaskStore) {
     super();
-    this._register(vscode.window.registerWebviewPanelSerializer(COMPARE_VIEW_TYPE, {
-      deserializeWebviewPanel: async (panel, state: Partial<ComparePageState> | undefined) => {
-        const taskIds = Array.isArray(state?.taskIds) ? state.taskIds.filter((id) => store.get(id)) : [];
-        if (taskIds.length === 0) {
-          panel.dispose(); // the tasks are gone: nothing to restore
-          return;
-        }
-        await this.attach(panel, taskIds);
-      },
-    }));
     this._register(toDisposable(() => {
       for (const panel of this.panels.values()) panel.dispose();
     }));
+  }
+
+  /** A grid VS Code reopens after a reload, from its page state. */
+  async restore(panel: vscode.WebviewPanel, state: Partial<ComparePageState> | undefined): Promise<void> {
+    const taskIds = Array.isArray(state?.taskIds) ? state.taskIds.filter((id) => this.store.get(id)) : [];
+    if (taskIds.length === 0) {
+      panel.dispose(); // the tasks are gone: nothing to restore
+      return;
+    }
+    await this.attach(panel, taskIds);
   }
 
   /** Opens (or brings forward) the grid of these takes. */

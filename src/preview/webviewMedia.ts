@@ -5,6 +5,9 @@ import * as vscode from 'vscode';
 import type { TaskRecord } from '../tasks/taskRecord';
 import { hasAacAudio } from '../wan/mp4';
 
+/** The Compare Takes grid's webview type, which its serializer and the activation event name. */
+export const COMPARE_VIEW_TYPE = 'wan.compareTakes';
+
 /** The file a webview plays for a task's video; undefined while the task has none on disk. */
 export async function playableVideo(record: TaskRecord): Promise<string | undefined> {
   return record.download.state === 'done' ? record.download.path : undefined;

@@ -1,30 +1,50 @@
-// Choosing among takes: Compare Takes (a batch, several selected tasks, a prompt's latest videos), Keep, Discard the Others.
+// Choosing among takes: Compare Takes (a batch, several selected tasks, a prompt's latest videos), Keep, Discard the
+// Others. The commands and the grid's serializer are registered at activation; the grid and the choices themselves
+// load on first use (lazy bundle takes.js).
 import * as vscode from 'vscode';
-import { Disposable } from '../common/lifecycle';
+import { loadTakes } from '../bundles/loader';
+import { Disposable, toDisposable } from '../common/lifecycle';
 import type { Log } from '../common/log';
-import type { CompareTakes } from '../preview/compareTakes';
+import type { CompareReport, CompareTakes } from '../preview/compareTakes';
+import { COMPARE_VIEW_TYPE } from '../preview/webviewMedia';
 import type { TaskRecord } from '../tasks/taskRecord';
 import type { TaskStore } from '../tasks/taskStore';
-import { TakeChoices } from './takeChoices';
+import type { TakeChoices } from './takeChoices';
 import { recordFromArg, type TaskTreeProvider } from './taskTree';
 
 const BATCH_PREFIX = 'batch:';
 
 export class TakeCommands extends Disposable {
-  private readonly choices: TakeChoices;
+  private loaded: { compare: CompareTakes; choices: TakeChoices } | undefined;
 
-  constructor(private readonly store: TaskStore, private readonly tree: TaskTreeProvider, private readonly compare: CompareTakes, log: Log) {
+  constructor(private readonly store: TaskStore, private readonly tree: TaskTreeProvider, private readonly extensionUri: vscode.Uri, private readonly log: Log) {
     super();
-    this.choices = new TakeChoices(store, log);
     this._register(vscode.commands.registerCommand('wan.compareTakes', (arg?: unknown, selected?: unknown) => this.compareTakes(arg, selected)));
     this._register(vscode.commands.registerCommand('wan.keepTake', (arg?: unknown) => {
       const record = recordFromArg(store, arg);
-      return record ? this.choices.keep(record) : undefined;
+      return record ? this.takes().choices.keep(record) : undefined;
     }));
     this._register(vscode.commands.registerCommand('wan.discardOtherTakes', (arg?: unknown, takes?: unknown) => {
       const record = recordFromArg(store, arg);
-      return record ? this.choices.discardOthers(record, this.takesOf(takes, record)) : undefined;
+      return record ? this.takes().choices.discardOthers(record, this.takesOf(takes, record)) : undefined;
     }));
+    this._register(vscode.window.registerWebviewPanelSerializer(COMPARE_VIEW_TYPE, {
+      deserializeWebviewPanel: (panel, state: unknown) => this.takes().compare.restore(panel, state as Parameters<CompareTakes['restore']>[1]),
+    }));
+    this._register(toDisposable(() => this.loaded?.compare.dispose()));
+  }
+
+  /** The open grid's last report on its videos (for tests). */
+  compareReport(): CompareReport | undefined {
+    return this.loaded?.compare.report();
+  }
+
+  private takes(): { compare: CompareTakes; choices: TakeChoices } {
+    if (!this.loaded) {
+      const { CompareTakes, TakeChoices } = loadTakes();
+      this.loaded = { compare: new CompareTakes(this.extensionUri, this.store), choices: new TakeChoices(this.store, this.log) };
+    }
+    return this.loaded;
   }
 
   /**
@@ -38,7 +58,7 @@ export class TakeCommands extends Disposable {
       void vscode.window.showInformationMessage(vscode.l10n.t('Compare Takes needs two or more tasks: choose it on a batch, or select several tasks in the Tasks view.'));
       return false;
     }
-    await this.compare.show(taskIds);
+    await this.takes().compare.show(taskIds);
     return true;
   }
 
