@@ -1,7 +1,10 @@
-// Bundles the extension: what activation loads (extension.js and core.js), and what loads on first use (net.js,
-// promptParser.js, and lazyShared.js, what those two share: the model table). Every module lands in exactly one file:
-// the ones two bundles need go into core.js (or lazyShared.js when activation does not need them), which the others
-// require at run time, so Node's require cache gives one instance of each (one WanError class, one @vscode/l10n).
+// Bundles the extension: what activation loads (extension.js, and core.js and layer.js), and what loads on first use
+// (net.js and promptParser.js, which need no vscode; takes.js, a VS Code-layer feature). Every module lands in exactly
+// one file: the ones two bundles need go into a shared bundle that the others require at run time, so Node's require
+// cache gives one instance of each (one WanError class, one @vscode/l10n). The shared bundles, by who needs them:
+//   core.js        activation and a lazy bundle, no vscode      lazyShared.js  only lazy bundles, no vscode
+//   layer.js       activation and a lazy bundle, uses vscode    lazyLayer.js   only lazy bundles, uses vscode
+// so that net.js, promptParser.js and what they load (core.js, lazyShared.js) run in plain Node too.
 import * as esbuild from 'esbuild';
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -11,13 +14,15 @@ const watch = process.argv.includes('--watch');
 const outdirFlag = process.argv.indexOf('--outdir');
 const outdir = outdirFlag >= 0 ? process.argv[outdirFlag + 1] : 'dist';
 
-const entryPoints = { extension: 'src/extension.ts', net: 'src/bundles/net.ts', promptParser: 'src/bundles/promptParser.ts' };
+/** What `src/bundles/loader.ts` loads on first use. */
+const lazyBundles = { net: 'src/bundles/net.ts', promptParser: 'src/bundles/promptParser.ts', takes: 'src/bundles/takes.ts' };
+const entryPoints = { extension: 'src/extension.ts', ...lazyBundles };
 
-/** `src/bundles/loader.ts` requires these at run time: keep each a separate file in dist/ instead of inlining it. */
+/** The loader requires these at run time: keep each a separate file in dist/ instead of inlining it. */
 const keepLazyBundlesSeparate = {
   name: 'keep-lazy-bundles-separate',
   setup(build) {
-    build.onResolve({ filter: /^\.\/(net|promptParser)$/ }, (args) => ({ path: `${args.path}.js`, external: true }));
+    build.onResolve({ filter: new RegExp(`^\\./(${Object.keys(lazyBundles).join('|')})$`) }, (args) => ({ path: `${args.path}.js`, external: true }));
   },
 };
 
@@ -30,10 +35,7 @@ const common = {
   logLevel: 'info',
 };
 
-/**
- * Where each file that more than one entry point reaches goes (absolute path -> bundle name): into core.js when
- * activation (extension.js) reaches it too, else into lazyShared.js, which only the lazy bundles load.
- */
+/** Where each file that more than one entry point reaches goes (absolute path -> bundle name), as the table above says. */
 async function sharedFiles() {
   const { metafile } = await esbuild.build({ ...common, entryPoints, outdir, write: false, metafile: true, logLevel: 'silent', plugins: [keepLazyBundlesSeparate] });
   const reachedBy = new Map();
@@ -48,12 +50,40 @@ async function sharedFiles() {
     visit(output.entryPoint);
     for (const file of seen) reachedBy.set(file, [...(reachedBy.get(file) ?? []), output.entryPoint]);
   }
+  const vscodeUsers = filesReachingVscode(metafile);
+  const bundleOf = (file, entries) => {
+    const activation = entries.includes(entryPoints.extension);
+    if (vscodeUsers.has(file)) return activation ? 'layer' : 'lazyLayer';
+    return activation ? 'core' : 'lazyShared';
+  };
   return new Map([...reachedBy]
     .filter(([, entries]) => entries.length > 1)
-    .map(([file, entries]) => [path.resolve(file), entries.includes(entryPoints.extension) ? 'core' : 'lazyShared']));
+    .map(([file, entries]) => [path.resolve(file), bundleOf(file, entries)]));
 }
 
-const SHARED_BUNDLES = ['core', 'lazyShared'];
+/** The files that import vscode, or import one that does. */
+function filesReachingVscode(metafile) {
+  const importers = new Map();
+  const reaching = new Set();
+  for (const [file, input] of Object.entries(metafile.inputs)) {
+    for (const imported of input.imports) {
+      if (imported.external && imported.path === 'vscode') reaching.add(file);
+      else if (!imported.external) importers.set(imported.path, [...(importers.get(imported.path) ?? []), file]);
+    }
+  }
+  const queue = [...reaching];
+  while (queue.length > 0) {
+    for (const importer of importers.get(queue.pop()) ?? []) {
+      if (!reaching.has(importer)) {
+        reaching.add(importer);
+        queue.push(importer);
+      }
+    }
+  }
+  return reaching;
+}
+
+const SHARED_BUNDLES = ['core', 'lazyShared', 'layer', 'lazyLayer'];
 
 /**
  * Builds the shared files into core.js and lazyShared.js (entries that expose each one's exports under its path) and,
@@ -67,13 +97,13 @@ const oneCopyOfTheCore = {
     build.onStart(async () => {
       shared = await sharedFiles();
     });
-    build.onResolve({ filter: /^(core|lazyShared)-entry$/ }, (args) => ({ path: args.path.replace(/-entry$/, ''), namespace: 'shared-entry' }));
+    build.onResolve({ filter: new RegExp(`^(${SHARED_BUNDLES.join('|')})-entry$`) }, (args) => ({ path: args.path.replace(/-entry$/, ''), namespace: 'shared-entry' }));
     build.onLoad({ filter: /.*/, namespace: 'shared-entry' }, (args) => ({
       contents: `module.exports = {\n${[...shared].filter(([, bundle]) => bundle === args.path).map(([file]) => `  ${JSON.stringify(key(file))}: require(${JSON.stringify(file)}),`).join('\n')}\n};\n`,
       resolveDir: process.cwd(),
       loader: 'js',
     }));
-    build.onResolve({ filter: /^\.\/(core|lazyShared)\.js$/, namespace: 'shared' }, (args) => ({ path: args.path, external: true }));
+    build.onResolve({ filter: new RegExp(`^\\./(${SHARED_BUNDLES.join('|')})\\.js$`), namespace: 'shared' }, (args) => ({ path: args.path, external: true }));
     build.onResolve({ filter: /.*/ }, async (args) => {
       if (args.pluginData === oneCopyOfTheCore || args.kind === 'entry-point' || args.namespace !== 'file') return undefined;
       const resolved = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: oneCopyOfTheCore });
@@ -94,9 +124,12 @@ function key(file) {
   return path.relative(process.cwd(), file).split(path.sep).join('/');
 }
 
+// Only the shared bundles something goes into (in watch mode, a new one needs a restart).
+const bundlesInUse = new Set((await sharedFiles()).values());
+const sharedBundles = SHARED_BUNDLES.filter((name) => bundlesInUse.has(name));
 const options = {
   ...common,
-  entryPoints: { ...entryPoints, ...Object.fromEntries(SHARED_BUNDLES.map((name) => [name, `${name}-entry`])) },
+  entryPoints: { ...entryPoints, ...Object.fromEntries(sharedBundles.map((name) => [name, `${name}-entry`])) },
   outdir,
   minify: production,
   sourcemap: !production,

@@ -15,6 +15,8 @@ import { PendingCreates } from './tasks/pendingCreates';
 import { TaskStore } from './tasks/taskStore';
 import { UploadCache } from './tasks/uploadCache';
 import { VideoPreviews, type VideoState } from './preview/videoPreview';
+import type { CompareReport } from './preview/compareTakes';
+import { TakeCommands } from './taskView/takeCommands';
 import { WanAccess } from './vscode/wanAccess';
 
 /** What activate() returns: read-only views for tests and other extensions. */
@@ -26,6 +28,8 @@ export interface WanVideoApi {
   treeChildren(element?: string): string[];
   videoState(taskId: string): VideoState | undefined;
   isPreviewOpen(taskId: string): boolean;
+  /** What the open Compare Takes grid last said about its videos. */
+  compareReport(): CompareReport | undefined;
 }
 
 /** The creates on their way, which deactivation waits for. */
@@ -49,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): WanVideoApi {
   const generator = own(new Generator({ store, pending: pendingCreates, poller: tracking, keys, access, log, uploadCache: uploads }));
   own(new TaskCommands({ store, tracking, previews, access, keys, log }));
   const tree = own(new TaskTreeProvider(store));
+  const takes = own(new TakeCommands(store, tree, context.extensionUri, tagged(log, 'takes')));
   own(new PromptDiagnostics());
   own(new PromptLanguage(store));
 
@@ -61,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): WanVideoApi {
     treeChildren: (element) => tree.getChildren(element),
     videoState: (taskId) => previews.videoState(taskId),
     isPreviewOpen: (taskId) => previews.isOpen(taskId),
+    compareReport: () => takes.compareReport(),
   };
 }
 

@@ -9,10 +9,10 @@ import { loadNet } from '../bundles/loader';
 import type { Log } from '../common/log';
 import { baseFolderOf, workspaceFolderPaths } from '../generate/planTasks';
 import type { MediaRecord } from '../tasks/mediaTransport';
-import { hasAacAudio } from '../wan/mp4';
 import { usageLabel } from '../tasks/taskLabels';
 import type { TaskRecord } from '../tasks/taskRecord';
 import type { TaskStore } from '../tasks/taskStore';
+import { contentSecurityPolicy, escapeHtml, playableVideo, playsSilentHere, webviewOptions } from './webviewMedia';
 
 export const PREVIEW_VIEW_TYPE = 'wan.videoPreview';
 
@@ -92,8 +92,8 @@ export class VideoPreviews extends Disposable {
   }
 
   private async attach(panel: vscode.WebviewPanel, record: TaskRecord): Promise<void> {
-    if (record.download.state !== 'done') return;
-    const videoPath = record.download.path;
+    const videoPath = await playableVideo(record);
+    if (!videoPath) return;
     const media = vscode.Uri.joinPath(this.extensionUri, 'media');
     panel.title = titleOf(record);
     panel.iconPath = vscode.Uri.joinPath(media, 'wan.svg');
@@ -108,8 +108,7 @@ export class VideoPreviews extends Disposable {
         disposeAll(subscriptions);
       }),
     ];
-    const aac = await hasAacAudio(videoPath).catch(() => false);
-    panel.webview.html = renderPage(panel.webview, media, record, videoPath, aac && vscode.env.uiKind === vscode.UIKind.Desktop, inputs);
+    panel.webview.html = renderPage(panel.webview, media, record, videoPath, await playsSilentHere(record), inputs);
   }
 
   private async onMessage(taskId: string, message: PageMessage): Promise<void> {
@@ -136,9 +135,9 @@ export class VideoPreviews extends Disposable {
   }
 }
 
-/** Scripts for the page's own buttons; files only from media/, the video's folder and, of the workspace, its input images themselves. */
+/** Files only from media/ and the video's folder; of the workspace, its input images go in as data URIs. */
 export function previewOptions(media: vscode.Uri, videoPath: string): vscode.WebviewOptions {
-  return { enableScripts: true, localResourceRoots: [media, vscode.Uri.file(path.dirname(videoPath))] };
+  return webviewOptions(media, [videoPath]);
 }
 
 /** The task's inputs, each local image found again inside the workspace (never outside it, as when it was sent). */
@@ -202,7 +201,7 @@ export function renderPage(
 <html lang="${escapeHtml(vscode.env.language)}">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; media-src ${webview.cspSource}; img-src ${webview.cspSource} data:; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(webview, nonce)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${webview.asWebviewUri(vscode.Uri.joinPath(media, 'preview.css'))}">
 <title>${escapeHtml(titleOf(record))}</title>
@@ -226,8 +225,4 @@ ${button('openExternal', vscode.l10n.t('Open in System Player'))}
 <script nonce="${nonce}" src="${webview.asWebviewUri(vscode.Uri.joinPath(media, 'preview.js'))}"></script>
 </body>
 </html>`;
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 }

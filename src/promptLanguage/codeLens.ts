@@ -4,7 +4,7 @@ import { loadPromptParser } from '../bundles/loader';
 import { Disposable } from '../common/lifecycle';
 import type { PromptEntry } from '../prompt/promptFile';
 import { formatElapsed, statusLabel } from '../tasks/taskLabels';
-import { elapsedOf, isActive, type TaskRecord } from '../tasks/taskRecord';
+import { elapsedOf, hasVideo, isActive, type TaskRecord } from '../tasks/taskRecord';
 import type { TaskStore } from '../tasks/taskStore';
 import { codeLensEnabled, onDidChangeSettings, SETTINGS } from '../vscode/settings';
 import { parseDocument, rangeOf } from './promptDocuments';
@@ -54,8 +54,18 @@ export class PromptCodeLenses extends Disposable implements vscode.CodeLensProvi
           arguments: [document.uri, entry.index],
         }));
       }
-      const status = statusLens(line, latestSubmission(records, entry));
+      const latest = latestSubmission(records, entry);
+      const status = statusLens(line, latest);
       if (status) lenses.push(status);
+      // Once two takes have their video, choosing among them is the next step (those still running join as placeholders).
+      if (latest.filter(hasVideo).length >= 2) {
+        lenses.push(new vscode.CodeLens(line, {
+          title: `$(layout) ${vscode.l10n.t('Compare {0} takes', latest.length)}`,
+          tooltip: vscode.l10n.t('Play the takes side by side and keep the best'),
+          command: 'wan.compareTakes',
+          arguments: [latest.map((r) => r.taskId).reverse()],
+        }));
+      }
     }
     return lenses;
   }
@@ -72,14 +82,14 @@ function latestSubmission(records: TaskRecord[], entry: PromptEntry): TaskRecord
 function statusLens(range: vscode.Range, tasks: TaskRecord[]): vscode.CodeLens | undefined {
   const latest = tasks[0];
   if (!latest) return undefined;
-  const downloaded = tasks.find((r) => r.download.state === 'done');
+  const downloaded = tasks.find(hasVideo);
   const command = downloaded
     ? { command: 'wan.openPreview', arguments: [downloaded.taskId] }
     : { command: 'wan.tasks.focus', arguments: [] };
   let title: string;
   if (tasks.length > 1) {
     const active = tasks.filter(isActive).length;
-    const ready = tasks.filter((r) => r.download.state === 'done').length;
+    const ready = tasks.filter(hasVideo).length;
     title = active > 0
       ? `$(loading~spin) ${vscode.l10n.t('{0} of {1} videos ready, {2} in progress', ready, tasks.length, active)}`
       : `$(play-circle) ${vscode.l10n.t('{0} of {1} videos ready', ready, tasks.length)}`;

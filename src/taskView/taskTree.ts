@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { Disposable, toDisposable } from '../common/lifecycle';
 import { formatElapsed, statusLabel, usageLabel } from '../tasks/taskLabels';
 import { shortened } from '../common/text';
-import { elapsedOf, isActive, type RecordStatus, type TaskRecord } from '../tasks/taskRecord';
+import { elapsedOf, hasVideo, isActive, type RecordStatus, type TaskRecord } from '../tasks/taskRecord';
 import type { TaskStore } from '../tasks/taskStore';
 
 /** Tree elements are task ids, and `batch:<id>` for the tasks submitted together: items are rebuilt from the store, never stale. */
@@ -37,10 +37,15 @@ const ICONS: Record<RecordStatus, [string, string?]> = {
   EXPIRED: ['history'],
 };
 
-/** `task:<status>[:downloaded|:downloadable]`, matched by the menus in package.json. */
+/** The take chosen in Compare Takes: a star; the ones discarded: a trash can. */
+const KEPT_ICON: [string, string] = ['star-full', 'charts.yellow'];
+const DISCARDED_ICON: [string] = ['trash'];
+
+/** `task:<status>[:downloaded|:downloadable|:discarded]`, matched by the menus in package.json. */
 export function contextValueOf(record: TaskRecord): string {
   let value = `task:${record.status.toLowerCase()}`;
-  if (record.download.state === 'done') value += ':downloaded';
+  if (record.choice === 'discarded') value += ':discarded';
+  else if (record.download.state === 'done') value += ':downloaded';
   else if (record.status === 'SUCCEEDED' && record.download.state !== 'downloading') value += ':downloadable';
   return value;
 }
@@ -57,7 +62,7 @@ export class TaskTreeProvider extends Disposable implements vscode.TreeDataProvi
 
   constructor(private readonly store: TaskStore) {
     super();
-    this.view = this._register(vscode.window.createTreeView(TASKS_VIEW, { treeDataProvider: this, showCollapseAll: false }));
+    this.view = this._register(vscode.window.createTreeView(TASKS_VIEW, { treeDataProvider: this, showCollapseAll: false, canSelectMany: true }));
     this._register(store.onDidChange((record) => {
       // A task of a batch changes its group's counts too: refresh the group, which refreshes its tasks.
       const element = record && (batchElement(record) ?? record.taskId);
@@ -66,6 +71,11 @@ export class TaskTreeProvider extends Disposable implements vscode.TreeDataProvi
     }));
     this._register(toDisposable(() => clearInterval(this.ticker)));
     this.updateActive();
+  }
+
+  /** The elements selected in the view (Compare Takes from the palette compares them). */
+  get selection(): readonly TaskId[] {
+    return this.view.selection;
   }
 
   /** The badge counts the active tasks; the ticker runs while there are any. */
@@ -112,13 +122,13 @@ export class TaskTreeProvider extends Disposable implements vscode.TreeDataProvi
     // A field the task did not send (Wan 3.0 leaves ratio to the service) is left out.
     item.description = [statusLabel(record), formatElapsed(elapsedOf(record, Date.now())), resolution, ratio, duration === undefined ? undefined : vscode.l10n.t('{0}s', duration)]
       .filter((part) => part !== undefined).join(' · ');
-    const [icon, color] = ICONS[record.status];
+    const [icon, color] = record.choice === 'kept' ? KEPT_ICON : record.choice === 'discarded' ? DISCARDED_ICON : ICONS[record.status];
     item.iconPath = new vscode.ThemeIcon(
       record.status === 'SUCCEEDED' && record.download.state === 'downloading' ? 'sync~spin' : icon,
       color ? new vscode.ThemeColor(color) : undefined,
     );
     item.contextValue = contextValueOf(record);
-    if (record.download.state === 'done') {
+    if (hasVideo(record)) {
       item.command = { command: 'wan.openPreview', title: vscode.l10n.t('Open Video Preview'), arguments: [taskId] };
     }
     return item;
@@ -142,7 +152,7 @@ export class TaskTreeProvider extends Disposable implements vscode.TreeDataProvi
     const file = first?.source.uri ? vscode.Uri.parse(first.source.uri) : undefined;
     const item = new vscode.TreeItem(file ? path.basename(file.path) : vscode.l10n.t('Batch'), vscode.TreeItemCollapsibleState.Expanded);
     item.id = element;
-    const ready = tasks.filter((r) => r.download.state === 'done').length;
+    const ready = tasks.filter(hasVideo).length;
     const active = tasks.filter(isActive).length;
     const failed = tasks.filter((r) => r.status === 'FAILED').length;
     const parts = [vscode.l10n.t('{0} of {1} ready', ready, tasks.length)];

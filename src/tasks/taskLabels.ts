@@ -5,6 +5,7 @@ import type { RecordStatus, TaskRecord } from './taskRecord';
 
 export function statusLabel(record: TaskRecord): string {
   if (record.status === 'SUCCEEDED') {
+    if (record.choice === 'discarded') return l10n.t('discarded');
     switch (record.download.state) {
       case 'downloading': return l10n.t('downloading');
       case 'failed': return l10n.t('download failed');

@@ -58,6 +58,16 @@ export interface TaskRecord {
   /** A passing problem shown on the task (throttling, network), cleared by the next good answer. */
   lastError?: string;
   download: DownloadState;
+  /**
+   * What the user chose when comparing takes: kept (a star in the tree, `"kept": true` in the sidecar), or discarded
+   * (the video and sidecar went to the trash; `download` still says where the file was, so it is never fetched again).
+   */
+  choice?: 'kept' | 'discarded';
+}
+
+/** A video on disk to show: downloaded and not discarded. */
+export function hasVideo(record: TaskRecord): boolean {
+  return record.download.state === 'done' && record.choice !== 'discarded';
 }
 
 export const SERVICE_RETENTION_MS = 24 * 60 * 60 * 1000;

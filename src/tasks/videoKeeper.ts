@@ -11,6 +11,7 @@ import type { GenerationParams } from '../wan/params';
 import type { WanTask } from '../wan/task';
 import { needsDownload, patchFromTask, type TaskRecord } from './taskRecord';
 import type { TaskStore } from './taskStore';
+import { sidecarPath, writeSidecar } from './sidecar';
 
 export interface VideoKeeperOptions {
   store: TaskStore;
@@ -205,10 +206,6 @@ export async function reserveVideoPath(folder: string, record: TaskRecord, now: 
   }
 }
 
-export function sidecarPath(videoPath: string): string {
-  return videoPath.replace(/\.mp4$/i, '') + '.json';
-}
-
 /** Everything needed to reproduce the video; never the key. */
 export function sidecarContent(record: TaskRecord, videoPath: string, now: number, requestOf: (params: GenerationParams) => object): object {
   return {
@@ -225,13 +222,6 @@ export function sidecarContent(record: TaskRecord, videoPath: string, now: numbe
     createdAt: new Date(record.createdAt).toISOString(),
     downloadedAt: new Date(now).toISOString(),
   };
-}
-
-async function writeSidecar(videoPath: string, content: object): Promise<void> {
-  const target = sidecarPath(videoPath);
-  const temporary = `${target}.part`;
-  await fs.writeFile(temporary, JSON.stringify(content, null, 2) + '\n');
-  await fs.rename(temporary, target);
 }
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });

@@ -39,6 +39,9 @@ export const SETTINGS = {
   negativePrompt: 'wan.defaults.negativePrompt',
   seed: 'wan.defaults.seed',
   outputFolder: 'wan.outputFolder',
+  /** Where Keep copies (or moves) the kept take; empty: it stays where it is. */
+  keptFolder: 'wan.keptFolder',
+  keptFolderAction: 'wan.keptFolderAction',
   codeLensEnabled: 'wan.codeLens.enabled',
   openPreviewOnSuccess: 'wan.openPreviewOnSuccess',
 } as const;
@@ -166,6 +169,16 @@ export function outputFolderFor(source: TaskSource, globalStorage: vscode.Uri): 
     return path.join(folder ?? globalStorage.fsPath, configured);
   }
   return folder ? path.join(folder, 'wan-videos') : path.join(globalStorage.fsPath, 'videos');
+}
+
+/** Where Keep puts the kept take and whether it moves it there (else copies it); undefined when wan.keptFolder is empty. */
+export function keptFolderFor(source: TaskSource): { folder: string; move: boolean } | undefined {
+  const configured = read<string>(SETTINGS.keptFolder, '').trim();
+  if (!configured) return undefined;
+  const base = source.workspaceFolder ? vscode.Uri.parse(source.workspaceFolder).fsPath : vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  if (!path.isAbsolute(configured) && !base) return undefined;
+  const folder = path.isAbsolute(configured) ? configured : path.join(base!, configured);
+  return { folder, move: read<string>(SETTINGS.keptFolderAction, 'copy') === 'move' };
 }
 
 /** Says at once when an edited setting breaks a rule, not at the next generate. */

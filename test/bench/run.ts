@@ -1,10 +1,11 @@
 // `npm run bench`: what users feel, next to a reference measured in the same run, so a ratio holds on a noisy machine.
 // Prints one table (and writes it, with every raw figure, to test-output/bench/). Not part of `npm test`.
-//   node out/test/bench/run.js [--only media,vscode,polling] [--windows N]
+//   node out/test/bench/run.js [--only media,compare,vscode,polling] [--windows N]
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { closeDispatcher } from '../../src/wan/http';
+import { CLIP_FPS, runCompareSync, type DriftFigures } from './compareSync';
 import { runMediaBody, type MediaBodyFigures } from './mediaBody';
 import { percentile, runPollingGroup, type GroupFigures, type PollingRun, type ScheduleFigures } from './polling';
 import { repoRoot } from './repo';
@@ -29,7 +30,7 @@ const HISTORY = 8;
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const only = valueOf(args, '--only')?.split(',') ?? ['media', 'vscode', 'polling'];
+  const only = valueOf(args, '--only')?.split(',') ?? ['media', 'compare', 'vscode', 'polling'];
   const windows = Number(valueOf(args, '--windows') ?? 5);
   const started = new Date();
   const machine = describeMachine();
@@ -42,6 +43,11 @@ async function main(): Promise<void> {
     const figures = await runMediaBody();
     raw.media = figures;
     sections.push(mediaSection(figures));
+  }
+  if (only.includes('compare')) {
+    const figures = await runCompareSync([4, 9], (line) => console.log(line));
+    raw.compare = figures;
+    sections.push(compareSection(figures));
   }
   if (only.includes('vscode')) {
     const figures = await runVscodeBench(windows, (line) => console.log(line));
@@ -231,6 +237,20 @@ function vscodeSections(f: VscodeFigures): Section[] {
       ],
     },
   ];
+}
+
+function compareSection(figures: DriftFigures[]): Section {
+  const frameMs = 1000 / CLIP_FPS;
+  return {
+    title: `Compare Takes: the takes' videos after 30 s of playing together (headless Chromium, ${CLIP_FPS} fps clips, media/compare.js)`,
+    rows: figures.map((f) => ({
+      figure: `${f.takes} takes: spread of their positions at 30 s (worst over the last 5 s)`,
+      ours: `${msText(f.syncedMs)} (${msText(f.syncedWorstLast5sMs)})`,
+      target: `< 1 frame (${msText(frameMs)})`,
+      reference: `the same videos started together, no sync: ${msText(f.unsyncedMs)} (${msText(f.unsyncedWorstLast5sMs)})`,
+      met: f.syncedMs < frameMs,
+    })),
+  };
 }
 
 function mediaSection(f: MediaBodyFigures): Section {

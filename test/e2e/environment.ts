@@ -17,7 +17,7 @@ export const API_KEY = 'sk-e2e-right-0123456789';
 
 /**
  * The workspace a person would have open: a note with sentences to select, a prompt file with a mistake, an image to
- * animate, and a clip with a prompt file that edits it.
+ * animate, a clip with a prompt file that edits it, and a prompt of three takes.
  */
 export const WORKSPACE_FILES: Readonly<Record<string, string | Buffer>> = {
   'notes.md': [
@@ -32,6 +32,7 @@ export const WORKSPACE_FILES: Readonly<Record<string, string | Buffer>> = {
   'girl.png': png(640, 480),
   // 640×360: sample.mp4 (320×180) is under the 240-pixel side a clip for wan2.7-videoedit needs.
   'street.mp4': fs.readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'readme-clip.mp4')),
+  'lantern.wanprompt': ['### Lantern', '---', 'seed: 40', 'variants: 3', 'duration: 3', '---', 'A paper lantern drifting over a river at night.', ''].join('\n'),
   'street-edit.wanprompt': ['---', 'model: wan2.7-videoedit', 'video: ./street.mp4', '---', 'Turn the street into a snowy winter evening.', ''].join('\n'),
 };
 

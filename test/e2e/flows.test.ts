@@ -9,7 +9,7 @@ import type { Locator } from 'playwright-core';
 import { API_KEY, SCREENSHOT_DIR, startEnvironment, type Environment } from './environment';
 import { finish, scriptNewTasks, startRunning, taskFor, UNTIL_MOVED_MS } from './service';
 import { stepsOf } from './steps';
-import { TASK_CHANGE_TIMEOUT_MS, waitUntil, Workbench } from './workbench';
+import { TASK_CHANGE_TIMEOUT_MS, waitUntil, Workbench, type VideoElement } from './workbench';
 
 const FLOW_TIMEOUT_MS = 4 * 60_000;
 
@@ -21,6 +21,7 @@ const OWL = 'An owl turning its head in the moonlight';
 const SNAIL = 'A snail crossing a wet leaf, macro lens';
 const GIRL = 'The girl turns to the window and smiles';
 const SNOW = 'Turn the street into a snowy winter evening.';
+const LANTERN = 'A paper lantern drifting over a river at night.';
 
 let env: Environment;
 let workbench: Workbench;
@@ -449,4 +450,81 @@ test('8. a prompt file that edits a workspace clip: Generate uploads it with pro
     await waitForVideoReady();
   });
   await workbench.screenshot('8-video-landed');
+});
+
+test('9. a batch of three takes: Compare Takes, play them together, keep one with K, discard the others', { timeout: FLOW_TIMEOUT_MS }, async () => {
+  const step = stepsOf(workbench, '9-compare');
+  await step('start from a quiet window', () => workbench.tidy());
+  scriptNewTasks(env.wan, { pendingMs: 0, runningMs: UNTIL_MOVED_MS });
+  await step('open lantern.wanprompt and click "Generate 3 videos"', async () => {
+    await workbench.openFile('lantern.wanprompt');
+    await workbench.codeLens(/^\s*Generate 3 videos\s*$/).click();
+  });
+  const batchRow = workbench.wanView.locator('.monaco-list-row').filter({ hasText: 'lantern.wanprompt' });
+  await step('the batch appears in the Tasks view, its three takes running', () => batchRow.locator('.label-description', { hasText: /^0 of 3 ready · 3 in progress/ }).waitFor());
+  const tasks = [...env.wan.tasks.values()].filter((task) => String((task.body as { input?: { prompt?: string } }).input?.prompt) === LANTERN).sort((a, b) => a.createdAt - b.createdAt);
+  assert.equal(tasks.length, 3);
+  finish(tasks[0]);
+  finish(tasks[1]);
+  await step('two takes land', () => batchRow.locator('.label-description', { hasText: /^2 of 3 ready · 1 in progress/ }).waitFor({ timeout: TASK_CHANGE_TIMEOUT_MS }));
+  const grid = workbench.preview;
+  await step('click Compare Takes on the batch: a grid of two videos and a placeholder for the take still running', async () => {
+    await workbench.clickInlineAction(batchRow, 'Compare Takes');
+    await workbench.activeTab.filter({ hasText: 'Compare 3 Takes' }).waitFor();
+    await waitUntil('two videos that can play', async () => (await grid.locator('video').evaluateAll((videos: VideoElement[]) => videos.filter((v) => v.readyState >= 2).length)) === 2);
+    await grid.locator('.placeholder.running').waitFor();
+    assert.deepEqual(await grid.locator('.tile .seed').allTextContents(), ['seed 40', 'seed 41', 'seed 42']);
+  });
+  await workbench.screenshot('9-compare-placeholder');
+  finish(tasks[2]);
+  await step('the third take lands (the batch\'s preview opens, as wan.openPreviewOnSuccess says); back in the grid its placeholder is a video', async () => {
+    await workbench.activeTab.filter({ hasText: /^lantern-.*seed42\.mp4/ }).waitFor({ timeout: TASK_CHANGE_TIMEOUT_MS });
+    await workbench.editorTab('Compare 3 Takes').click();
+    await waitUntil('three videos that can play', async () => (await grid.locator('video').evaluateAll((videos: VideoElement[]) => videos.filter((v) => v.readyState >= 2).length)) === 3, TASK_CHANGE_TIMEOUT_MS);
+    assert.equal(await grid.locator('.placeholder').count(), 0);
+  });
+  await step('click Play: the three play together', async () => {
+    await grid.locator('.toolbar .play').click();
+    const times = await waitUntil('every video to play past 1 s', async () => {
+      const states = await grid.locator('video').evaluateAll((videos: VideoElement[]) => videos.map((v) => ({ time: v.currentTime, paused: v.paused })));
+      return states.every((s) => !s.paused && s.time > 1) ? states.map((s) => s.time) : undefined;
+    });
+    assert.ok(Math.max(...times) - Math.min(...times) < 0.2, `in step: ${times.join(', ')}`);
+  });
+  await workbench.screenshot('9-compare-playing');
+  await step('click the second take, press K: it is kept, with a star in the grid and in the tree', async () => {
+    await grid.locator('.tile').nth(1).locator('.caption').click();
+    await env.page.keyboard.press('k');
+    await grid.locator('.tile.kept .seed', { hasText: '★ seed 41' }).waitFor();
+    await workbench.wanView.locator('.monaco-list-row .codicon-star-full').waitFor();
+  });
+  await workbench.screenshot('9-compare-kept');
+  await step('click "Discard the Others" on it: a confirmation lists the two other takes', async () => {
+    await grid.locator('.tile.kept button[data-action="discardOthers"]').click();
+    const dialog = env.page.locator('.monaco-dialog-box');
+    await dialog.waitFor();
+    const text = (await dialog.textContent()) ?? '';
+    assert.match(text, /move the other 2 takes to the trash/);
+    assert.equal((text.match(/lantern-.*?seed4[02]/g) ?? []).length, 2, text);
+  });
+  await workbench.screenshot('9-compare-confirm-discard');
+  const videos = path.join(env.workspace, 'wan-videos');
+  const before = fs.readdirSync(videos).filter((file) => /^lantern-.*seed4[0-2]/.test(file));
+  assert.equal(before.length, 6, 'three videos and three sidecars');
+  await step('confirm: VS Code here has no trash, says so, deletes nothing, and offers the discarded folder', async () => {
+    await env.page.locator('.monaco-dialog-box .monaco-button', { hasText: 'Move to Trash' }).click();
+    await workbench.notification(/VS Code cannot move files to the trash here/).waitFor();
+    assert.deepEqual(fs.readdirSync(videos).filter((file) => /^lantern-.*seed4[0-2]/.test(file)).sort(), before.sort(), 'nothing deleted');
+  });
+  await workbench.screenshot('9-compare-no-trash');
+  await step('choose "Move to discarded": the two other takes move there, their tasks say discarded, the kept one stays', async () => {
+    await workbench.clickNotificationButton(workbench.notification(/VS Code cannot move files to the trash here/), 'Move to "discarded"');
+    await waitUntil('the two takes in discarded/', async () => fs.existsSync(path.join(videos, 'discarded')) && fs.readdirSync(path.join(videos, 'discarded')).length === 4);
+    const left = fs.readdirSync(videos).filter((file) => /^lantern-.*seed4[0-2]/.test(file));
+    assert.deepEqual(left.map((file) => /seed(\d+)/.exec(file)?.[1]).sort(), ['41', '41']);
+    assert.equal(JSON.parse(fs.readFileSync(path.join(videos, left.find((file) => file.endsWith('.json'))!), 'utf8')).kept, true);
+    await workbench.wanView.locator('.monaco-list-row .label-description', { hasText: /^discarded · / }).nth(1).waitFor();
+    await grid.locator('.tile.discarded').nth(1).waitFor();
+  });
+  await workbench.screenshot('9-compare-discarded');
 });

@@ -7,7 +7,7 @@ import { SCREENSHOT_DIR } from './environment';
 export const TASK_CHANGE_TIMEOUT_MS = 60_000;
 
 /** The part of the page's HTMLVideoElement read here (the tests compile without the DOM library). */
-interface VideoElement {
+export interface VideoElement {
   readyState: number;
   currentTime: number;
   paused: boolean;

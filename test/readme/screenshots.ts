@@ -155,6 +155,24 @@ async function takePictures(env: Environment): Promise<void> {
   }));
   await picture(page, 'prompt-file');
 
+  // The lanterns' three takes compared: the third lands, all three play together, the second is kept.
+  finish(takes[2]);
+  await page.keyboard.press('Escape');
+  // The batch's last take opens its preview (wan.openPreviewOnSuccess): then back to the prompt file and its lens.
+  await workbench.activeTab.filter({ hasText: /seed42\.mp4/ }).waitFor({ timeout: 60_000 });
+  await workbench.runCommand('View: Close All Editors');
+  await workbench.openFile('river.wanprompt');
+  await workbench.codeLens(/Compare 3 takes/).click();
+  const grid = workbench.preview;
+  await waitUntil('three videos in the grid', async () => (await grid.locator('video').evaluateAll((videos: { readyState: number }[]) => videos.filter((v) => v.readyState >= 2).length)) === 3, 60_000);
+  await grid.locator('.toolbar .play').click();
+  await grid.locator('.tile').nth(1).locator('.caption').click();
+  await page.keyboard.press('k');
+  await grid.locator('.tile.kept').waitFor();
+  await waitUntil('the takes to play on', async () => (await grid.locator('video').first().evaluate((v: { currentTime: number }) => v.currentTime)) > 1.5);
+  await workbench.runCommand('Notifications: Clear All Notifications');
+  await picture(page, 'compare-takes');
+
   // The walkthrough, every step ticked off by what was done above.
   await page.mouse.move(640, 790);
   await page.keyboard.press('Escape');

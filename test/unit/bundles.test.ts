@@ -9,8 +9,8 @@ import { after, before, describe, test } from 'node:test';
 
 // out/test/unit -> repository root
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
-/** What activation loads: VS Code requires extension.js, which requires core.js. */
-const ACTIVATION = ['extension.js', 'core.js'];
+/** What activation loads: VS Code requires extension.js, which requires core.js and layer.js. */
+const ACTIVATION = ['extension.js', 'core.js', 'layer.js'];
 const ACTIVATION_LIMIT = 100 * 1024;
 
 interface Metafile {
@@ -37,7 +37,7 @@ describe('bundles', () => {
   after(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
   test('every file, under src/ or from a package, lands in exactly one bundle', () => {
-    assert.deepEqual([...bundles.keys()].sort(), ['core.js', 'extension.js', 'lazyShared.js', 'net.js', 'promptParser.js']);
+    assert.deepEqual([...bundles.keys()].sort(), ['core.js', 'extension.js', 'layer.js', 'lazyShared.js', 'net.js', 'promptParser.js', 'takes.js']);
     const bundlesOf = new Map<string, string[]>();
     for (const [bundle, { files }] of bundles) {
       for (const file of files) bundlesOf.set(file, [...(bundlesOf.get(file) ?? []), bundle]);
@@ -49,6 +49,10 @@ describe('bundles', () => {
     assert.ok(bundles.get('core.js')!.files.some((file) => file.includes('node_modules/@vscode/l10n/')));
     // What only the lazy bundles share (the model table, which grows a row per model) stays out of activation.
     assert.ok(bundles.get('lazyShared.js')!.files.includes('src/wan/models.ts'));
+    // What a VS Code-layer feature loaded on first use shares with activation is in the layer, so the core needs no vscode.
+    assert.ok(bundles.get('layer.js')!.files.includes('src/vscode/settings.ts'));
+    assert.ok(bundles.get('takes.js')!.files.includes('src/preview/comparePage.ts'));
+    assert.ok(!bundles.get('extension.js')!.files.includes('src/preview/comparePage.ts'), 'the grid loads on first use');
   });
 
   test('what activation loads stays under 100 KB, without undici or yaml', () => {
