@@ -3,7 +3,7 @@
 // the ones two bundles need go into core.js (or lazyShared.js when activation does not need them), which the others
 // require at run time, so Node's require cache gives one instance of each (one WanError class, one @vscode/l10n).
 import * as esbuild from 'esbuild';
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -105,10 +105,27 @@ const options = {
   plugins: [keepLazyBundlesSeparate, oneCopyOfTheCore],
 };
 
+/**
+ * The soundtrack converter's worker thread: a file of its own, built alone (a worker cannot load core.js, which needs
+ * vscode), beside the committed WebAssembly and its glue (native/soundtrack/build.sh makes them), which it loads.
+ */
+const soundtrackWorker = {
+  ...common,
+  entryPoints: { soundtrackWorker: 'src/sound/soundtrackWorker.ts' },
+  outdir,
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+};
+mkdirSync(outdir, { recursive: true });
+for (const file of ['soundtrack.js', 'soundtrack.wasm', 'COPYING.LGPLv2.1']) copyFileSync(path.join('native', 'soundtrack', 'out', file), path.join(outdir, file));
+
 if (watch) {
   const context = await esbuild.context(options);
+  await (await esbuild.context(soundtrackWorker)).watch();
   await context.watch();
 } else {
+  await esbuild.build(soundtrackWorker);
   const result = await esbuild.build(options);
   writeFileSync(path.join(outdir, 'meta.json'), JSON.stringify(result.metafile));
   for (const [file, output] of Object.entries(result.metafile.outputs)) {
