@@ -14,6 +14,7 @@ import type { TaskRecord } from './tasks/taskRecord';
 import { PendingCreates } from './tasks/pendingCreates';
 import { TaskStore } from './tasks/taskStore';
 import { UploadCache } from './tasks/uploadCache';
+import { Soundtracks } from './preview/soundtracks';
 import { VideoPreviews, type VideoState } from './preview/videoPreview';
 import { WanAccess } from './vscode/wanAccess';
 
@@ -26,6 +27,8 @@ export interface WanVideoApi {
   treeChildren(element?: string): string[];
   videoState(taskId: string): VideoState | undefined;
   isPreviewOpen(taskId: string): boolean;
+  /** The file the open preview of a task plays: the downloaded video, or its copy with the sound converted. */
+  playedFile(taskId: string): string | undefined;
 }
 
 /** The creates on their way, which deactivation waits for. */
@@ -42,8 +45,9 @@ export function activate(context: vscode.ExtensionContext): WanVideoApi {
   own(new SettingsCheck());
   const keys = own(new ApiKeys(context.secrets));
   const access = new WanAccess(keys, log);
-  const previews = own(new VideoPreviews(context.extensionUri, store, tagged(log, 'preview')));
-  const tracking = own(new TaskTracking(store, access, previews, log, context.globalStorageUri));
+  const soundtracks = own(new Soundtracks(context.globalStorageUri, context.globalState, store, tagged(log, 'sound')));
+  const previews = own(new VideoPreviews(context.extensionUri, store, soundtracks, tagged(log, 'preview')));
+  const tracking = own(new TaskTracking(store, access, previews, soundtracks, log, context.globalStorageUri));
   pendingCreates = new PendingCreates(context.globalState);
   const uploads = new UploadCache(context.globalState);
   const generator = own(new Generator({ store, pending: pendingCreates, poller: tracking, keys, access, log, uploadCache: uploads }));
@@ -61,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): WanVideoApi {
     treeChildren: (element) => tree.getChildren(element),
     videoState: (taskId) => previews.videoState(taskId),
     isPreviewOpen: (taskId) => previews.isOpen(taskId),
+    playedFile: (taskId) => previews.playedFile(taskId),
   };
 }
 

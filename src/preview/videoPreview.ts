@@ -9,10 +9,10 @@ import { loadNet } from '../bundles/loader';
 import type { Log } from '../common/log';
 import { baseFolderOf, workspaceFolderPaths } from '../generate/planTasks';
 import type { MediaRecord } from '../tasks/mediaTransport';
-import { hasAacAudio } from '../wan/mp4';
 import { usageLabel } from '../tasks/taskLabels';
 import type { TaskRecord } from '../tasks/taskRecord';
 import type { TaskStore } from '../tasks/taskStore';
+import type { PlayedFile, Soundtracks } from './soundtracks';
 
 export const PREVIEW_VIEW_TYPE = 'wan.videoPreview';
 
@@ -35,6 +35,10 @@ export interface VideoState {
   currentTime: number;
   duration?: number;
   error?: number;
+  /** The address the <video> plays. */
+  source?: string;
+  /** Chromium's webkitAudioDecodedByteCount: above 0 once it decoded sound. */
+  audioBytes?: number;
 }
 
 type PageMessage =
@@ -51,8 +55,15 @@ export interface PageState {
 export class VideoPreviews extends Disposable {
   private readonly panels = new Map<string, vscode.WebviewPanel>();
   private readonly states = new Map<string, VideoState>();
+  /** The file each open preview plays (its user's file, or the converted copy). */
+  private readonly playing = new Map<string, string>();
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly store: TaskStore, private readonly log: Log) {
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly store: TaskStore,
+    private readonly soundtracks: Soundtracks,
+    private readonly log: Log,
+  ) {
     super();
     this._register(vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state: Partial<PageState> | undefined) => {
@@ -87,6 +98,11 @@ export class VideoPreviews extends Disposable {
     return this.states.get(taskId);
   }
 
+  /** The file the open preview of this task plays. */
+  playedFile(taskId: string): string | undefined {
+    return this.playing.get(taskId);
+  }
+
   isOpen(taskId: string): boolean {
     return this.panels.has(taskId);
   }
@@ -97,19 +113,26 @@ export class VideoPreviews extends Disposable {
     const media = vscode.Uri.joinPath(this.extensionUri, 'media');
     panel.title = titleOf(record);
     panel.iconPath = vscode.Uri.joinPath(media, 'wan.svg');
-    const inputs = await previewInputs(record);
-    panel.webview.options = previewOptions(media, videoPath);
+    const [inputs, played] = await Promise.all([previewInputs(record), this.soundtracks.whatToPlay(record)]);
+    panel.webview.options = previewOptions(media, videoPath, this.soundtracks.folder);
     this.panels.set(record.taskId, panel);
     const subscriptions = [
       panel.webview.onDidReceiveMessage((message: PageMessage) => this.onMessage(record.taskId, message)),
       panel.onDidDispose(() => {
         this.panels.delete(record.taskId);
         this.states.delete(record.taskId);
+        this.playing.delete(record.taskId);
         disposeAll(subscriptions);
       }),
     ];
-    const aac = await hasAacAudio(videoPath).catch(() => false);
-    panel.webview.html = renderPage(panel.webview, media, record, videoPath, aac && vscode.env.uiKind === vscode.UIKind.Desktop, inputs);
+    panel.webview.html = renderPage(panel.webview, media, record, videoPath, played.now.silentHere, inputs, played.now);
+    this.playing.set(record.taskId, played.now.path);
+    // The converted sound was not ready: the page swaps it in, keeping its place.
+    void played.ready?.then((next) => {
+      if (this.panels.get(record.taskId) !== panel) return;
+      this.playing.set(record.taskId, next.path);
+      void panel.webview.postMessage({ type: 'play', ...pageSource(panel.webview, next, record) });
+    });
   }
 
   private async onMessage(taskId: string, message: PageMessage): Promise<void> {
@@ -136,9 +159,15 @@ export class VideoPreviews extends Disposable {
   }
 }
 
-/** Scripts for the page's own buttons; files only from media/, the video's folder and, of the workspace, its input images themselves. */
-export function previewOptions(media: vscode.Uri, videoPath: string): vscode.WebviewOptions {
-  return { enableScripts: true, localResourceRoots: [media, vscode.Uri.file(path.dirname(videoPath))] };
+/** Scripts for the page's own buttons; files only from media/, the video's folder and the converted copies' (none of the workspace: its input images come as data URIs). */
+export function previewOptions(media: vscode.Uri, videoPath: string, copies?: string): vscode.WebviewOptions {
+  return { enableScripts: true, localResourceRoots: [media, vscode.Uri.file(path.dirname(videoPath)), ...(copies ? [vscode.Uri.file(copies)] : [])] };
+}
+
+/** What the page needs to play a file: its address (new after each download, past the webview's cache) and its notes. */
+function pageSource(webview: Pick<vscode.Webview, 'asWebviewUri'>, played: PlayedFile, record: TaskRecord): { src: string; note: string; silentHere: boolean } {
+  const downloadedAt = record.download.state === 'done' ? record.download.at : 0;
+  return { src: `${webview.asWebviewUri(vscode.Uri.file(played.path))}?v=${downloadedAt}`, note: played.note ?? '', silentHere: played.silentHere };
 }
 
 /** The task's inputs, each local image found again inside the workspace (never outside it, as when it was sent). */
@@ -166,10 +195,10 @@ export function renderPage(
   videoPath: string,
   silentHere: boolean,
   inputs: readonly PreviewInput[] = [],
+  played: PlayedFile = { path: videoPath, silentHere },
 ): string {
   const nonce = randomBytes(16).toString('base64');
-  const videoUri = webview.asWebviewUri(vscode.Uri.file(videoPath));
-  const downloadedAt = record.download.state === 'done' ? record.download.at : 0;
+  const source = pageSource(webview, played, record);
   const bytes = record.download.state === 'done' ? record.download.bytes : 0;
   const p = record.params;
   const rows: [string, string | number | undefined][] = [
@@ -209,9 +238,10 @@ export function renderPage(
 </head>
 <body data-task-id="${escapeHtml(record.taskId)}">
 <main>
-<video id="video" controls preload="auto" src="${videoUri}?v=${downloadedAt}"></video>
+<video id="video" controls preload="auto" src="${escapeHtml(source.src)}"></video>
+<p id="sound-note" class="quiet"${source.note ? '' : ' hidden'}>${escapeHtml(source.note)}</p>
 <p id="playback-problem" class="notice" hidden>${escapeHtml(vscode.l10n.t('VS Code cannot play this video here. Open it in the system player instead.'))}</p>
-<p class="notice"${silentHere ? '' : ' hidden'}>${escapeHtml(vscode.l10n.t('The soundtrack is AAC, which desktop VS Code cannot decode: the video plays silently here. Open it in the system player to hear it.'))}</p>
+<p id="silent-here" class="notice"${silentHere ? '' : ' hidden'}>${escapeHtml(vscode.l10n.t('The soundtrack is AAC, which desktop VS Code cannot decode: the video plays silently here. Open it in the system player to hear it.'))}</p>
 <p class="prompt">${escapeHtml(p.prompt)}</p>
 ${inputsHtml}
 <dl>${details}</dl>
