@@ -9,6 +9,7 @@ import { CONVERTED, NO_SOUNDTRACK, NOT_AAC, type ConvertReply, type ConvertReque
 export type ConversionResult =
   | { kind: 'converted'; path: string; bytes: number }
   | { kind: 'no-soundtrack' }
+  /** `reason` is for the log, which stays in English. */
   | { kind: 'cannot-convert'; reason: string };
 
 export interface SoundtrackConverterOptions {
@@ -58,7 +59,7 @@ export class SoundtrackConverter extends Disposable {
         return { kind: 'converted', path: output, bytes: (await fs.stat(output)).size };
       }
       if (reply.code === NO_SOUNDTRACK) return { kind: 'no-soundtrack' };
-      if (reply.code === NOT_AAC) return { kind: 'cannot-convert', reason: `its sound is not AAC (${reply.message})` };
+      if (reply.code === NOT_AAC) return { kind: 'cannot-convert', reason: reply.message };
       return { kind: 'cannot-convert', reason: `its sound could not be converted (${reply.message})` };
     } finally {
       await fs.rm(partial, { force: true });
@@ -102,7 +103,9 @@ export class SoundtrackConverter extends Disposable {
     if (this.worker) return this.worker;
     const worker = new Worker(this.options.workerFile, { workerData: { glue: this.options.glueFile } });
     worker.unref(); // a conversion never keeps the process alive
-    worker.on('message', (reply: ConvertReply) => this.finish((job) => job.resolve(reply)));
+    worker.on('message', (reply: ConvertReply) => {
+      if (reply.id === this.running?.request.id) this.finish((job) => job.resolve(reply));
+    });
     worker.on('error', (error) => {
       this.worker = undefined;
       this.finish((job) => job.reject(error));

@@ -74,6 +74,12 @@ describe('SoundtrackConverter', () => {
     assert.equal(fs.existsSync(output) || fs.existsSync(`${output}.part`), false);
   });
 
+  test('a video whose sound is not AAC is left as it is, with the codec in the reason', async () => {
+    const output = path.join(dir, 'mp3-sound.mp4');
+    assert.deepEqual(await converter.convert(fixture('mp3-sound.mp4'), output), { kind: 'cannot-convert', reason: 'the soundtrack is mp3, not AAC' });
+    assert.equal(fs.existsSync(output) || fs.existsSync(`${output}.part`), false);
+  });
+
   test('a cut-off file cannot be converted, with ffmpeg\'s reason, and leaves nothing', async () => {
     const output = path.join(dir, 'corrupt.mp4');
     const result = await converter.convert(fixture('corrupt.mp4'), output);
