@@ -30,6 +30,8 @@ export interface SoundtrackCopiesOptions {
 
 export class SoundtrackCopies extends Disposable {
   private readonly log: Log;
+  /** Copies being made, by content hash: two tasks of one video (or two asks for one task) wait for the same one. */
+  private readonly making = new Map<string, Promise<ConversionResult>>();
 
   constructor(private readonly options: SoundtrackCopiesOptions) {
     super();
@@ -45,23 +47,30 @@ export class SoundtrackCopies extends Disposable {
     return (await touch(copy)) ? copy : undefined;
   }
 
-  /** The copy of `video` for a task: the one of the same content if there is one, else converted now. */
+  /** The copy of `video` for a task: the one of the same content if there is one (or is being made), else made now. */
   async make(taskId: string, video: string): Promise<ConversionResult> {
     const { sha256 } = await hashFile(video);
-    const copy = this.copyPath(sha256);
-    if (!(await touch(copy))) {
-      await fs.mkdir(this.options.folder, { recursive: true });
-      const result = await this.options.converter.convert(video, copy);
-      if (result.kind !== 'converted') return result;
+    let making = this.making.get(sha256);
+    if (!making) {
+      making = this.convertOnce(video, this.copyPath(sha256)).finally(() => this.making.delete(sha256));
+      this.making.set(sha256, making);
     }
+    const result = await making;
+    if (result.kind !== 'converted') return result;
     const index = this.options.index.read();
     if (!this.options.taskExists(taskId)) {
       await this.removeUnplayed([sha256], index);
       return { kind: 'cannot-convert', reason: 'its task was removed while the sound was converted' };
     }
     await this.options.index.write({ ...index, [taskId]: sha256 });
-    await this.keepWithinBound(copy);
-    return { kind: 'converted', path: copy, bytes: (await fs.stat(copy)).size };
+    await this.keepWithinBound(result.path);
+    return { kind: 'converted', path: result.path, bytes: (await fs.stat(result.path)).size };
+  }
+
+  private async convertOnce(video: string, copy: string): Promise<ConversionResult> {
+    if (await touch(copy)) return { kind: 'converted', path: copy, bytes: 0 };
+    await fs.mkdir(this.options.folder, { recursive: true });
+    return this.options.converter.convert(video, copy);
   }
 
   /** Forgets removed tasks and removes the copies no other task plays. */

@@ -75,6 +75,14 @@ describe('SoundtrackCopies', () => {
     assert.deepEqual(index, {});
   });
 
+  test('asked twice at once (the download and the preview), one conversion makes the copy both get', async () => {
+    const [first, second] = await Promise.all([copies.make('t1', fixture('two-seconds.mp4')), copies.make('t1', fixture('two-seconds.mp4'))]);
+    assert.equal(first.kind, 'converted');
+    assert.deepEqual(second, first);
+    assert.equal(conversions, 1);
+    assert.equal(copyFiles().length, 1);
+  });
+
   test('beyond the bound, the copies played longest ago are removed first', async () => {
     copies.dispose();
     const sizes: number[] = [];
