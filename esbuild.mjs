@@ -6,7 +6,7 @@
 //   layer.js       activation and a lazy bundle, uses vscode    lazyLayer.js   only lazy bundles, uses vscode
 // so that net.js, promptParser.js and what they load (core.js, lazyShared.js) run in plain Node too.
 import * as esbuild from 'esbuild';
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -138,10 +138,28 @@ const options = {
   plugins: [keepLazyBundlesSeparate, oneCopyOfTheCore],
 };
 
+/**
+ * The soundtrack converter's worker thread: a file of its own, built alone (a worker thread is a fresh realm that shares
+ * no module with the extension's bundles), beside the committed WebAssembly and its glue (native/soundtrack/build.sh
+ * makes them), which it loads.
+ */
+const soundtrackWorker = {
+  ...common,
+  entryPoints: { soundtrackWorker: 'src/sound/soundtrackWorker.ts' },
+  outdir,
+  minify: production,
+  sourcemap: !production,
+  sourcesContent: false,
+};
+mkdirSync(outdir, { recursive: true });
+for (const file of ['soundtrack.js', 'soundtrack.wasm', 'COPYING.LGPLv2.1']) copyFileSync(path.join('native', 'soundtrack', 'out', file), path.join(outdir, file));
+
 if (watch) {
   const context = await esbuild.context(options);
+  await (await esbuild.context(soundtrackWorker)).watch();
   await context.watch();
 } else {
+  await esbuild.build(soundtrackWorker);
   const result = await esbuild.build(options);
   writeFileSync(path.join(outdir, 'meta.json'), JSON.stringify(result.metafile));
   for (const [file, output] of Object.entries(result.metafile.outputs)) {

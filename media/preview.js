@@ -3,6 +3,8 @@
   const vscode = acquireVsCodeApi();
   const video = document.getElementById('video');
   const problem = document.getElementById('playback-problem');
+  const soundNote = document.getElementById('sound-note');
+  const silentHere = document.getElementById('silent-here');
   const taskId = document.body.dataset.taskId;
 
   const report = (event) => vscode.postMessage({
@@ -12,13 +14,34 @@
     currentTime: video.currentTime,
     duration: Number.isFinite(video.duration) ? video.duration : undefined,
     error: video.error ? video.error.code : undefined,
+    source: video.currentSrc,
+    // Chromium's count of the sound's bytes it decoded so far: above 0 once the sound plays.
+    audioBytes: video.webkitAudioDecodedByteCount,
   });
 
   video.addEventListener('loadeddata', () => report('loadeddata'));
   video.addEventListener('playing', () => report('playing'));
+  video.addEventListener('pause', () => report('pause'));
+  video.addEventListener('canplaythrough', () => report('canplaythrough'));
   video.addEventListener('error', () => {
     problem.hidden = false;
     report('error');
+  });
+
+  // The converted sound is ready (see src/preview/soundtracks.ts): play that file from the same place.
+  window.addEventListener('message', (event) => {
+    const message = event.data;
+    if (!message || message.type !== 'play') return;
+    const at = video.currentTime;
+    const playing = !video.paused;
+    video.addEventListener('loadedmetadata', () => {
+      video.currentTime = at;
+      if (playing) video.play().catch(() => undefined);
+    }, { once: true });
+    video.src = message.src;
+    soundNote.textContent = message.note;
+    soundNote.hidden = !message.note;
+    silentHere.hidden = !message.silentHere;
   });
 
   for (const button of document.querySelectorAll('button[data-command]')) {

@@ -14,6 +14,7 @@ import type { TaskRecord } from './tasks/taskRecord';
 import { PendingCreates } from './tasks/pendingCreates';
 import { TaskStore } from './tasks/taskStore';
 import { UploadCache } from './tasks/uploadCache';
+import { Soundtracks } from './preview/soundtracks';
 import { VideoPreviews, type VideoState } from './preview/videoPreview';
 import type { CompareReport } from './preview/compareTakes';
 import { TakeCommands } from './taskView/takeCommands';
@@ -30,6 +31,8 @@ export interface WanVideoApi {
   isPreviewOpen(taskId: string): boolean;
   /** What the open Compare Takes grid last said about its videos. */
   compareReport(): CompareReport | undefined;
+  /** The file the open preview of a task plays: the downloaded video, or its copy with the sound converted. */
+  playedFile(taskId: string): string | undefined;
 }
 
 /** The creates on their way, which deactivation waits for. */
@@ -46,14 +49,15 @@ export function activate(context: vscode.ExtensionContext): WanVideoApi {
   own(new SettingsCheck());
   const keys = own(new ApiKeys(context.secrets));
   const access = new WanAccess(keys, log);
-  const previews = own(new VideoPreviews(context.extensionUri, store, tagged(log, 'preview')));
-  const tracking = own(new TaskTracking(store, access, previews, log, context.globalStorageUri));
+  const soundtracks = own(new Soundtracks(context.globalStorageUri, context.globalState, store, tagged(log, 'sound')));
+  const previews = own(new VideoPreviews(context.extensionUri, store, soundtracks, tagged(log, 'preview')));
+  const tracking = own(new TaskTracking(store, access, previews, soundtracks, log, context.globalStorageUri));
   pendingCreates = new PendingCreates(context.globalState);
   const uploads = new UploadCache(context.globalState);
   const generator = own(new Generator({ store, pending: pendingCreates, poller: tracking, keys, access, log, uploadCache: uploads }));
   own(new TaskCommands({ store, tracking, previews, access, keys, log }));
   const tree = own(new TaskTreeProvider(store));
-  const takes = own(new TakeCommands(store, tree, context.extensionUri, tagged(log, 'takes')));
+  const takes = own(new TakeCommands(store, tree, context.extensionUri, soundtracks, tagged(log, 'takes')));
   own(new PromptDiagnostics());
   own(new PromptLanguage(store));
 
@@ -67,6 +71,7 @@ export function activate(context: vscode.ExtensionContext): WanVideoApi {
     videoState: (taskId) => previews.videoState(taskId),
     isPreviewOpen: (taskId) => previews.isOpen(taskId),
     compareReport: () => takes.compareReport(),
+    playedFile: (taskId) => previews.playedFile(taskId),
   };
 }
 

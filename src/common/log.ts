@@ -8,7 +8,7 @@ export interface Log {
   error(message: string | Error): void;
 }
 
-export type LogComponent = 'poller' | 'download' | 'create' | 'upload' | 'keeper' | 'preview' | 'leases' | 'store' | 'takes';
+export type LogComponent = 'poller' | 'download' | 'create' | 'upload' | 'keeper' | 'preview' | 'leases' | 'store' | 'takes' | 'sound';
 
 /** `log` with each line starting with its component, as in `[poller] task t1: …`. */
 export function tagged(log: Log, component: LogComponent): Log {

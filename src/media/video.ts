@@ -69,7 +69,7 @@ async function childBox(bytes: FileBytes, parent: Box, type: string): Promise<Bo
 }
 
 /** The box at the end of a path of types below `parent`, such as `['mdia', 'minf', 'stbl', 'stsd']`. */
-async function boxAt(bytes: FileBytes, parent: Box, path: readonly string[]): Promise<Box | undefined> {
+export async function boxAt(bytes: FileBytes, parent: Box, path: readonly string[]): Promise<Box | undefined> {
   let box: Box | undefined = parent;
   for (const type of path) {
     box = await childBox(bytes, box, type);

@@ -1,5 +1,6 @@
 // The Compare Takes page (lazy bundle takes.js): the grid's HTML, its tiles, and the messages between it and the extension.
 import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { disposeAll } from '../common/lifecycle';
 import { shortened } from '../common/text';
@@ -7,7 +8,8 @@ import { statusLabel } from '../tasks/taskLabels';
 import { hasVideo, isActive, type TaskRecord } from '../tasks/taskRecord';
 import type { TaskStore } from '../tasks/taskStore';
 import type { CompareReport, TakeView } from './compareTakes';
-import { contentSecurityPolicy, escapeHtml, playablePaths, playsSilentHere, videoSource, webviewOptions } from './webviewMedia';
+import type { PlayChoice, Soundtracks } from './soundtracks';
+import { contentSecurityPolicy, escapeHtml, videoAddress, webviewOptions } from './webviewMedia';
 
 type PageMessage =
   | ({ type: 'report' } & CompareReport)
@@ -31,6 +33,8 @@ const COMPARED: [string, (record: TaskRecord) => string | number | boolean | und
 export interface CompareDeps {
   extensionUri: vscode.Uri;
   store: TaskStore;
+  /** Which file each take plays: the preview's own choice (a copy with its sound converted where the host needs it). */
+  soundtracks: Soundtracks;
   onReport(report: CompareReport): void;
   onDispose(): void;
 }
@@ -43,18 +47,27 @@ export async function attachComparePanel(panel: vscode.WebviewPanel, taskIds: st
   const records = () => taskIds.map((id) => deps.store.get(id)).filter((r): r is TaskRecord => r !== undefined);
   // The page may load only the folders of the takes' videos: a take that lands in a new folder widens them.
   let roots = '';
-  const setOptions = async () => {
-    const options = webviewOptions(media, await playablePaths(records().filter(hasVideo)));
+  const setOptions = () => {
+    const folders = records().flatMap((r) => (r.download.state === 'done' ? [path.dirname(r.download.path)] : []));
+    const options = webviewOptions(media, [...folders, deps.soundtracks.folder]);
     const next = JSON.stringify(options.localResourceRoots?.map(String));
     if (next !== roots) {
       roots = next;
       panel.webview.options = options;
     }
   };
-  await setOptions();
-  const post = async () => {
-    await setOptions();
-    await panel.webview.postMessage({ type: 'takes', taskIds, takes: await takeViews(panel.webview, records()), labels: pageLabels() });
+  setOptions();
+  const post = async (known?: Map<string, PlayChoice>) => {
+    setOptions();
+    const plays = known ?? await whatEachPlays(records(), deps.soundtracks);
+    await panel.webview.postMessage({ type: 'takes', taskIds, takes: takeViews(panel.webview, records(), plays), labels: pageLabels() });
+    // A take whose sound is still being converted plays its original until the copy is ready, then the copy.
+    for (const [taskId, choice] of plays) {
+      void choice.ready?.then((next) => {
+        plays.set(taskId, { now: next });
+        void post(plays);
+      });
+    }
   };
   const subscriptions = [
     panel.webview.onDidReceiveMessage((message: PageMessage) => {
@@ -88,23 +101,29 @@ export function titleOf(count: number): string {
   return vscode.l10n.t('Compare {0} Takes', count);
 }
 
+/** What each take with a video on disk plays, by task id. */
+async function whatEachPlays(records: readonly TaskRecord[], soundtracks: Soundtracks): Promise<Map<string, PlayChoice>> {
+  const withVideo = records.filter((r) => hasVideo(r) && r.download.state === 'done');
+  return new Map(await Promise.all(withVideo.map(async (r) => [r.taskId, await soundtracks.whatToPlay(r)] as const)));
+}
+
 /** Each take's tile: its seed, what differs from the others, and its video once on disk. */
-export async function takeViews(webview: Pick<vscode.Webview, 'asWebviewUri'>, records: readonly TaskRecord[]): Promise<TakeView[]> {
+export function takeViews(webview: Pick<vscode.Webview, 'asWebviewUri'>, records: readonly TaskRecord[], plays: ReadonlyMap<string, PlayChoice>): TakeView[] {
   const differing = COMPARED.filter(([, value]) => new Set(records.map((r) => String(value(r)))).size > 1);
-  return Promise.all(records.map(async (record) => {
-    const src = hasVideo(record) ? await videoSource(webview, record) : undefined;
+  return records.map((record) => {
+    const played = plays.get(record.taskId)?.now;
     return {
       taskId: record.taskId,
       seed: record.params.seed,
       differences: differing.map(([name, value]) => `${name} ${value(record) ?? '—'}`),
-      ...(src && { src }),
+      ...(played && hasVideo(record) && { src: videoAddress(webview, played.path, record) }),
       status: statusLabel(record),
       active: isActive(record),
       kept: record.choice === 'kept',
       discarded: record.choice === 'discarded',
-      silentHere: src ? await playsSilentHere(record) : false,
+      silentHere: played?.silentHere ?? false,
     };
-  }));
+  });
 }
 
 /** The page's words, in the display language (the page builds its tiles from them). */

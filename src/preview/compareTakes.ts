@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { Disposable, toDisposable } from '../common/lifecycle';
 import { attachComparePanel } from './comparePage';
 import type { TaskStore } from '../tasks/taskStore';
+import type { Soundtracks } from './soundtracks';
 import { COMPARE_VIEW_TYPE } from './webviewMedia';
 
 /** One tile as the page draws it. */
@@ -43,7 +44,7 @@ export class CompareTakes extends Disposable {
   private readonly panels = new Map<string, vscode.WebviewPanel>();
   private lastReport: CompareReport | undefined;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly store: TaskStore) {
+  constructor(private readonly extensionUri: vscode.Uri, private readonly store: TaskStore, private readonly soundtracks: Soundtracks) {
     super();
     this._register(toDisposable(() => {
       for (const panel of this.panels.values()) panel.dispose();
@@ -82,6 +83,7 @@ export class CompareTakes extends Disposable {
     await attachComparePanel(panel, taskIds, {
       extensionUri: this.extensionUri,
       store: this.store,
+      soundtracks: this.soundtracks,
       onReport: (report: CompareReport) => (this.lastReport = report),
       onDispose: () => {
         this.panels.delete(key);

@@ -12,7 +12,8 @@ import type { MediaRecord } from '../tasks/mediaTransport';
 import { usageLabel } from '../tasks/taskLabels';
 import type { TaskRecord } from '../tasks/taskRecord';
 import type { TaskStore } from '../tasks/taskStore';
-import { contentSecurityPolicy, escapeHtml, playableVideo, playsSilentHere, webviewOptions } from './webviewMedia';
+import type { PlayedFile, Soundtracks } from './soundtracks';
+import { contentSecurityPolicy, escapeHtml, videoAddress, webviewOptions } from './webviewMedia';
 
 export const PREVIEW_VIEW_TYPE = 'wan.videoPreview';
 
@@ -35,6 +36,10 @@ export interface VideoState {
   currentTime: number;
   duration?: number;
   error?: number;
+  /** The address the <video> plays. */
+  source?: string;
+  /** Chromium's webkitAudioDecodedByteCount: above 0 once it decoded sound. */
+  audioBytes?: number;
 }
 
 type PageMessage =
@@ -51,8 +56,15 @@ export interface PageState {
 export class VideoPreviews extends Disposable {
   private readonly panels = new Map<string, vscode.WebviewPanel>();
   private readonly states = new Map<string, VideoState>();
+  /** The file each open preview plays (its user's file, or the converted copy). */
+  private readonly playing = new Map<string, string>();
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly store: TaskStore, private readonly log: Log) {
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly store: TaskStore,
+    private readonly soundtracks: Soundtracks,
+    private readonly log: Log,
+  ) {
     super();
     this._register(vscode.window.registerWebviewPanelSerializer(PREVIEW_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state: Partial<PageState> | undefined) => {
@@ -87,28 +99,41 @@ export class VideoPreviews extends Disposable {
     return this.states.get(taskId);
   }
 
+  /** The file the open preview of this task plays. */
+  playedFile(taskId: string): string | undefined {
+    return this.playing.get(taskId);
+  }
+
   isOpen(taskId: string): boolean {
     return this.panels.has(taskId);
   }
 
   private async attach(panel: vscode.WebviewPanel, record: TaskRecord): Promise<void> {
-    const videoPath = await playableVideo(record);
-    if (!videoPath) return;
+    if (record.download.state !== 'done') return;
+    const videoPath = record.download.path;
     const media = vscode.Uri.joinPath(this.extensionUri, 'media');
     panel.title = titleOf(record);
     panel.iconPath = vscode.Uri.joinPath(media, 'wan.svg');
-    const inputs = await previewInputs(record);
-    panel.webview.options = previewOptions(media, videoPath);
+    const [inputs, played] = await Promise.all([previewInputs(record), this.soundtracks.whatToPlay(record)]);
+    panel.webview.options = previewOptions(media, videoPath, this.soundtracks.folder);
     this.panels.set(record.taskId, panel);
     const subscriptions = [
       panel.webview.onDidReceiveMessage((message: PageMessage) => this.onMessage(record.taskId, message)),
       panel.onDidDispose(() => {
         this.panels.delete(record.taskId);
         this.states.delete(record.taskId);
+        this.playing.delete(record.taskId);
         disposeAll(subscriptions);
       }),
     ];
-    panel.webview.html = renderPage(panel.webview, media, record, videoPath, await playsSilentHere(record), inputs);
+    panel.webview.html = renderPage(panel.webview, media, record, videoPath, played.now.silentHere, inputs, played.now);
+    this.playing.set(record.taskId, played.now.path);
+    // The converted sound was not ready: the page swaps it in, keeping its place.
+    void played.ready?.then((next) => {
+      if (this.panels.get(record.taskId) !== panel) return;
+      this.playing.set(record.taskId, next.path);
+      void panel.webview.postMessage({ type: 'play', ...pageSource(panel.webview, next, record) });
+    });
   }
 
   private async onMessage(taskId: string, message: PageMessage): Promise<void> {
@@ -135,9 +160,14 @@ export class VideoPreviews extends Disposable {
   }
 }
 
-/** Files only from media/ and the video's folder; of the workspace, its input images go in as data URIs. */
-export function previewOptions(media: vscode.Uri, videoPath: string): vscode.WebviewOptions {
-  return webviewOptions(media, [videoPath]);
+/** Files only from media/, the video's folder and the converted copies' (none of the workspace: its input images come as data URIs). */
+export function previewOptions(media: vscode.Uri, videoPath: string, copies?: string): vscode.WebviewOptions {
+  return webviewOptions(media, [path.dirname(videoPath), ...(copies ? [copies] : [])]);
+}
+
+/** What the page needs to play a file: its address and its notes. */
+function pageSource(webview: Pick<vscode.Webview, 'asWebviewUri'>, played: PlayedFile, record: TaskRecord): { src: string; note: string; silentHere: boolean } {
+  return { src: videoAddress(webview, played.path, record), note: played.note ?? '', silentHere: played.silentHere };
 }
 
 /** The task's inputs, each local image found again inside the workspace (never outside it, as when it was sent). */
@@ -165,10 +195,10 @@ export function renderPage(
   videoPath: string,
   silentHere: boolean,
   inputs: readonly PreviewInput[] = [],
+  played: PlayedFile = { path: videoPath, silentHere },
 ): string {
   const nonce = randomBytes(16).toString('base64');
-  const videoUri = webview.asWebviewUri(vscode.Uri.file(videoPath));
-  const downloadedAt = record.download.state === 'done' ? record.download.at : 0;
+  const source = pageSource(webview, played, record);
   const bytes = record.download.state === 'done' ? record.download.bytes : 0;
   const p = record.params;
   const rows: [string, string | number | undefined][] = [
@@ -208,9 +238,10 @@ export function renderPage(
 </head>
 <body data-task-id="${escapeHtml(record.taskId)}">
 <main>
-<video id="video" controls preload="auto" src="${videoUri}?v=${downloadedAt}"></video>
+<video id="video" controls preload="auto" src="${escapeHtml(source.src)}"></video>
+<p id="sound-note" class="quiet"${source.note ? '' : ' hidden'}>${escapeHtml(source.note)}</p>
 <p id="playback-problem" class="notice" hidden>${escapeHtml(vscode.l10n.t('VS Code cannot play this video here. Open it in the system player instead.'))}</p>
-<p class="notice"${silentHere ? '' : ' hidden'}>${escapeHtml(vscode.l10n.t('The soundtrack is AAC, which desktop VS Code cannot decode: the video plays silently here. Open it in the system player to hear it.'))}</p>
+<p id="silent-here" class="notice"${silentHere ? '' : ' hidden'}>${escapeHtml(vscode.l10n.t('The soundtrack is AAC, which desktop VS Code cannot decode: the video plays silently here. Open it in the system player to hear it.'))}</p>
 <p class="prompt">${escapeHtml(p.prompt)}</p>
 ${inputsHtml}
 <dl>${details}</dl>

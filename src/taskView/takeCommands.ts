@@ -6,6 +6,7 @@ import { loadTakes } from '../bundles/loader';
 import { Disposable, toDisposable } from '../common/lifecycle';
 import type { Log } from '../common/log';
 import type { CompareReport, CompareTakes } from '../preview/compareTakes';
+import type { Soundtracks } from '../preview/soundtracks';
 import { COMPARE_VIEW_TYPE } from '../preview/webviewMedia';
 import type { TaskRecord } from '../tasks/taskRecord';
 import type { TaskStore } from '../tasks/taskStore';
@@ -17,7 +18,13 @@ const BATCH_PREFIX = 'batch:';
 export class TakeCommands extends Disposable {
   private loaded: { compare: CompareTakes; choices: TakeChoices } | undefined;
 
-  constructor(private readonly store: TaskStore, private readonly tree: TaskTreeProvider, private readonly extensionUri: vscode.Uri, private readonly log: Log) {
+  constructor(
+    private readonly store: TaskStore,
+    private readonly tree: TaskTreeProvider,
+    private readonly extensionUri: vscode.Uri,
+    private readonly soundtracks: Soundtracks,
+    private readonly log: Log,
+  ) {
     super();
     this._register(vscode.commands.registerCommand('wan.compareTakes', (arg?: unknown, selected?: unknown) => this.compareTakes(arg, selected)));
     this._register(vscode.commands.registerCommand('wan.keepTake', (arg?: unknown) => {
@@ -42,7 +49,7 @@ export class TakeCommands extends Disposable {
   private takes(): { compare: CompareTakes; choices: TakeChoices } {
     if (!this.loaded) {
       const { CompareTakes, TakeChoices } = loadTakes();
-      this.loaded = { compare: new CompareTakes(this.extensionUri, this.store), choices: new TakeChoices(this.store, this.log) };
+      this.loaded = { compare: new CompareTakes(this.extensionUri, this.store, this.soundtracks), choices: new TakeChoices(this.store, this.log) };
     }
     return this.loaded;
   }

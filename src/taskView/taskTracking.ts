@@ -10,6 +10,7 @@ import type { TaskPoller } from '../tasks/taskPoller';
 import { isActive, needsDownload, type TaskRecord } from '../tasks/taskRecord';
 import type { TaskStore } from '../tasks/taskStore';
 import type { VideoKeeper } from '../tasks/videoKeeper';
+import type { Soundtracks } from '../preview/soundtracks';
 import type { VideoPreviews } from '../preview/videoPreview';
 import type { WanAccess } from '../vscode/wanAccess';
 import { classifyServiceCode, WanError } from '../wan/errors';
@@ -33,6 +34,7 @@ export class TaskTracking extends Disposable {
     private readonly store: TaskStore,
     private readonly access: WanAccess,
     private readonly previews: VideoPreviews,
+    private readonly soundtracks: Soundtracks,
     private readonly log: Log,
     private readonly globalStorage: vscode.Uri,
   ) {
@@ -151,6 +153,7 @@ export class TaskTracking extends Disposable {
 
   private async onSaved(record: TaskRecord): Promise<void> {
     if (record.download.state !== 'done') return;
+    this.soundtracks.prepare(record); // before the preview opens, which then plays the copy once it is ready
     if (record.source.batch) {
       await this.reportBatchIfSettled(record.source.batch);
       return;

@@ -44,6 +44,7 @@ export const SETTINGS = {
   keptFolderAction: 'wan.keptFolderAction',
   codeLensEnabled: 'wan.codeLens.enabled',
   openPreviewOnSuccess: 'wan.openPreviewOnSuccess',
+  previewSoundtrack: 'wan.preview.soundtrack',
 } as const;
 
 export type SettingName = (typeof SETTINGS)[keyof typeof SETTINGS];
@@ -156,6 +157,17 @@ export function codeLensEnabled(): boolean {
 
 export function openPreviewOnSuccess(): boolean {
   return read<boolean>(SETTINGS.openPreviewOnSuccess, true);
+}
+
+/** `auto`: convert AAC sound where the host cannot decode it; `convert`: always; `original`: never. */
+export type SoundtrackChoice = 'auto' | 'convert' | 'original';
+
+const SOUNDTRACK_CHOICES: readonly SoundtrackChoice[] = ['auto', 'convert', 'original'];
+
+/** How the preview plays a video's sound; a value it does not know is read as the default (the preview never fails on it). */
+export function previewSoundtrack(): SoundtrackChoice {
+  const value = read<string>(SETTINGS.previewSoundtrack, 'auto');
+  return SOUNDTRACK_CHOICES.find((choice) => choice === value) ?? 'auto';
 }
 
 /** Where a task's video goes: wan.outputFolder, else wan-videos/ in the prompt's workspace folder, else extension storage. */

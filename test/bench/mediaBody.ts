@@ -90,7 +90,7 @@ function garbageCollector(): () => void {
 }
 
 /** Linux keeps the process's peak resident size (VmHWM); writing 5 to clear_refs starts it again from now. */
-function resetPeakMemory(): void {
+export function resetPeakMemory(): void {
   try {
     fs.writeFileSync('/proc/self/clear_refs', '5');
   } catch {
@@ -98,7 +98,7 @@ function resetPeakMemory(): void {
   }
 }
 
-function peakMemory(): number | undefined {
+export function peakMemory(): number | undefined {
   try {
     const match = /^VmHWM:\s+(\d+) kB$/m.exec(fs.readFileSync('/proc/self/status', 'utf8'));
     return match ? Number(match[1]) * 1024 : undefined;

@@ -1,6 +1,6 @@
 // `npm run bench`: what users feel, next to a reference measured in the same run, so a ratio holds on a noisy machine.
 // Prints one table (and writes it, with every raw figure, to test-output/bench/). Not part of `npm test`.
-//   node out/test/bench/run.js [--only media,compare,vscode,polling] [--windows N]
+//   node out/test/bench/run.js [--only media,sound,compare,vscode,polling] [--windows N]
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -9,6 +9,7 @@ import { CLIP_FPS, runCompareSync, type DriftFigures } from './compareSync';
 import { runMediaBody, type MediaBodyFigures } from './mediaBody';
 import { percentile, runPollingGroup, type GroupFigures, type PollingRun, type ScheduleFigures } from './polling';
 import { repoRoot } from './repo';
+import { runSoundtrackBench, type SoundtrackFigures } from './soundtrack';
 import { runVscodeBench, type VscodeFigures, type WindowFigures } from './vscodeBench';
 
 interface Row {
@@ -30,7 +31,7 @@ const HISTORY = 8;
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const only = valueOf(args, '--only')?.split(',') ?? ['media', 'compare', 'vscode', 'polling'];
+  const only = valueOf(args, '--only')?.split(',') ?? ['media', 'sound', 'compare', 'vscode', 'polling'];
   const windows = Number(valueOf(args, '--windows') ?? 5);
   const started = new Date();
   const machine = describeMachine();
@@ -43,6 +44,12 @@ async function main(): Promise<void> {
     const figures = await runMediaBody();
     raw.media = figures;
     sections.push(mediaSection(figures));
+  }
+  if (only.includes('sound')) {
+    console.log('the soundtrack converter on a 15 s 1080P clip (plain Node, its worker thread)…');
+    const figures = await runSoundtrackBench();
+    raw.sound = figures;
+    sections.push(soundtrackSection(figures));
   }
   if (only.includes('compare')) {
     const figures = await runCompareSync([4, 9], (line) => console.log(line));
@@ -272,6 +279,31 @@ function mediaSection(f: MediaBodyFigures): Section {
         target: '< 3 × the file',
         reference: `the body itself: ${mb(f.bodyBytes)}`,
         met: growth < 3 * f.fileBytes,
+      },
+    ],
+  };
+}
+
+function soundtrackSection(f: SoundtrackFigures): Section {
+  const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+  const ratio = median(f.ms) / median(f.ffmpegMs);
+  return {
+    title: `The soundtrack converter: ${f.clip} (${mb(f.clipBytes)}, AAC to FLAC, video copied) in its worker thread, wasm ${(f.wasmBytes / 1024).toFixed(0)} KB (plain Node)`,
+    rows: [
+      {
+        figure: `time, median of ${f.ms.length} (max), after a first run`,
+        ours: `${msText(median(f.ms))} (${msText(Math.max(...f.ms))}); ${(ratio).toFixed(2)} × ffmpeg`,
+        target: '≤ 1.5 × ffmpeg',
+        reference: `system ffmpeg -c:v copy -c:a flac: ${msText(median(f.ffmpegMs))} (${msText(Math.max(...f.ffmpegMs))})`,
+        met: ratio <= 1.5,
+      },
+      { figure: 'the first run (starts the worker, compiles the wasm)', ours: msText(f.firstMs), target: '', reference: '' },
+      {
+        figure: `peak memory growth (RSS, the worker included, over ${f.ms.length + 1} runs)`,
+        ours: mb(f.peakGrowth),
+        target: '< 48 MB',
+        reference: '',
+        met: f.peakGrowth < 48 * 2 ** 20,
       },
     ],
   };

@@ -22,6 +22,7 @@ const SNAIL = 'A snail crossing a wet leaf, macro lens';
 const GIRL = 'The girl turns to the window and smiles';
 const SNOW = 'Turn the street into a snowy winter evening.';
 const LANTERN = 'A paper lantern drifting over a river at night.';
+const DRUMMER = 'A drummer on a rooftop at dawn, the city waking below';
 
 let env: Environment;
 let workbench: Workbench;
@@ -527,4 +528,30 @@ test('9. a batch of three takes: Compare Takes, play them together, keep one wit
     await grid.locator('.tile.discarded').nth(1).waitFor();
   });
   await workbench.screenshot('9-compare-discarded');
+});
+
+test('10. with wan.preview.soundtrack "convert", as desktop VS Code plays by default: the preview plays a copy whose sound is FLAC, and Chromium decodes it', { timeout: FLOW_TIMEOUT_MS }, async () => {
+  const step = stepsOf(workbench, '10-sound');
+  await step('start from a quiet window', () => workbench.tidy());
+  const settings = path.join(env.workspace, '.vscode', 'settings.json');
+  fs.mkdirSync(path.dirname(settings), { recursive: true });
+  fs.writeFileSync(settings, JSON.stringify({ 'wan.preview.soundtrack': 'convert' }));
+  try {
+    scriptNewTasks(env.wan, { pendingMs: 0, runningMs: 0 });
+    await step('▶ in the Tasks view\'s title, type the prompt', () => generateFromViewTitle(DRUMMER));
+    const row = workbench.taskRow(DRUMMER.slice(0, 30));
+    await step('the task succeeds and its video is saved', () => workbench.waitForTaskStatus(row, 'succeeded', 'pass-filled'));
+    await step('the preview plays the converted copy and says so in one quiet line', async () => {
+      await workbench.activeTab.filter({ hasText: /^a-drummer.*\.mp4/ }).waitFor({ timeout: TASK_CHANGE_TIMEOUT_MS });
+      await waitUntil('the video to play the copy from the extension\'s storage', async () => /\/soundtracks\/[0-9a-f]{64}\.mp4/.test((await workbench.videoState()).source));
+      await workbench.preview.locator('#sound-note', { hasText: 'Plays a copy of the video with its sound converted to FLAC, as the setting wan.preview.soundtrack asks.' }).waitFor();
+      assert.equal(await workbench.preview.locator('#silent-here').isVisible(), false, 'no "plays silently" notice');
+      await waitForVideoReady();
+    });
+    await step('click the video: it plays', clickToPlay);
+    await step('Chromium decodes its sound', () => waitUntil('decoded sound', async () => (await workbench.videoState()).audioBytes > 0));
+    await workbench.screenshot('10-preview-playing-converted');
+  } finally {
+    fs.rmSync(path.dirname(settings), { recursive: true, force: true });
+  }
 });

@@ -12,6 +12,9 @@ export interface VideoElement {
   currentTime: number;
   paused: boolean;
   error: { code: number } | null;
+  currentSrc: string;
+  /** Chromium's count of the sound's bytes it decoded. */
+  webkitAudioDecodedByteCount: number;
 }
 
 export class Workbench {
@@ -246,12 +249,14 @@ export class Workbench {
     return this.page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
   }
 
-  async videoState(): Promise<{ readyState: number; currentTime: number; paused: boolean; error: number | null }> {
+  async videoState(): Promise<{ readyState: number; currentTime: number; paused: boolean; error: number | null; source: string; audioBytes: number }> {
     return this.preview.locator('video').evaluate((video: VideoElement) => ({
       readyState: video.readyState,
       currentTime: video.currentTime,
       paused: video.paused,
       error: video.error?.code ?? null,
+      source: video.currentSrc,
+      audioBytes: video.webkitAudioDecodedByteCount,
     }));
   }
 }

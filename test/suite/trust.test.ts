@@ -88,7 +88,7 @@ describe('the video preview page', () => {
   it('says when desktop VS Code will play the soundtrack silently', () => {
     const silent = renderPage(webview, media, recordWith('A cat'), '/videos/cat.mp4', true);
     const normal = renderPage(webview, media, recordWith('A cat'), '/videos/cat.mp4', false);
-    const notice = /<p class="notice"( hidden)?>[^<]*AAC/;
+    const notice = /<p id="silent-here" class="notice"( hidden)?>[^<]*AAC/;
     assert.equal(notice.exec(silent)?.[1], undefined, 'shown');
     assert.equal(notice.exec(normal)?.[1], ' hidden', 'hidden');
   });

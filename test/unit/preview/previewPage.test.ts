@@ -17,6 +17,7 @@ class StandInVideo extends EventTarget {
   duration = Number.NaN;
   error = null;
   plays = 0;
+  src = '';
 
   play(): Promise<void> {
     this.plays++;
@@ -31,14 +32,21 @@ function openPage(state: PageState | undefined) {
   const video = new StandInVideo();
   let kept: unknown = state;
   const vscodeApi = { postMessage: () => undefined, getState: () => kept, setState: (next: unknown) => { kept = next; } };
+  const elements: Record<string, { hidden: boolean; textContent: string }> = {
+    'sound-note': { hidden: false, textContent: 'The sound is being converted for this player; it joins in a moment.' },
+    'silent-here': { hidden: true, textContent: '' },
+  };
   const document = {
     body: { dataset: { taskId: 't1' } },
-    getElementById: (id: string) => (id === 'video' ? video : { hidden: true }),
+    getElementById: (id: string) => (id === 'video' ? video : elements[id] ?? { hidden: true }),
     querySelectorAll: () => [],
   };
-  vm.runInNewContext(PAGE_SCRIPT, { acquireVsCodeApi: () => vscodeApi, document });
+  const window = new EventTarget();
+  vm.runInNewContext(PAGE_SCRIPT, { acquireVsCodeApi: () => vscodeApi, document, window });
+  /** What the extension posts to the page (webview.postMessage). */
+  const post = (data: unknown) => window.dispatchEvent(Object.assign(new Event('message'), { data }));
   // The state comes from the page's own realm: compared as the JSON VS Code stores.
-  return { video, kept: () => (kept === undefined ? undefined : JSON.parse(JSON.stringify(kept)) as unknown) };
+  return { video, elements, post, kept: () => (kept === undefined ? undefined : JSON.parse(JSON.stringify(kept)) as unknown) };
 }
 
 describe('the preview page', () => {
@@ -74,6 +82,34 @@ describe('the preview page', () => {
     assert.deepEqual(kept(), { taskId: 't1' });
     video.dispatchEvent(new Event('loadedmetadata'));
     assert.equal(video.currentTime, 0);
+    assert.equal(video.plays, 0);
+  });
+
+  it('swaps in the converted copy when it is ready, from the same place, still playing, and says so', () => {
+    const { video, elements, post } = openPage(undefined);
+    video.src = 'https://webview/wan-videos/fox.mp4';
+    video.currentTime = 1.25;
+    video.paused = false;
+    post({ type: 'play', src: 'https://webview/soundtracks/abc.mp4?v=1', note: 'Plays a copy of the video with its sound converted to FLAC.', silentHere: false });
+    assert.equal(video.src, 'https://webview/soundtracks/abc.mp4?v=1');
+    assert.equal(elements['sound-note'].textContent, 'Plays a copy of the video with its sound converted to FLAC.');
+    assert.equal(elements['sound-note'].hidden, false);
+    video.currentTime = 0; // a new source starts at 0
+    video.paused = true;
+    video.dispatchEvent(new Event('loadedmetadata'));
+    assert.equal(video.currentTime, 1.25);
+    assert.equal(video.plays, 1);
+  });
+
+  it('falls back to the original with the old notice when the conversion failed, paused where it was', () => {
+    const { video, elements, post } = openPage(undefined);
+    video.currentTime = 0.5;
+    post({ type: 'play', src: 'https://webview/wan-videos/fox.mp4?v=1', note: '', silentHere: true });
+    assert.equal(elements['sound-note'].hidden, true);
+    assert.equal(elements['silent-here'].hidden, false);
+    video.currentTime = 0;
+    video.dispatchEvent(new Event('loadedmetadata'));
+    assert.equal(video.currentTime, 0.5);
     assert.equal(video.plays, 0);
   });
 });
