@@ -1,6 +1,5 @@
 // What every webview of a task's video shares (the preview and the comparison grid): the video's address, the folders
 // it may load from, and the page's Content Security Policy. Which file plays is Soundtracks.whatToPlay's one choice.
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TaskRecord } from '../tasks/taskRecord';
 
