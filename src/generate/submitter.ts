@@ -17,7 +17,9 @@ import type { WanUploader } from '../wan/upload';
 import { RepeatGuard, submissionKey } from '../tasks/repeatGuard';
 import type { TaskRecord, TaskSource } from '../tasks/taskRecord';
 import { errorText, PromptError, showError } from '../vscode/errorMessages';
-import { readDefaults, readEndpoint, type Endpoint } from '../vscode/settings';
+import { readDefaults, readEndpoint, readPriceOverrides, readSpendSettings, type Endpoint } from '../vscode/settings';
+import type { TaskEstimate } from '../tasks/costs';
+import { spentToday } from '../tasks/spending';
 import type { WanClient } from '../wan/client';
 import { WanError } from '../wan/errors';
 import type { GenerationParams, MediaInput, ParamField, SentMedia } from '../wan/params';
@@ -138,8 +140,12 @@ export class Submitter extends Disposable {
   private async sendPlanned(planned: PlannedTask[], fileName: string, uri: vscode.Uri): Promise<TaskRecord[] | undefined> {
     let endpoint: Endpoint;
     let key: string | undefined;
+    let estimates: TaskEstimate[] | undefined;
     try {
       endpoint = readEndpoint();
+      // One question for the whole batch, before anything is sent.
+      estimates = await this.approveSpend(planned, endpoint);
+      if (!estimates) return undefined;
       key = (await this.deps.keys.get(endpoint)) ?? (await this.deps.keys.ask(endpoint));
     } catch (error) {
       showError(error, { action: vscode.l10n.t('The videos were not submitted'), promptUri: uri });
@@ -151,7 +157,10 @@ export class Submitter extends Disposable {
     }
     const client = this.deps.access.client(endpoint, key);
     const batch = randomBatchId();
-    for (const task of planned) task.source.batch = batch;
+    for (const [i, task] of planned.entries()) {
+      task.source.batch = batch;
+      task.estimate = estimates[i];
+    }
     const stop = new AbortController();
     this.batches.add(stop);
     void vscode.commands.executeCommand('setContext', 'wan.submittingBatch', true);
@@ -169,7 +178,7 @@ export class Submitter extends Disposable {
             // The request itself is never aborted: once sent, its task may exist, so its answer is waited for and kept.
             create: async (task, signal) => {
               const media = await this.sendMedia(endpoint, key, task.params, task.source, signal);
-              return this.createAndKeep(client, endpoint, task.params, task.source, media, (created) => `task ${created.taskId} created (batch ${batch}), seed ${task.params.seed}`, signal);
+              return this.createAndKeep(client, endpoint, task, media, (created) => `task ${created.taskId} created (batch ${batch}), seed ${task.params.seed}`, signal);
             },
             onProgress: (created) => progress.report({ increment: 100 / total, message: vscode.l10n.t('{0} of {1} submitted', created, total) }),
           });
@@ -289,6 +298,8 @@ export class Submitter extends Disposable {
 
   private async createOne(params: GenerationParams, source: TaskSource): Promise<TaskRecord | undefined> {
     const endpoint = readEndpoint();
+    const [estimate] = (await this.approveSpend([{ params, source }], endpoint)) ?? [];
+    if (!estimate) return undefined;
     const key = (await this.deps.keys.get(endpoint)) ?? (await this.deps.keys.ask(endpoint));
     if (!key) {
       this.log.info('no API key given; nothing submitted');
@@ -298,7 +309,7 @@ export class Submitter extends Disposable {
     const media = await this.sendMedia(endpoint, key, params, source);
     return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Submitting video task…') },
-      () => this.createAndKeep(client, endpoint, params, source, media, (task) => `task ${task.taskId} created on ${new URL(endpoint.baseUrl).host} (request ${task.requestId ?? '-'}), seed ${params.seed}`),
+      () => this.createAndKeep(client, endpoint, { params, source, estimate }, media, (task) => `task ${task.taskId} created on ${new URL(endpoint.baseUrl).host} (request ${task.requestId ?? '-'}), seed ${params.seed}`),
     );
   }
 
@@ -309,8 +320,7 @@ export class Submitter extends Disposable {
   private createAndKeep(
     client: WanClient,
     endpoint: Endpoint,
-    params: GenerationParams,
-    source: TaskSource,
+    { params, source, estimate }: PlannedTask,
     media: SentInputs,
     logLine: (task: WanTask) => string,
     signal?: AbortSignal,
@@ -323,10 +333,37 @@ export class Submitter extends Disposable {
         });
       };
       const task = await createWithRetry(() => this.queue.run(send, signal), { log: this.log });
-      const record = newRecord(task, endpoint, params, source, media.records);
+      const record: TaskRecord = { ...newRecord(task, endpoint, params, source, media.records), ...(estimate && { price: estimate.price }), ...(estimate?.cost && { estimate: estimate.cost }) };
       await this.keep(record, logLine(task));
       return record;
     });
+  }
+
+  /**
+   * What each task will cost, once the cap and the daily budget let the submission go: undefined when the user said no
+   * or the budget refused (and said why). One question for all of `planned`.
+   */
+  private async approveSpend(planned: readonly PlannedTask[], endpoint: Endpoint): Promise<TaskEstimate[] | undefined> {
+    const { checkSpend, estimateSubmission, estimateTask } = loadPromptParser();
+    const overrides = readPriceOverrides();
+    const inputs = await Promise.all(planned.map(async ({ params, source }) => ({ ...params, inputSeconds: await inputVideoSeconds(params, source) })));
+    const estimate = estimateSubmission(inputs, endpoint, overrides);
+    const decision = checkSpend(estimate, readSpendSettings(), spentToday(this.deps.store.all(), estimate.currency, Date.now()));
+    if (decision.kind === 'refuse') {
+      this.log.info(`refused by the daily budget: ${decision.message}`);
+      const open = vscode.l10n.t('Open Settings');
+      void vscode.window.showWarningMessage(decision.message, open).then((choice) => choice === open && vscode.commands.executeCommand('workbench.action.openSettings', 'wan.budget.daily'));
+      return undefined;
+    }
+    if (decision.kind === 'confirm') {
+      const submit = vscode.l10n.t('Submit');
+      const choice = await vscode.window.showWarningMessage(decision.message, { modal: true, detail: decision.detail }, submit);
+      if (choice !== submit) {
+        this.log.info(`not submitted: "${decision.message}" was not confirmed`);
+        return undefined;
+      }
+    }
+    return inputs.map((input) => estimateTask(input, endpoint, overrides));
   }
 
   /**
@@ -428,6 +465,15 @@ function newRecord(task: WanTask, endpoint: Endpoint, params: GenerationParams, 
   };
 }
 
+
+/** The seconds of the video an edit starts from, read from its file's header; undefined for a link or another task. */
+async function inputVideoSeconds(params: GenerationParams, source: TaskSource): Promise<number | undefined> {
+  const video = params.media?.find((item) => item.type === 'video');
+  const { isWebLink, mediaFileInfo } = loadPromptParser();
+  if (!video || isWebLink(video.source)) return undefined;
+  const { read } = await mediaFileInfo(video.source, { promptFolder: baseFolderOf(source) ?? '', workspaceFolders: workspaceFolderPaths() });
+  return 'info' in read && read.info.kind === 'video' ? read.info.seconds : undefined;
+}
 
 function randomBatchId(): string {
   return `${Date.now().toString(36)}-${randomInt(0, 2 ** 32).toString(36)}`;

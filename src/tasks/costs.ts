@@ -95,7 +95,8 @@ export function priceFor(model: string, tier: OutputTier | undefined, endpoint: 
 /** The seconds the service will make: -1 (the model chooses) and 0 (the input's length) are ranges. */
 export function outputSeconds(input: CostInput, rules: ModelRules = rulesFor(input.model)): MoneyRange {
   const rule = rules.durations;
-  const duration = input.duration ?? (hasFixedDuration(rules) && rule.kind === 'choices' ? rule.choices[0] : rules.serviceDefaults.duration);
+  // What is sent when the task names no length: the row's default, else the service's.
+  const duration = input.duration ?? rules.defaults.duration ?? (hasFixedDuration(rules) && rule.kind === 'choices' ? rule.choices[0] : rules.serviceDefaults.duration);
   if (duration === MODEL_CHOOSES) return rule.kind === 'range' ? { low: rule.min, high: rule.max } : span(rule.choices);
   if (duration === INPUT_LENGTH) return inputSeconds(input, rules);
   return { low: duration, high: duration };
@@ -196,7 +197,7 @@ export function checkSpend(estimate: SubmissionEstimate, settings: SpendSettings
         message: l10n.t('Not submitted: this would cost {0}, and your daily budget of {1} has {2} left today ({3} spent or running). {4}', estimateLabel(estimate), money(budget), money(left), money(spentToday), change),
       };
     }
-    if (total.high > left + 1e-9) reasons.push(l10n.t('It may cost more than the {0} left of today\'s budget of {1}: the service chooses the length.', money(left), money(budget)));
+    if (total.high > left + 1e-9) reasons.push(l10n.t('It may cost more than the {0} left of today\'s budget of {1}: the length is known only once the service makes it.', money(left), money(budget)));
     if (estimate.unknown > 0) reasons.push(l10n.t('{0} of the videos have no known price, so the daily budget ({1} left) cannot be checked for them.', estimate.unknown, money(left)));
   }
   const cap = settings.confirmAbove[currency];
@@ -249,7 +250,7 @@ export function checkPriceOverrides(raw: unknown): { overrides: PriceOverrides }
 /** wan.confirmCostAbove or wan.budget.daily as written: a number of at least 0 per currency (null: no limit). */
 export function checkCurrencyAmounts(setting: string, raw: unknown): { amounts: Partial<Record<Currency, number>> } | { problem: string } {
   if (raw === undefined || raw === null) return { amounts: {} };
-  const problem = { problem: l10n.t('{0} must be an object of amounts per currency, such as {"CNY": 20, "USD": 3} (null or left out: no limit).', setting) };
+  const problem = { problem: l10n.t('{0} must be an object of amounts per currency, such as {1} (null or left out: no limit).', setting, '{"CNY": 20, "USD": 3}') };
   if (!isObject(raw)) return problem;
   const amounts: Partial<Record<Currency, number>> = {};
   for (const [currency, amount] of Object.entries(raw)) {

@@ -77,9 +77,17 @@ export function costOf(record: TaskRecord): TaskCost {
   return { kind: 'billed', currency: price.currency, amount: seconds * price.perSecond, seconds };
 }
 
+/** One formatter per time zone: making one costs far more than using it, and totals read every stored task. */
+const calendars = new Map<string | undefined, Intl.DateTimeFormat>();
+
 /** The local calendar day, week (from Monday) and month of a moment, in `timeZone` (an IANA name, or undefined for the system's). */
 export function calendarOf(time: number, timeZone?: string): { day: string; week: string; month: string } {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', weekday: 'short' }).formatToParts(new Date(time));
+  let calendar = calendars.get(timeZone);
+  if (!calendar) {
+    calendar = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', weekday: 'short' });
+    calendars.set(timeZone, calendar);
+  }
+  const parts = calendar.formatToParts(new Date(time));
   const part = (type: string) => parts.find((p) => p.type === type)!.value;
   const [year, month, day] = [Number(part('year')), Number(part('month')), Number(part('day'))];
   const sinceMonday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(part('weekday'));
@@ -197,4 +205,35 @@ export function costLabel(record: TaskRecord): string {
   const notes = [price.source, price.date, price.unverified && l10n.t('unverified'), price.listPrice && l10n.t('list price')].filter(Boolean).join(', ');
   if (cost.kind === 'expected') return l10n.t('≈ {0} (estimate; {1})', formatRange(cost, cost.currency), notes);
   return l10n.t('{0} ({1} s × {2}; {3})', formatMoney(cost.amount, cost.currency), Math.round(cost.seconds * 100) / 100, formatPerSecond(price.perSecond, price.currency), notes);
+}
+
+/** Show Spending's page: the totals per endpoint and currency, then each day and model, as Markdown. */
+export function spendingReport(records: readonly TaskRecord[], now: number, timeZone?: string): string {
+  const totals = spendingTotals(records, now, timeZone);
+  const money = (row: SpendingRow | undefined) => {
+    if (!row) return '–';
+    const running = row.expected.high > 0 ? ` ${l10n.t('+ ≈ {0} running', formatRange(row.expected, row.currency))}` : '';
+    const unknown = row.unknown > 0 ? ` ${l10n.t('+ {0} price unknown', row.unknown)}` : '';
+    return `${formatMoney(row.spent, row.currency)}${running}${unknown}`;
+  };
+  const lines = [
+    `# ${l10n.t('Wan Video spending')}`,
+    '',
+    l10n.t('What the tasks this machine keeps cost: succeeded ones by the seconds the service billed times the price they were submitted at, running ones at their estimate. Failed and cancelled tasks are not billed. Tasks removed from the Tasks view are not counted.'),
+    '',
+    `| ${l10n.t('endpoint')} | ${l10n.t('today')} | ${l10n.t('this week')} | ${l10n.t('this month')} |`,
+    '|---|---|---|---|',
+    ...totals.month.map((row) => {
+      const same = (other: SpendingRow) => other.endpoint === row.endpoint && other.currency === row.currency;
+      return `| ${row.endpoint} (${row.currency}) | ${money(totals.today.find(same))} | ${money(totals.week.find(same))} | ${money(row)} |`;
+    }),
+    '',
+    `## ${l10n.t('Per day and model')}`,
+    '',
+    `| ${l10n.t('day')} | ${l10n.t('model')} | ${l10n.t('endpoint')} | ${l10n.t('spent')} | ${l10n.t('videos')} | ${l10n.t('not billed')} |`,
+    '|---|---|---|---|---|---|',
+    ...spendingByDay(records, timeZone).map(({ day, model, row }) => `| ${day} | ${model} | ${row.endpoint} | ${money(row)} | ${row.tasks} | ${row.free} |`),
+  ];
+  if (totals.month.length === 0) lines.splice(4, 2, l10n.t('Nothing was submitted this month.'));
+  return lines.join('\n') + '\n';
 }
