@@ -7,7 +7,7 @@ import { showError } from '../vscode/errorMessages';
 import { readEndpoint } from '../vscode/settings';
 import type { TaskTracking } from './taskTracking';
 import { recordFromArg } from './taskTree';
-import { spendingReport } from '../tasks/spending';
+import { loadPromptParser } from '../bundles/loader';
 import { isActive, tasksToClear, type TaskRecord } from '../tasks/taskRecord';
 import type { TaskStore } from '../tasks/taskStore';
 import type { VideoPreviews } from '../preview/videoPreview';
@@ -157,7 +157,7 @@ async function pickDownloaded(store: TaskStore): Promise<TaskRecord | undefined>
 
 /** A Markdown page of what was spent per day and model, opened in the preview; returns its text (for tests). */
 async function showSpending(store: TaskStore): Promise<string> {
-  const text = spendingReport(store.all(), Date.now());
+  const text = loadPromptParser().spendingReport(store.all(), Date.now());
   const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });
   try {
     await vscode.commands.executeCommand('markdown.showPreview', document.uri);

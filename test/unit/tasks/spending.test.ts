@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { calendarOf, costLabel, costOf, runningEstimate, spendingByDay, spendingSummary, spendingTotals, spentToday, type UnitPrice } from '../../../src/tasks/spending';
+import { calendarOf, costLabel, costOf, runningEstimate, spendingSummary, spendingTotals, spentToday, type UnitPrice } from '../../../src/tasks/spending';
+import { spendingByDay, spendingReport } from '../../../src/tasks/spendingReport';
 import type { TaskRecord } from '../../../src/tasks/taskRecord';
 import { makeRecord } from './helpers';
 
@@ -86,5 +87,20 @@ describe('what tasks cost', () => {
     ];
     assert.equal(runningEstimate(running), '≈ ¥9.00 · ≈ $0.17–2.52');
     assert.equal(runningEstimate([makeRecord('x', { status: 'RUNNING' })]), undefined);
+  });
+
+  it('writes Show Spending\'s page: totals per endpoint and currency, then each day and model, failed ones as not billed', () => {
+    const records = [
+      succeeded('a', NOW, 5),
+      makeRecord('f', { status: 'FAILED', createdAt: NOW, price: LIST }),
+      makeRecord('r', { status: 'RUNNING', createdAt: NOW, price: LIST, estimate: { low: 3, high: 3 } }),
+      succeeded('b', NOW - 20 * HOUR, 10, APIYI, 'https://api.apiyi.com/wan/api/v1'),
+    ];
+    const page = spendingReport(records, NOW, 'UTC');
+    assert.match(page, /^\| 127\.0\.0\.1:9 \(CNY\) \| ¥3\.00 \+ ≈ ¥3\.00 running \| ¥3\.00 \+ ≈ ¥3\.00 running \| ¥3\.00 \+ ≈ ¥3\.00 running \|$/m);
+    assert.match(page, /^\| api\.apiyi\.com \(USD\) \| – \| \$0\.84 \| \$0\.84 \|$/m);
+    assert.match(page, /^\| 2026-12-02 \| wan2\.7-t2v \| 127\.0\.0\.1:9 \| ¥3\.00 \+ ≈ ¥3\.00 running \| 3 \| 1 \|$/m);
+    assert.match(page, /^\| 2026-12-01 \| wan2\.7-t2v \| api\.apiyi\.com \| \$0\.84 \| 1 \| 0 \|$/m);
+    assert.match(spendingReport([], NOW, 'UTC'), /Nothing was submitted this month\./);
   });
 });
