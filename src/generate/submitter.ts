@@ -18,7 +18,7 @@ import { RepeatGuard, submissionKey } from '../tasks/repeatGuard';
 import type { TaskRecord, TaskSource } from '../tasks/taskRecord';
 import { errorText, PromptError, showError } from '../vscode/errorMessages';
 import { readDefaults, readEndpoint, readPriceOverrides, readSpendSettings, type Endpoint } from '../vscode/settings';
-import type { TaskEstimate } from '../tasks/costs';
+import type { PriceOverrides, SpendSettings, TaskEstimate } from '../tasks/costs';
 import { spentToday } from '../tasks/spending';
 import type { WanClient } from '../wan/client';
 import { WanError } from '../wan/errors';
@@ -123,8 +123,12 @@ export class Submitter extends Disposable {
       showError(error, { action: vscode.l10n.t('The video was not submitted'), promptUri: uri });
       return undefined;
     }
+    // One question for the whole file or prompt, before anything is sent (a refused dialog is not an error to show).
+    const estimates = await this.approveSpend(planned, uri);
+    if (!estimates) return undefined;
+    for (const [i, task] of planned.entries()) task.estimate = estimates[i];
     if (planned.length === 1) {
-      const record = await this.run(() => this.submitParams(planned[0].params, planned[0].source, 'generate'), uri);
+      const record = await this.run(() => this.submitParams(planned[0].params, planned[0].source, 'generate', planned[0].estimate), uri);
       return record ? [record] : undefined;
     }
     return this.submitPlanned(planned, fileName, uri);
@@ -140,12 +144,8 @@ export class Submitter extends Disposable {
   private async sendPlanned(planned: PlannedTask[], fileName: string, uri: vscode.Uri): Promise<TaskRecord[] | undefined> {
     let endpoint: Endpoint;
     let key: string | undefined;
-    let estimates: TaskEstimate[] | undefined;
     try {
       endpoint = readEndpoint();
-      // One question for the whole batch, before anything is sent.
-      estimates = await this.approveSpend(planned, endpoint);
-      if (!estimates) return undefined;
       key = (await this.deps.keys.get(endpoint)) ?? (await this.deps.keys.ask(endpoint));
     } catch (error) {
       showError(error, { action: vscode.l10n.t('The videos were not submitted'), promptUri: uri });
@@ -157,10 +157,7 @@ export class Submitter extends Disposable {
     }
     const client = this.deps.access.client(endpoint, key);
     const batch = randomBatchId();
-    for (const [i, task] of planned.entries()) {
-      task.source.batch = batch;
-      task.estimate = estimates[i];
-    }
+    for (const task of planned) task.source.batch = batch;
     const stop = new AbortController();
     this.batches.add(stop);
     void vscode.commands.executeCommand('setContext', 'wan.submittingBatch', true);
@@ -291,14 +288,15 @@ export class Submitter extends Disposable {
     if (choice === submit) await another();
   }
 
-  private submitParams(params: GenerationParams, source: TaskSource, action: SubmitAction): Promise<TaskRecord | undefined> {
-    const create = () => this.createOne(params, source);
+  /** `estimate`: the cost the user already accepted; absent, the cap and the budget are asked here. */
+  private submitParams(params: GenerationParams, source: TaskSource, action: SubmitAction, estimate?: TaskEstimate): Promise<TaskRecord | undefined> {
+    const create = () => this.createOne(params, source, estimate);
     return this.unlessRepeated(submissionKey(action, source.uri ?? source.kind, [params]), source.label, create, () => this.run(create, promptUriOf(source)));
   }
 
-  private async createOne(params: GenerationParams, source: TaskSource): Promise<TaskRecord | undefined> {
+  private async createOne(params: GenerationParams, source: TaskSource, accepted?: TaskEstimate): Promise<TaskRecord | undefined> {
     const endpoint = readEndpoint();
-    const [estimate] = (await this.approveSpend([{ params, source }], endpoint)) ?? [];
+    const [estimate] = accepted ? [accepted] : (await this.approveSpend([{ params, source }], promptUriOf(source))) ?? [];
     if (!estimate) return undefined;
     const key = (await this.deps.keys.get(endpoint)) ?? (await this.deps.keys.ask(endpoint));
     if (!key) {
@@ -343,16 +341,29 @@ export class Submitter extends Disposable {
    * What each task will cost, once the cap and the daily budget let the submission go: undefined when the user said no
    * or the budget refused (and said why). One question for all of `planned`.
    */
-  private async approveSpend(planned: readonly PlannedTask[], endpoint: Endpoint): Promise<TaskEstimate[] | undefined> {
+  private async approveSpend(planned: readonly PlannedTask[], promptUri: vscode.Uri | undefined): Promise<TaskEstimate[] | undefined> {
     const { checkSpend, estimateSubmission, estimateTask } = loadPromptParser();
-    const overrides = readPriceOverrides();
+    let endpoint: Endpoint;
+    let overrides: PriceOverrides;
+    let limits: SpendSettings;
+    try {
+      endpoint = readEndpoint();
+      overrides = readPriceOverrides();
+      limits = readSpendSettings();
+    } catch (error) {
+      showError(error, { action: vscode.l10n.t('The video was not submitted'), promptUri });
+      return undefined;
+    }
     const inputs = await Promise.all(planned.map(async ({ params, source }) => ({ ...params, inputSeconds: await inputVideoSeconds(params, source) })));
     const estimate = estimateSubmission(inputs, endpoint, overrides);
-    const decision = checkSpend(estimate, readSpendSettings(), spentToday(this.deps.store.all(), estimate.currency, Date.now()));
+    const decision = checkSpend(estimate, limits, spentToday(this.deps.store.all(), estimate.currency, Date.now()));
     if (decision.kind === 'refuse') {
       this.log.info(`refused by the daily budget: ${decision.message}`);
+      // A modal: the user asked for videos and gets none, so the reason must not slip by as a toast.
       const open = vscode.l10n.t('Open Settings');
-      void vscode.window.showWarningMessage(decision.message, open).then((choice) => choice === open && vscode.commands.executeCommand('workbench.action.openSettings', 'wan.budget.daily'));
+      if ((await vscode.window.showWarningMessage(decision.message, { modal: true }, open)) === open) {
+        await vscode.commands.executeCommand('workbench.action.openSettings', 'wan.budget.daily');
+      }
       return undefined;
     }
     if (decision.kind === 'confirm') {
