@@ -30,19 +30,19 @@ export class PromptCodeLenses extends Disposable implements vscode.CodeLensProvi
     const lenses: vscode.CodeLens[] = [];
     const total = parser.videoCount(file);
     const costs = costContext();
-    // "· 5 s 720P · ≈ ¥3.00": the length and resolution only where every video of it shares them.
-    const costOf = (entries: PromptEntry[]) => {
+    // "· 5 s 720P · ≈ ¥3.00" above a prompt whose videos share a length and resolution; "· ≈ ¥108.00" for the whole file.
+    const costOf = (entries: PromptEntry[], withLength: boolean) => {
       if (!costs) return '';
       const estimate = estimateEntries(entries, costs);
       const [line, ...others] = estimate.lines;
-      const length = line && others.length === 0 ? ` · ${parser.lengthLabel(line.seconds, line.tier)}` : '';
+      const length = withLength && line && others.length === 0 ? ` · ${parser.lengthLabel(line.seconds, line.tier)}` : '';
       return `${length} · ${parser.estimateLabel(estimate)}`;
     };
     if (file.prompts.length > 1 || total > 1) {
       const top = new vscode.Range(0, 0, 0, 0);
       const ready = file.prompts.filter((entry) => parser.blockingProblems(file, entry).length === 0);
       lenses.push(new vscode.CodeLens(top, {
-        title: `$(run-all) ${vscode.l10n.t('Generate all ({0} videos)', total)}${costOf(ready)}`,
+        title: `$(run-all) ${vscode.l10n.t('Generate all ({0} videos)', total)}${costOf(ready, false)}`,
         tooltip: vscode.l10n.t('Submit every prompt of this file, {0} paid tasks in all, paced within the service\'s limit', total),
         command: 'wan.generateAll',
         arguments: [document.uri],
@@ -60,7 +60,7 @@ export class PromptCodeLenses extends Disposable implements vscode.CodeLensProvi
       } else {
         const count = entry.seeds.length;
         lenses.push(new vscode.CodeLens(line, {
-          title: `$(play) ${count > 1 ? vscode.l10n.t('Generate {0} videos', count) : vscode.l10n.t('Generate')}${costOf([entry])}`,
+          title: `$(play) ${count > 1 ? vscode.l10n.t('Generate {0} videos', count) : vscode.l10n.t('Generate')}${costOf([entry], true)}`,
           tooltip: vscode.l10n.t('Submit this prompt ({0} paid task(s))', count),
           command: 'wan.generatePrompt',
           arguments: [document.uri, entry.index],

@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { TaskRecord } from '../../src/tasks/taskRecord';
+import { spentToday } from '../../src/tasks/spending';
 import { asUserReadsIt, openWorkspaceFile, servedExtension, writeWorkspaceFile } from './helpers';
+import { takeScreenshot } from './screenshot';
 import { waitFor } from './waitFor';
 
 async function lensTitles(document: vscode.TextDocument): Promise<string[]> {
@@ -54,11 +56,13 @@ describe('What it costs', function () {
 
   it('refuses what would pass wan.budget.daily, saying how much is left and how to change it', async () => {
     served.server.requests.length = 0;
-    await config().update('budget.daily', { CNY: 5 }, vscode.ConfigurationTarget.Global);
+    // What the other suites spent today counts too: the budget leaves ¥5.00 of today.
+    const spent = spentToday(served.api.tasks(), 'CNY', Date.now());
+    await config().update('budget.daily', { CNY: spent + 5 }, vscode.ConfigurationTarget.Global);
     const uri = await writeWorkspaceFile('over-budget.wanprompt', '---\nresolution: 1080P\nduration: 10\n---\nA lighthouse in the rain.\n');
     await assert.rejects(
       Promise.resolve(vscode.commands.executeCommand('wan.generateFromFile', uri)),
-      /Not submitted: this would cost ≈ ¥10\.00, and your daily budget of ¥5\.00 has ¥5\.00 left today .* raise wan\.budget\.daily/,
+      new RegExp(`Not submitted: this would cost ≈ ¥10\\.00, and your daily budget of ¥${(spent + 5).toFixed(2)} has ¥5\\.00 left today \\(¥${spent.toFixed(2)} spent or running\\)\\. To allow more, raise wan\\.budget\\.daily`),
     );
     assert.equal(served.server.requestsTo('create').length, 0, 'nothing was submitted');
   });
@@ -79,6 +83,8 @@ describe('What it costs', function () {
     assert.equal(sidecar.cost.amount, 1.2);
     assert.equal(sidecar.cost.price.currency, 'CNY');
     const page = await vscode.commands.executeCommand<string>('wan.showSpending');
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await takeScreenshot('cost-show-spending');
     assert.match(page, new RegExp(`^\\| ${new URL(served.server.baseUrl).host.replace(/\./g, '\\.')} \\(CNY\\) \\| ¥\\d+\\.\\d\\d`, 'm'));
   });
 });
