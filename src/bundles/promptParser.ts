@@ -10,4 +10,4 @@ export { checkSetting, DEFAULT_MODEL, defaultsForModel, LIMITS, promptInputProbl
 export { rulesFor } from '../wan/models';
 // What a submission will cost, and whether the cap and the daily budget let it go.
 export { checkCurrencyAmounts, checkPriceOverrides, checkSpend, estimateLabel, estimateSubmission, estimateTask, lengthLabel } from '../tasks/costs';
-export { spendingByDay, spendingReport } from '../tasks/spendingReport';
+export { spendingReport } from '../tasks/spendingReport';
