@@ -1,5 +1,5 @@
 // Bundles the extension: what activation loads (extension.js, and core.js and layer.js), and what loads on first use
-// (net.js and promptParser.js, which need no vscode; takes.js, a VS Code-layer feature). Every module lands in exactly
+// (net.js and promptParser.js, which need no vscode; generate.js and takes.js, VS Code-layer features). Every module lands in exactly
 // one file: the ones two bundles need go into a shared bundle that the others require at run time, so Node's require
 // cache gives one instance of each (one WanError class, one @vscode/l10n). The shared bundles, by who needs them:
 //   core.js        activation and a lazy bundle, no vscode      lazyShared.js  only lazy bundles, no vscode
@@ -15,7 +15,7 @@ const outdirFlag = process.argv.indexOf('--outdir');
 const outdir = outdirFlag >= 0 ? process.argv[outdirFlag + 1] : 'dist';
 
 /** What `src/bundles/loader.ts` loads on first use. */
-const lazyBundles = { net: 'src/bundles/net.ts', promptParser: 'src/bundles/promptParser.ts', takes: 'src/bundles/takes.ts' };
+const lazyBundles = { net: 'src/bundles/net.ts', promptParser: 'src/bundles/promptParser.ts', generate: 'src/bundles/generate.ts', takes: 'src/bundles/takes.ts' };
 const entryPoints = { extension: 'src/extension.ts', ...lazyBundles };
 
 /** The loader requires these at run time: keep each a separate file in dist/ instead of inlining it. */

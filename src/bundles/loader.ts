@@ -1,6 +1,6 @@
-// Heavy code loads on first use, never at activation: the network code (undici, ~540 KB), the
-// prompt-file parser (yaml, ~115 KB), and features activation does not need (Compare Takes). esbuild keeps each as its own file in dist/ (see esbuild.mjs); the modules they
-// share with activation come from dist/core.js, which extension.js loads first.
+// Heavy code loads on first use, never at activation: the network code (undici, ~540 KB), the prompt-file parser
+// (yaml, ~115 KB), and what activation does not need (submitting, Compare Takes). esbuild keeps each as its own file
+// in dist/ (see esbuild.mjs); the modules they share with activation come from dist/core.js and dist/layer.js.
 /* eslint-disable @typescript-eslint/no-require-imports -- this module's job is to require() the lazy bundles on first use */
 import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 let net: typeof import('./net') | undefined;
 let promptParser: typeof import('./promptParser') | undefined;
 let takes: typeof import('./takes') | undefined;
+let generate: typeof import('./generate') | undefined;
 
 /** The vscode-free modules translate their messages with @vscode/l10n: give it VS Code's translations for this extension (none in English, which is the source text). */
 export function configureTranslations(): void {
@@ -27,6 +28,11 @@ export async function closeNet(): Promise<void> {
 export function loadPromptParser(): typeof import('./promptParser') {
   promptParser ??= require('./promptParser') as typeof import('./promptParser');
   return promptParser;
+}
+
+export function loadGenerate(): typeof import('./generate') {
+  generate ??= require('./generate') as typeof import('./generate');
+  return generate;
 }
 
 export function loadTakes(): typeof import('./takes') {

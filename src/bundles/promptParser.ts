@@ -8,3 +8,6 @@ export { mediaExtensions } from '../wan/mediaRules';
 // The model table and the parameter rules (lazyShared.js, which net.js shares), for the code activation loads.
 export { checkSetting, DEFAULT_MODEL, defaultsForModel, LIMITS, promptInputProblem, takesRandomSeed, toCreateBody, validateParams } from '../wan/params';
 export { rulesFor } from '../wan/models';
+// What a submission will cost, and whether the cap and the daily budget let it go.
+export { checkCurrencyAmounts, checkPriceOverrides, checkSpend, estimateLabel, estimateSubmission, estimateTask, lengthLabel } from '../tasks/costs';
+export { spendingReport } from '../tasks/spendingReport';

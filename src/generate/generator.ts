@@ -1,7 +1,7 @@
 // The commands that create tasks: from a selection, a prompt file, or again from an earlier task.
 import * as vscode from 'vscode';
 import { Disposable } from '../common/lifecycle';
-import { loadPromptParser } from '../bundles/loader';
+import { loadGenerate, loadPromptParser } from '../bundles/loader';
 import { parseDocument } from '../promptLanguage/promptDocuments';
 import { recordFromArg } from '../taskView/taskTree';
 import type { PendingCreates } from '../tasks/pendingCreates';
@@ -13,9 +13,9 @@ import type { ApiKeys } from '../vscode/apiKeys';
 import { PromptError, showError } from '../vscode/errorMessages';
 import type { WanAccess } from '../vscode/wanAccess';
 import { confirmIfUntrusted, pickPromptFile, refuseIfProblems } from './dialogs';
-import { MediaCommands } from './mediaCommands';
+import type { MediaCommands } from './mediaCommands';
 import { promptLabel, sourceFor } from './planTasks';
-import { Submitter } from './submitter';
+import type { Submitter } from './submitter';
 
 export interface GeneratorDeps {
   store: TaskStore;
@@ -29,13 +29,12 @@ export interface GeneratorDeps {
   uploadCache?: UploadCacheLike;
 }
 
-/** Owns the generate commands; what they submit goes through its Submitter. */
+/** Owns the generate commands; what they submit goes through its Submitter, which loads on first use (generate.js). */
 export class Generator extends Disposable {
-  private readonly submitter: Submitter;
+  private loaded: { submitter: Submitter; media: MediaCommands } | undefined;
 
   constructor(private readonly deps: GeneratorDeps) {
     super();
-    this.submitter = this._register(new Submitter(deps));
     const command = (id: string, run: (...args: never[]) => unknown) => this._register(vscode.commands.registerCommand(id, run));
     command('wan.generateFromSelection', () => this.fromSelection());
     command('wan.generateFromFile', (uri?: vscode.Uri) => this.fromFile(uri));
@@ -44,7 +43,22 @@ export class Generator extends Disposable {
     command('wan.stopBatch', () => this.stopBatches());
     command('wan.regenerate', (arg: unknown) => this.againFromArg(arg, false));
     command('wan.generateVariation', (arg: unknown) => this.againFromArg(arg, true));
-    new MediaCommands(this.submitter).register(command);
+    command('wan.generateFromImage', (...args: Parameters<MediaCommands['generateFromImage']>) => this.parts().media.generateFromImage(...args));
+    command('wan.editVideo', (...args: Parameters<MediaCommands['editVideo']>) => this.parts().media.editVideo(...args));
+    command('wan.openAsPromptFile', (...args: Parameters<MediaCommands['openAsPromptFile']>) => this.parts().media.openAsPromptFile(...args));
+  }
+
+  private get submitter(): Submitter {
+    return this.parts().submitter;
+  }
+
+  private parts(): { submitter: Submitter; media: MediaCommands } {
+    if (!this.loaded) {
+      const { Submitter, MediaCommands } = loadGenerate();
+      const submitter = this._register(new Submitter(this.deps));
+      this.loaded = { submitter, media: new MediaCommands(submitter) };
+    }
+    return this.loaded;
   }
 
   /** The selection is the prompt and the settings give the parameters; submits at once. */
@@ -100,13 +114,14 @@ export class Generator extends Disposable {
   }
 
   /** At activation: a create whose window closed before it was answered may have made and billed a task; say so. */
-  reportUnanswered(): Promise<void> {
-    return this.submitter.reportUnanswered();
+  async reportUnanswered(): Promise<void> {
+    // Nothing to load at start-up while nothing is pending.
+    if (this.deps.pending.left().length > 0) await this.submitter.reportUnanswered();
   }
 
   /** Stops every batch still submitting: what was not sent is not sent. */
   stopBatches(): number {
-    return this.submitter.stopBatches();
+    return this.loaded?.submitter.stopBatches() ?? 0;
   }
 
   private againFromArg(arg: unknown, newSeed: boolean): Promise<TaskRecord | undefined> | undefined {

@@ -27,10 +27,14 @@ export class MediaCommands {
 
   constructor(private readonly submitter: Submitter) {}
 
-  register(command: (id: string, run: (...args: never[]) => unknown) => void): void {
-    command('wan.generateFromImage', (uri?: vscode.Uri, selected?: vscode.Uri[], options?: MediaCommandOptions) => this.generate('image', uri, selected, options));
-    command('wan.editVideo', (uri?: vscode.Uri, selected?: vscode.Uri[], options?: MediaCommandOptions) => this.generate('video', uri, selected, options));
-    command('wan.openAsPromptFile', (uri?: vscode.Uri, selected?: vscode.Uri[]) => this.openAsPromptFile(uri, selected));
+  /** Wan: Generate Video from Image (the commands are registered by generator.ts). */
+  generateFromImage(uri?: vscode.Uri, selected?: vscode.Uri[], options?: MediaCommandOptions): Promise<TaskRecord | undefined> {
+    return this.generate('image', uri, selected, options);
+  }
+
+  /** Wan: Edit Video. */
+  editVideo(uri?: vscode.Uri, selected?: vscode.Uri[], options?: MediaCommandOptions): Promise<TaskRecord | undefined> {
+    return this.generate('video', uri, selected, options);
   }
 
   /** An image to video (two images: first and last frame, in the order chosen), or a video edited by instruction. */
@@ -58,7 +62,7 @@ export class MediaCommands {
   }
 
   /** Writes a .wanprompt beside the file with its model and media keys, and opens it. */
-  private async openAsPromptFile(uri: vscode.Uri | undefined, selected: vscode.Uri[] | undefined): Promise<void> {
+  async openAsPromptFile(uri: vscode.Uri | undefined, selected: vscode.Uri[] | undefined): Promise<void> {
     const kind: Kind = uri && VIDEO.test(uri.fsPath) ? 'video' : 'image';
     const files = await this.filesOf(kind, uri, selected);
     if (!files) return;

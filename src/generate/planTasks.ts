@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { shortened } from '../common/text';
 import type { PromptEntry, PromptFile } from '../prompt/promptFile';
 import { promptName } from '../promptLanguage/promptDocuments';
+import type { TaskEstimate } from '../tasks/costs';
 import type { TaskSource } from '../tasks/taskRecord';
 import { PromptError } from '../vscode/errorMessages';
 import { readDefaults } from '../vscode/settings';
@@ -15,6 +16,8 @@ import type { GenerationParams, MediaInput } from '../wan/params';
 export interface PlannedTask {
   params: GenerationParams;
   source: TaskSource;
+  /** What it will cost, once the cap and the budget let it go. */
+  estimate?: TaskEstimate;
 }
 
 /**

@@ -17,7 +17,9 @@ import type { WanUploader } from '../wan/upload';
 import { RepeatGuard, submissionKey } from '../tasks/repeatGuard';
 import type { TaskRecord, TaskSource } from '../tasks/taskRecord';
 import { errorText, PromptError, showError } from '../vscode/errorMessages';
-import { readDefaults, readEndpoint, type Endpoint } from '../vscode/settings';
+import { readDefaults, readEndpoint, readPriceOverrides, readSpendSettings, type Endpoint } from '../vscode/settings';
+import type { PriceOverrides, SpendSettings, TaskEstimate } from '../tasks/costs';
+import { spentToday } from '../tasks/spending';
 import type { WanClient } from '../wan/client';
 import { WanError } from '../wan/errors';
 import type { GenerationParams, MediaInput, ParamField, SentMedia } from '../wan/params';
@@ -121,8 +123,12 @@ export class Submitter extends Disposable {
       showError(error, { action: vscode.l10n.t('The video was not submitted'), promptUri: uri });
       return undefined;
     }
+    // One question for the whole file or prompt, before anything is sent (a refused dialog is not an error to show).
+    const estimates = await this.approveSpend(planned, uri);
+    if (!estimates) return undefined;
+    for (const [i, task] of planned.entries()) task.estimate = estimates[i];
     if (planned.length === 1) {
-      const record = await this.run(() => this.submitParams(planned[0].params, planned[0].source, 'generate'), uri);
+      const record = await this.run(() => this.submitParams(planned[0].params, planned[0].source, 'generate', planned[0].estimate), uri);
       return record ? [record] : undefined;
     }
     return this.submitPlanned(planned, fileName, uri);
@@ -169,7 +175,7 @@ export class Submitter extends Disposable {
             // The request itself is never aborted: once sent, its task may exist, so its answer is waited for and kept.
             create: async (task, signal) => {
               const media = await this.sendMedia(endpoint, key, task.params, task.source, signal);
-              return this.createAndKeep(client, endpoint, task.params, task.source, media, (created) => `task ${created.taskId} created (batch ${batch}), seed ${task.params.seed}`, signal);
+              return this.createAndKeep(client, endpoint, task, media, (created) => `task ${created.taskId} created (batch ${batch}), seed ${task.params.seed}`, signal);
             },
             onProgress: (created) => progress.report({ increment: 100 / total, message: vscode.l10n.t('{0} of {1} submitted', created, total) }),
           });
@@ -282,13 +288,16 @@ export class Submitter extends Disposable {
     if (choice === submit) await another();
   }
 
-  private submitParams(params: GenerationParams, source: TaskSource, action: SubmitAction): Promise<TaskRecord | undefined> {
-    const create = () => this.createOne(params, source);
+  /** `estimate`: the cost the user already accepted; absent, the cap and the budget are asked here. */
+  private submitParams(params: GenerationParams, source: TaskSource, action: SubmitAction, estimate?: TaskEstimate): Promise<TaskRecord | undefined> {
+    const create = () => this.createOne(params, source, estimate);
     return this.unlessRepeated(submissionKey(action, source.uri ?? source.kind, [params]), source.label, create, () => this.run(create, promptUriOf(source)));
   }
 
-  private async createOne(params: GenerationParams, source: TaskSource): Promise<TaskRecord | undefined> {
+  private async createOne(params: GenerationParams, source: TaskSource, accepted?: TaskEstimate): Promise<TaskRecord | undefined> {
     const endpoint = readEndpoint();
+    const [estimate] = accepted ? [accepted] : (await this.approveSpend([{ params, source }], promptUriOf(source))) ?? [];
+    if (!estimate) return undefined;
     const key = (await this.deps.keys.get(endpoint)) ?? (await this.deps.keys.ask(endpoint));
     if (!key) {
       this.log.info('no API key given; nothing submitted');
@@ -298,7 +307,7 @@ export class Submitter extends Disposable {
     const media = await this.sendMedia(endpoint, key, params, source);
     return vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Submitting video task…') },
-      () => this.createAndKeep(client, endpoint, params, source, media, (task) => `task ${task.taskId} created on ${new URL(endpoint.baseUrl).host} (request ${task.requestId ?? '-'}), seed ${params.seed}`),
+      () => this.createAndKeep(client, endpoint, { params, source, estimate }, media, (task) => `task ${task.taskId} created on ${new URL(endpoint.baseUrl).host} (request ${task.requestId ?? '-'}), seed ${params.seed}`),
     );
   }
 
@@ -309,8 +318,7 @@ export class Submitter extends Disposable {
   private createAndKeep(
     client: WanClient,
     endpoint: Endpoint,
-    params: GenerationParams,
-    source: TaskSource,
+    { params, source, estimate }: PlannedTask,
     media: SentInputs,
     logLine: (task: WanTask) => string,
     signal?: AbortSignal,
@@ -323,10 +331,50 @@ export class Submitter extends Disposable {
         });
       };
       const task = await createWithRetry(() => this.queue.run(send, signal), { log: this.log });
-      const record = newRecord(task, endpoint, params, source, media.records);
+      const record: TaskRecord = { ...newRecord(task, endpoint, params, source, media.records), ...(estimate && { price: estimate.price }), ...(estimate?.cost && { estimate: estimate.cost }) };
       await this.keep(record, logLine(task));
       return record;
     });
+  }
+
+  /**
+   * What each task will cost, once the cap and the daily budget let the submission go: undefined when the user said no
+   * or the budget refused (and said why). One question for all of `planned`.
+   */
+  private async approveSpend(planned: readonly PlannedTask[], promptUri: vscode.Uri | undefined): Promise<TaskEstimate[] | undefined> {
+    const { checkSpend, estimateSubmission, estimateTask } = loadPromptParser();
+    let endpoint: Endpoint;
+    let overrides: PriceOverrides;
+    let limits: SpendSettings;
+    try {
+      endpoint = readEndpoint();
+      overrides = readPriceOverrides();
+      limits = readSpendSettings();
+    } catch (error) {
+      showError(error, { action: vscode.l10n.t('The video was not submitted'), promptUri });
+      return undefined;
+    }
+    const inputs = await Promise.all(planned.map(async ({ params, source }) => ({ ...params, inputSeconds: await inputVideoSeconds(params, source) })));
+    const estimate = estimateSubmission(inputs, endpoint, overrides);
+    const decision = checkSpend(estimate, limits, spentToday(this.deps.store.all(), estimate.currency, Date.now()));
+    if (decision.kind === 'refuse') {
+      this.log.info(`refused by the daily budget: ${decision.message}`);
+      // A modal: the user asked for videos and gets none, so the reason must not slip by as a toast.
+      const open = vscode.l10n.t('Open Settings');
+      if ((await vscode.window.showWarningMessage(decision.message, { modal: true }, open)) === open) {
+        await vscode.commands.executeCommand('workbench.action.openSettings', 'wan.budget.daily');
+      }
+      return undefined;
+    }
+    if (decision.kind === 'confirm') {
+      const submit = vscode.l10n.t('Submit');
+      const choice = await vscode.window.showWarningMessage(decision.message, { modal: true, detail: decision.detail }, submit);
+      if (choice !== submit) {
+        this.log.info(`not submitted: "${decision.message}" was not confirmed`);
+        return undefined;
+      }
+    }
+    return inputs.map((input) => estimateTask(input, endpoint, overrides));
   }
 
   /**
@@ -428,6 +476,15 @@ function newRecord(task: WanTask, endpoint: Endpoint, params: GenerationParams, 
   };
 }
 
+
+/** The seconds of the video an edit starts from, read from its file's header; undefined for a link or another task. */
+async function inputVideoSeconds(params: GenerationParams, source: TaskSource): Promise<number | undefined> {
+  const video = params.media?.find((item) => item.type === 'video');
+  const { isWebLink, mediaFileInfo } = loadPromptParser();
+  if (!video || isWebLink(video.source)) return undefined;
+  const { read } = await mediaFileInfo(video.source, { promptFolder: baseFolderOf(source) ?? '', workspaceFolders: workspaceFolderPaths() });
+  return 'info' in read && read.info.kind === 'video' ? read.info.seconds : undefined;
+}
 
 function randomBatchId(): string {
   return `${Date.now().toString(36)}-${randomInt(0, 2 ** 32).toString(36)}`;

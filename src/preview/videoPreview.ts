@@ -9,6 +9,7 @@ import { loadNet } from '../bundles/loader';
 import type { Log } from '../common/log';
 import { baseFolderOf, workspaceFolderPaths } from '../generate/planTasks';
 import type { MediaRecord } from '../tasks/mediaTransport';
+import { costLabel } from '../tasks/spending';
 import { usageLabel } from '../tasks/taskLabels';
 import type { TaskRecord } from '../tasks/taskRecord';
 import type { TaskStore } from '../tasks/taskStore';
@@ -205,6 +206,7 @@ export function renderPage(
     [vscode.l10n.t('Model'), p.model],
     [vscode.l10n.t('Resolution'), [p.resolution, p.ratio].filter((part) => part !== undefined).join(' · ')],
     [vscode.l10n.t('Duration'), usageLabel(record.usage) ?? (p.duration === undefined ? undefined : vscode.l10n.t('{0} s', p.duration))],
+    [vscode.l10n.t('Cost'), costLabel(record)],
     [vscode.l10n.t('Seed'), p.seed],
     [vscode.l10n.t('Negative prompt'), p.negativePrompt],
     [vscode.l10n.t('Rewritten prompt'), record.actualPrompt],

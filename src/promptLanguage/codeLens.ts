@@ -7,6 +7,7 @@ import { formatElapsed, statusLabel } from '../tasks/taskLabels';
 import { elapsedOf, hasVideo, isActive, type TaskRecord } from '../tasks/taskRecord';
 import type { TaskStore } from '../tasks/taskStore';
 import { codeLensEnabled, onDidChangeSettings, SETTINGS } from '../vscode/settings';
+import { costContext, estimateEntries } from './costEstimates';
 import { parseDocument, rangeOf } from './promptDocuments';
 
 export class PromptCodeLenses extends Disposable implements vscode.CodeLensProvider {
@@ -18,7 +19,8 @@ export class PromptCodeLenses extends Disposable implements vscode.CodeLensProvi
     this._register(store.onDidChange((record) => {
       if (!record || record.source.kind === 'file') this.changed.fire();
     }));
-    this._register(onDidChangeSettings([SETTINGS.codeLensEnabled, SETTINGS.model], () => this.changed.fire()));
+    // The estimates follow the endpoint, the prices and the generation defaults.
+    this._register(onDidChangeSettings(Object.values(SETTINGS), () => this.changed.fire()));
   }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
@@ -27,10 +29,20 @@ export class PromptCodeLenses extends Disposable implements vscode.CodeLensProvi
     const file = parseDocument(document);
     const lenses: vscode.CodeLens[] = [];
     const total = parser.videoCount(file);
+    const costs = costContext();
+    // "· 5 s 720P · ≈ ¥3.00" above a prompt whose videos share a length and resolution; "· ≈ ¥108.00" for the whole file.
+    const costOf = (entries: PromptEntry[], withLength: boolean) => {
+      if (!costs) return '';
+      const estimate = estimateEntries(entries, costs);
+      const [line, ...others] = estimate.lines;
+      const length = withLength && line && others.length === 0 ? ` · ${parser.lengthLabel(line.seconds, line.tier)}` : '';
+      return `${length} · ${parser.estimateLabel(estimate)}`;
+    };
     if (file.prompts.length > 1 || total > 1) {
       const top = new vscode.Range(0, 0, 0, 0);
+      const ready = file.prompts.filter((entry) => parser.blockingProblems(file, entry).length === 0);
       lenses.push(new vscode.CodeLens(top, {
-        title: `$(run-all) ${vscode.l10n.t('Generate all ({0} videos)', total)}`,
+        title: `$(run-all) ${vscode.l10n.t('Generate all ({0} videos)', total)}${costOf(ready, false)}`,
         tooltip: vscode.l10n.t('Submit every prompt of this file, {0} paid tasks in all, paced within the service\'s limit', total),
         command: 'wan.generateAll',
         arguments: [document.uri],
@@ -48,7 +60,7 @@ export class PromptCodeLenses extends Disposable implements vscode.CodeLensProvi
       } else {
         const count = entry.seeds.length;
         lenses.push(new vscode.CodeLens(line, {
-          title: `$(play) ${count > 1 ? vscode.l10n.t('Generate {0} videos', count) : vscode.l10n.t('Generate')}`,
+          title: `$(play) ${count > 1 ? vscode.l10n.t('Generate {0} videos', count) : vscode.l10n.t('Generate')}${costOf([entry], true)}`,
           tooltip: vscode.l10n.t('Submit this prompt ({0} paid task(s))', count),
           command: 'wan.generatePrompt',
           arguments: [document.uri, entry.index],

@@ -4,7 +4,9 @@ import * as vscode from 'vscode';
 import { loadPromptParser } from '../bundles/loader';
 import type { MediaInfo } from '../media';
 import type { KeyDoc } from '../prompt/keys';
-import type { PromptFile, PromptFileKey, PromptMedia } from '../prompt/promptFile';
+import type { PromptEntry, PromptFile, PromptFileKey, PromptMedia } from '../prompt/promptFile';
+import type { CostInput } from '../tasks/costs';
+import { costContext, costInputs } from './costEstimates';
 import { mediaContext } from './mediaDiagnostics';
 import { parseDocument, promptName, rangeOf } from './promptDocuments';
 
@@ -39,7 +41,9 @@ export class PromptHovers implements vscode.HoverProvider {
       const field = scope.frontMatter.fields.find((f) => offset >= f.keyStart && offset <= Math.max(f.keyEnd, f.valueEnd));
       if (!field || !(parser.PROMPT_FILE_KEYS as readonly string[]).includes(field.key)) return undefined;
       const doc = parser.keyDoc(field.key as PromptFileKey, scope.model);
-      return new vscode.Hover(keyDocMarkdown(doc, scope.model), rangeOf(document, field.keyStart, Math.max(field.keyEnd, field.valueEnd)));
+      const md = keyDocMarkdown(doc, scope.model);
+      if (field.key === 'duration' || field.key === 'resolution') appendCosts(md, field.key, scope.entry ? [scope.entry] : file.prompts);
+      return new vscode.Hover(md, rangeOf(document, field.keyStart, Math.max(field.keyEnd, field.valueEnd)));
     }
     // On a ### line: what the prompt will make.
     const entry = parser.promptAt(file, offset);
@@ -57,6 +61,30 @@ export class PromptHovers implements vscode.HoverProvider {
     }
     return new vscode.Hover(md, rangeOf(document, entry.header.start, entry.header.end));
   }
+}
+
+/**
+ * On `duration` and `resolution`: what the prompts it applies to cost now, with one more second, and at the model's
+ * other resolutions. A prompt whose own front matter sets the key keeps its value.
+ */
+function appendCosts(md: vscode.MarkdownString, key: 'duration' | 'resolution', entries: readonly PromptEntry[]): void {
+  const context = costContext();
+  if (!context || entries.length === 0) return;
+  const parser = loadPromptParser();
+  const label = (change: Partial<CostInput>) => {
+    const inputs = entries.flatMap((entry) => costInputs(entry, context, entry.frontMatter?.fields.some((f) => f.key === key) ? {} : change));
+    return parser.estimateLabel(parser.estimateSubmission(inputs, context.endpoint, context.overrides));
+  };
+  const now = costInputs(entries[0], context)[0];
+  const parts = [vscode.l10n.t('now {0}', label({}))];
+  if (key === 'duration' && now.duration !== undefined && now.duration > 0) parts.push(vscode.l10n.t('{0} s: {1}', now.duration + 1, label({ duration: now.duration + 1 })));
+  if (key === 'resolution') {
+    const current = parser.estimateTask(now, context.endpoint, context.overrides).tier;
+    for (const tier of parser.rulesFor(entries[0].model).resolutions.filter((t) => t !== current)) parts.push(vscode.l10n.t('at {0}: {1}', tier, label({ resolution: tier })));
+  }
+  const videos = entries.reduce((sum, entry) => sum + entry.seeds.length, 0);
+  md.appendMarkdown(`\n\n*${vscode.l10n.t('Cost of {0} video(s) on {1}', videos, new URL(context.endpoint.baseUrl).host)}*: `);
+  md.appendText(parts.join(' · '));
 }
 
 /** The media path (or voice) under the cursor, in any prompt's media (the file's front matter's are in every prompt). */

@@ -7,6 +7,7 @@ import { showError } from '../vscode/errorMessages';
 import { readEndpoint } from '../vscode/settings';
 import type { TaskTracking } from './taskTracking';
 import { recordFromArg } from './taskTree';
+import { loadPromptParser } from '../bundles/loader';
 import { isActive, tasksToClear, type TaskRecord } from '../tasks/taskRecord';
 import type { TaskStore } from '../tasks/taskStore';
 import type { VideoPreviews } from '../preview/videoPreview';
@@ -45,6 +46,7 @@ export class TaskCommands extends Disposable {
     register('wan.removeTask', withRecord((record) => removeTasks(deps, [record])));
     register('wan.clearFinished', () => clearFinished(deps));
     register('wan.refreshTasks', () => tracking.poller.refreshAll());
+    register('wan.showSpending', () => showSpending(store));
     // A key given as argument (from a script or keybinding) is stored without asking.
     register('wan.setApiKey', async (key?: unknown) => {
       try {
@@ -151,4 +153,16 @@ async function pickDownloaded(store: TaskStore): Promise<TaskRecord | undefined>
     { title: vscode.l10n.t('Open Video Preview') },
   );
   return picked?.record;
+}
+
+/** A Markdown page of what was spent per day and model, opened in the preview; returns its text (for tests). */
+async function showSpending(store: TaskStore): Promise<string> {
+  const text = loadPromptParser().spendingReport(store.all(), Date.now());
+  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });
+  try {
+    await vscode.commands.executeCommand('markdown.showPreview', document.uri);
+  } catch {
+    await vscode.window.showTextDocument(document);
+  }
+  return text;
 }

@@ -8,6 +8,7 @@ import { openPreviewOnSuccess, outputFolderFor } from '../vscode/settings';
 import type { TaskLeases } from '../tasks/taskLeases';
 import type { TaskPoller } from '../tasks/taskPoller';
 import { isActive, needsDownload, type TaskRecord } from '../tasks/taskRecord';
+import { runningEstimate } from '../tasks/spending';
 import type { TaskStore } from '../tasks/taskStore';
 import type { VideoKeeper } from '../tasks/videoKeeper';
 import type { Soundtracks } from '../preview/soundtracks';
@@ -120,7 +121,11 @@ export class TaskTracking extends Disposable {
       return;
     }
     this.statusBar.text = `$(loading~spin) ${vscode.l10n.t('Wan: {0} active', active)}`;
-    this.statusBar.tooltip = vscode.l10n.t('{0} video tasks queued or running. Click to show them.', active);
+    const estimate = runningEstimate(this.store.all());
+    // "3 running · ≈ ¥9.00"
+    this.statusBar.tooltip = estimate
+      ? vscode.l10n.t('{0} queued or running · {1}. Click to show them.', active, estimate)
+      : vscode.l10n.t('{0} video tasks queued or running. Click to show them.', active);
     this.statusBar.show();
   }
 

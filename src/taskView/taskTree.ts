@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { Disposable, toDisposable } from '../common/lifecycle';
 import { formatElapsed, statusLabel, usageLabel } from '../tasks/taskLabels';
 import { shortened } from '../common/text';
+import { costLabel, spendingSummary, spendingTotals } from '../tasks/spending';
 import { elapsedOf, hasVideo, isActive, type RecordStatus, type TaskRecord } from '../tasks/taskRecord';
 import type { TaskStore } from '../tasks/taskStore';
 
@@ -68,9 +69,17 @@ export class TaskTreeProvider extends Disposable implements vscode.TreeDataProvi
       const element = record && (batchElement(record) ?? record.taskId);
       this.changed.fire(element && this.shown.has(element) ? element : undefined);
       this.updateActive();
+      this.updateSpending();
     }));
     this._register(toDisposable(() => clearInterval(this.ticker)));
     this.updateActive();
+    this.updateSpending();
+  }
+
+  /** The view's description: what was spent today, this week and this month on this machine (Show Spending has the detail). */
+  private updateSpending(): void {
+    const summary = spendingSummary(spendingTotals(this.store.all(), Date.now()));
+    if (this.view.description !== summary) this.view.description = summary;
   }
 
   /** The elements selected in the view (Compare Takes from the palette compares them). */
@@ -182,6 +191,7 @@ function tooltipOf(record: TaskRecord): vscode.MarkdownString {
       p.audio === undefined ? undefined : `audio ${p.audio}`,
     ].filter((part) => part !== undefined).join(' · ')],
     [vscode.l10n.t('Duration'), usageLabel(record.usage)],
+    [vscode.l10n.t('Cost'), costLabel(record)],
     [vscode.l10n.t('Seed'), p.seed],
     [vscode.l10n.t('Negative prompt'), p.negativePrompt],
     [vscode.l10n.t('Inputs'), (record.media ?? p.media)?.map((item) => `${item.type} ${item.source}`).join(', ')],

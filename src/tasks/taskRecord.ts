@@ -3,6 +3,7 @@ import type { EndpointId } from '../wan/endpoints';
 import type { GenerationParams } from '../wan/params';
 import { isTerminal, type TaskStatus, type TaskUsage, type WanTask } from '../wan/task';
 import type { MediaRecord } from './mediaTransport';
+import type { MoneyRange, UnitPrice } from './spending';
 
 /** The service's statuses, plus EXPIRED: older than the service keeps tasks (24 h) and never finished here. */
 export type RecordStatus = TaskStatus | 'EXPIRED';
@@ -37,6 +38,10 @@ export interface TaskRecord {
   source: TaskSource;
   /** How each of `params.media` went (inline, upload, link) and the hash of its file then, for the sidecar and Regenerate. */
   media?: MediaRecord[];
+  /** The price it was submitted at (absent for tasks made before prices were kept): what it cost is its billed seconds times this. */
+  price?: UnitPrice;
+  /** What it was expected to cost, in the price's currency; absent where the price is unknown. */
+  estimate?: MoneyRange;
   status: RecordStatus;
   /** Local clock, epoch ms, when the create call answered. */
   createdAt: number;

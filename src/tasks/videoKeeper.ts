@@ -10,6 +10,7 @@ import { WanError } from '../wan/errors';
 import type { GenerationParams } from '../wan/params';
 import type { WanTask } from '../wan/task';
 import { needsDownload, patchFromTask, type TaskRecord } from './taskRecord';
+import { costLabel, costOf } from './spending';
 import type { TaskStore } from './taskStore';
 import { sidecarPath, writeSidecar } from './sidecar';
 
@@ -218,10 +219,18 @@ export function sidecarContent(record: TaskRecord, videoPath: string, now: numbe
     response: record.finalResponse,
     // The usage as read from the answer above: seconds billed, fps, input and output video seconds.
     usage: record.usage,
+    // Those seconds times the price the task was submitted at, and where that price comes from.
+    cost: sidecarCost(record),
     source: record.source,
     createdAt: new Date(record.createdAt).toISOString(),
     downloadedAt: new Date(now).toISOString(),
   };
+}
+
+function sidecarCost(record: TaskRecord): object | undefined {
+  if (!record.price) return undefined;
+  const cost = costOf(record);
+  return { ...(cost.kind === 'billed' && { amount: Math.round(cost.amount * 10000) / 10000, seconds: cost.seconds }), price: record.price, text: costLabel(record) };
 }
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });

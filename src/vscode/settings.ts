@@ -6,6 +6,7 @@ import { Disposable } from '../common/lifecycle';
 import { checkBaseUrl, checkWorkspaceId, ENDPOINT_BASE_URLS, workspaceBaseUrl, WORKSPACE_REGIONS, type EndpointId, type WorkspaceRegion } from '../wan/endpoints';
 import { loadPromptParser } from '../bundles/loader';
 import type { ParamField } from '../wan/params';
+import type { PriceOverrides, SpendSettings } from '../tasks/costs';
 import type { TaskSource } from '../tasks/taskRecord';
 import { SettingsError, showError } from './errorMessages';
 
@@ -45,6 +46,9 @@ export const SETTINGS = {
   codeLensEnabled: 'wan.codeLens.enabled',
   openPreviewOnSuccess: 'wan.openPreviewOnSuccess',
   previewSoundtrack: 'wan.preview.soundtrack',
+  prices: 'wan.prices',
+  confirmCostAbove: 'wan.confirmCostAbove',
+  budgetDaily: 'wan.budget.daily',
 } as const;
 
 export type SettingName = (typeof SETTINGS)[keyof typeof SETTINGS];
@@ -170,6 +174,24 @@ export function previewSoundtrack(): SoundtrackChoice {
   return SOUNDTRACK_CHOICES.find((choice) => choice === value) ?? 'auto';
 }
 
+/** wan.prices: the user's own prices per endpoint, model and resolution; throws SettingsError on one that cannot be read. */
+export function readPriceOverrides(): PriceOverrides {
+  const checked = loadPromptParser().checkPriceOverrides(read<unknown>(SETTINGS.prices));
+  if ('problem' in checked) throw new SettingsError(checked.problem, SETTINGS.prices);
+  return checked.overrides;
+}
+
+/** wan.confirmCostAbove and wan.budget.daily, per currency. */
+export function readSpendSettings(): SpendSettings {
+  const { checkCurrencyAmounts } = loadPromptParser();
+  const amounts = (setting: SettingName) => {
+    const checked = checkCurrencyAmounts(setting, read<unknown>(setting));
+    if ('problem' in checked) throw new SettingsError(checked.problem, setting);
+    return checked.amounts;
+  };
+  return { confirmAbove: amounts(SETTINGS.confirmCostAbove), dailyBudget: amounts(SETTINGS.budgetDaily) };
+}
+
 /** Where a task's video goes: wan.outputFolder, else wan-videos/ in the prompt's workspace folder, else extension storage. */
 export function outputFolderFor(source: TaskSource, globalStorage: vscode.Uri): string {
   const folder = source.workspaceFolder
@@ -202,6 +224,8 @@ export class SettingsCheck extends Disposable {
       try {
         readEndpoint();
         readDefaults();
+        readPriceOverrides();
+        readSpendSettings();
       } catch (error) {
         showError(error, { action: vscode.l10n.t('A Wan Video setting is invalid') });
       }

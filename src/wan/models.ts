@@ -62,9 +62,11 @@ export interface MediaRules {
   inputPlusOutputMax?: { types: readonly MediaType[]; max: number };
 }
 
+export type Currency = 'CNY' | 'USD';
+
 /** The price per second of video, per tier; undefined where no source gives one. */
 export interface PriceTier {
-  currency: 'CNY' | 'USD';
+  currency: Currency;
   perSecond: Partial<Record<OutputTier, number>>;
   source: string;
   date: string;

@@ -68,6 +68,8 @@ describe('Generate all: a batch from one prompt file', function () {
     await set('endpoint', 'custom');
     await set('outputFolder', outputFolder);
     await set('openPreviewOnSuccess', false);
+    // These batches cost more than the ¥20 that asks first (28 × 3 s at ¥0.6); a test run refuses the question.
+    await set('confirmCostAbove', { CNY: null });
     const extension = vscode.extensions.getExtension<WanVideoApi>(EXTENSION_ID);
     assert.ok(extension);
     api = await extension.activate();

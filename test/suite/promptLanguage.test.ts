@@ -133,7 +133,8 @@ describe('.wanprompt editing help', function () {
 
   it('shows Generate lenses above each prompt and Generate all at the top, and hides them when turned off', async () => {
     const { document } = await openPrompt('lenses.wanprompt', examplePromptFile());
-    assert.deepEqual(await lensTitles(document), ['$(run-all) Generate all (4 videos)', '$(play) Generate', '$(play) Generate 3 videos']);
+    // The default endpoint (APIYI) bills in USD: 5 s 720P of wan2.7-t2v is $0.42.
+    assert.deepEqual(await lensTitles(document), ['$(run-all) Generate all (4 videos) · ≈ $1.68', '$(play) Generate · 5 s 720P · ≈ $0.42', '$(play) Generate 3 videos · 5 s 720P · ≈ $1.26']);
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri, 10);
     assert.deepEqual(lenses.map((l) => l.command?.command), ['wan.generateAll', 'wan.generatePrompt', 'wan.generatePrompt']);
     assert.deepEqual(lenses[2].command?.arguments?.[1], 1, 'the lens names its prompt');
@@ -152,7 +153,8 @@ describe('.wanprompt editing help', function () {
 
   it('a prompt with a problem gets a lens that says so instead of Generate', async () => {
     const { document } = await openPrompt('broken-lens.wanprompt', '### Good\nA boat.\n### Bad\n---\nduration: 99\n---\nA cat.\n');
-    assert.deepEqual(await lensTitles(document), ['$(run-all) Generate all (2 videos)', '$(play) Generate', '$(error) Fix 1 problem(s) to generate']);
+    // Generate all submits the good prompt only, and its estimate counts only that one.
+    assert.deepEqual(await lensTitles(document), ['$(run-all) Generate all (2 videos) · ≈ $0.42', '$(play) Generate · 5 s 720P · ≈ $0.42', '$(error) Fix 1 problem(s) to generate']);
   });
 
   it('lists the prompts in the outline and folds front matters and prompts', async () => {

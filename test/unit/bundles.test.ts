@@ -37,7 +37,7 @@ describe('bundles', () => {
   after(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
   test('every file, under src/ or from a package, lands in exactly one bundle', () => {
-    assert.deepEqual([...bundles.keys()].sort(), ['core.js', 'extension.js', 'layer.js', 'lazyShared.js', 'net.js', 'promptParser.js', 'takes.js']);
+    assert.deepEqual([...bundles.keys()].sort(), ['core.js', 'extension.js', 'generate.js', 'layer.js', 'lazyShared.js', 'net.js', 'promptParser.js', 'takes.js']);
     const bundlesOf = new Map<string, string[]>();
     for (const [bundle, { files }] of bundles) {
       for (const file of files) bundlesOf.set(file, [...(bundlesOf.get(file) ?? []), bundle]);
@@ -53,6 +53,7 @@ describe('bundles', () => {
     assert.ok(bundles.get('layer.js')!.files.includes('src/vscode/settings.ts'));
     assert.ok(bundles.get('takes.js')!.files.includes('src/preview/comparePage.ts'));
     assert.ok(!bundles.get('extension.js')!.files.includes('src/preview/comparePage.ts'), 'the grid loads on first use');
+    assert.ok(bundles.get('generate.js')!.files.includes('src/generate/submitter.ts'), 'submitting loads on the first generate command');
   });
 
   test('what activation loads stays under 100 KB, without undici or yaml', () => {

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { PROMPT_FILE_KEYS } from '../../src/prompt/promptFile';
+import { estimateLabel, estimateSubmission, type CostInput } from '../../src/tasks/costs';
 import { ENDPOINT_BASE_URLS, workspaceBaseUrl, WORKSPACE_REGIONS, type WorkspaceRegion } from '../../src/wan/endpoints';
 
 // out/test/unit -> repository root
@@ -56,4 +57,21 @@ test('the Developing layout lists every folder of src/ and test/, and only those
     .filter((entry) => entry.isDirectory())
     .map((entry) => `${top}/${entry.name}`)).sort();
   assert.deepEqual(listed, folders);
+});
+
+test('the table of example costs is what the extension computes', () => {
+  const apiyi = { id: 'apiyi', baseUrl: ENDPOINT_BASE_URLS.apiyi } as const;
+  const beijing = { id: 'dashscope', baseUrl: ENDPOINT_BASE_URLS.dashscope } as const;
+  const examples: [string, CostInput[]][] = [
+    ['one `wan2.7-t2v` video, 5 s 720P', [{ model: 'wan2.7-t2v', resolution: '720P', duration: 5 }]],
+    ['one `wan2.7-t2v` video, 15 s 1080P', [{ model: 'wan2.7-t2v', resolution: '1080P', duration: 15 }]],
+    ['one `wan3.0-video` video, 5 s, resolution left out (1080P)', [{ model: 'wan3.0-video', duration: 5 }]],
+    ['one `wan3.0-video` video, `duration: -1` (2–30 s), 720P', [{ model: 'wan3.0-video', resolution: '720P', duration: -1 }]],
+    ['`wan2.7-videoedit` of a 6 s clip, `duration: 0`, 720P (6 s in + 6 s out)', [{ model: 'wan2.7-videoedit', resolution: '720P', duration: 0, inputSeconds: 6 }]],
+    ['Generate all: 12 videos of `wan2.7-t2v`, 9 s 1080P', Array.from({ length: 12 }, () => ({ model: 'wan2.7-t2v', resolution: '1080P', duration: 9 }))],
+    ['one `wan2.6-t2v` video (no published price)', [{ model: 'wan2.6-t2v', size: '1280*720', duration: 5 }]],
+  ];
+  const rows = examples.map(([what, inputs]) => `| ${what} | ${estimateLabel(estimateSubmission(inputs, beijing))} | ${estimateLabel(estimateSubmission(inputs, apiyi))} |`);
+  const table = ['| submission | `dashscope` (Beijing, CNY) | `apiyi` (USD) |', '|---|---|---|', ...rows].join('\n');
+  assert.ok(readme.includes(`<!-- cost examples: test/unit/readme.test.ts -->\n${table}\n`), `the README's table should read:\n${table}`);
 });
