@@ -1,5 +1,5 @@
 // Bundles the extension: what activation loads (extension.js and core.js), and what loads on first use (net.js,
-// promptParser.js, and lazyShared.js, what those two share: the model table). Every module lands in exactly one file:
+// promptParser.js, agentTools.js, and lazyShared.js, what the lazy ones share: the model table). Every module lands in exactly one file:
 // the ones two bundles need go into core.js (or lazyShared.js when activation does not need them), which the others
 // require at run time, so Node's require cache gives one instance of each (one WanError class, one @vscode/l10n).
 import * as esbuild from 'esbuild';
@@ -11,13 +11,13 @@ const watch = process.argv.includes('--watch');
 const outdirFlag = process.argv.indexOf('--outdir');
 const outdir = outdirFlag >= 0 ? process.argv[outdirFlag + 1] : 'dist';
 
-const entryPoints = { extension: 'src/extension.ts', net: 'src/bundles/net.ts', promptParser: 'src/bundles/promptParser.ts' };
+const entryPoints = { extension: 'src/extension.ts', net: 'src/bundles/net.ts', promptParser: 'src/bundles/promptParser.ts', agentTools: 'src/bundles/agentTools.ts' };
 
 /** `src/bundles/loader.ts` requires these at run time: keep each a separate file in dist/ instead of inlining it. */
 const keepLazyBundlesSeparate = {
   name: 'keep-lazy-bundles-separate',
   setup(build) {
-    build.onResolve({ filter: /^\.\/(net|promptParser)$/ }, (args) => ({ path: `${args.path}.js`, external: true }));
+    build.onResolve({ filter: /^\.\/(net|promptParser|agentTools)$/ }, (args) => ({ path: `${args.path}.js`, external: true }));
   },
 };
 

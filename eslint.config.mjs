@@ -5,7 +5,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /** The modules that run without VS Code: plain Node, testable without an extension host. */
-const pureFolders = ['wan', 'tasks', 'prompt', 'common', 'media'];
+const pureFolders = ['wan', 'tasks', 'prompt', 'common', 'media', 'agent'];
 
 export default tseslint.config(
   { ignores: ['out/', 'dist/', '.vscode-test/', 'test-output/'] },

@@ -1,5 +1,5 @@
-// Heavy code loads on first use, never at activation: the network code (undici, ~540 KB) and the
-// prompt-file parser (yaml, ~115 KB). esbuild keeps each as its own file in dist/ (see esbuild.mjs); the modules they
+// Heavy code loads on first use, never at activation: the network code (undici, ~540 KB), the
+// prompt-file parser (yaml, ~115 KB) and the agents' tools. esbuild keeps each as its own file in dist/ (see esbuild.mjs); the modules they
 // share with activation come from dist/core.js, which extension.js loads first.
 /* eslint-disable @typescript-eslint/no-require-imports -- this module's job is to require() the lazy bundles on first use */
 import * as l10n from '@vscode/l10n';
@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 
 let net: typeof import('./net') | undefined;
 let promptParser: typeof import('./promptParser') | undefined;
+let agentTools: typeof import('./agentTools') | undefined;
 
 /** The vscode-free modules translate their messages with @vscode/l10n: give it VS Code's translations for this extension (none in English, which is the source text). */
 export function configureTranslations(): void {
@@ -26,4 +27,9 @@ export async function closeNet(): Promise<void> {
 export function loadPromptParser(): typeof import('./promptParser') {
   promptParser ??= require('./promptParser') as typeof import('./promptParser');
   return promptParser;
+}
+
+export function loadAgentTools(): typeof import('./agentTools') {
+  agentTools ??= require('./agentTools') as typeof import('./agentTools');
+  return agentTools;
 }

@@ -128,6 +128,30 @@ export class Submitter extends Disposable {
     return this.submitPlanned(planned, fileName, uri);
   }
 
+  /**
+   * An agent's videos, once the user said yes in the tool's confirmation: no dialog, no key asked for; what stops them
+   * is thrown or returned, for the tool to put in words. Each task is kept the moment its create answers.
+   */
+  async submitForAgent(planned: PlannedTask[], signal: AbortSignal): Promise<BatchOutcome<PlannedTask, TaskRecord>> {
+    const endpoint = readEndpoint();
+    const key = await this.deps.keys.get(endpoint);
+    if (!key) throw new PromptError(vscode.l10n.t('No API key is set for {0}: ask the user to run "Wan: Set API Key", then call again.', new URL(endpoint.baseUrl).host));
+    const client = this.deps.access.client(endpoint, key);
+    if (planned.length > 1) {
+      const batch = randomBatchId();
+      for (const task of planned) task.source.batch = batch;
+    }
+    this.log.info(`an agent submits ${planned.length} task(s) (${planned[0].source.agentTool})`);
+    return submitBatch({
+      items: planned,
+      signal,
+      create: async (task, taskSignal) => {
+        const media = await this.sendMedia(endpoint, key, task.params, task.source, taskSignal);
+        return this.createAndKeep(client, endpoint, task.params, task.source, media, (created) => `task ${created.taskId} created for an agent, seed ${task.params.seed}`, taskSignal);
+      },
+    });
+  }
+
   private submitPlanned(planned: PlannedTask[], fileName: string, uri: vscode.Uri): Promise<TaskRecord[] | undefined> {
     const key = submissionKey('generate', uri.toString(), planned.map((task) => task.params));
     const send = () => this.sendPlanned(planned, fileName, uri);

@@ -41,6 +41,8 @@ export const SETTINGS = {
   outputFolder: 'wan.outputFolder',
   codeLensEnabled: 'wan.codeLens.enabled',
   openPreviewOnSuccess: 'wan.openPreviewOnSuccess',
+  /** Whether agents (Copilot's agent mode, other extensions) get the two Language Model Tools. */
+  agentToolsEnabled: 'wan.agentTools.enabled',
 } as const;
 
 export type SettingName = (typeof SETTINGS)[keyof typeof SETTINGS];
@@ -149,6 +151,10 @@ export function videoEditModel(): string {
 
 export function codeLensEnabled(): boolean {
   return read<boolean>(SETTINGS.codeLensEnabled, true);
+}
+
+export function agentToolsEnabled(): boolean {
+  return read<boolean>(SETTINGS.agentToolsEnabled, true);
 }
 
 export function openPreviewOnSuccess(): boolean {
