@@ -28,6 +28,8 @@ describe('the agents\' tools', function () {
   const fakeKey = path.join(outside, '.ssh', 'id_rsa');
 
   before(async () => {
+    // code-server 4.100.3 lists extensions' tools in vscode.lm.tools only with this on (its default here is off).
+    await vscode.workspace.getConfiguration('chat').update('extensionTools.enabled', true, vscode.ConfigurationTarget.Global);
     fs.mkdirSync(path.dirname(fakeKey), { recursive: true });
     fs.writeFileSync(fakeKey, '-----BEGIN OPENSSH PRIVATE KEY-----\nnot a real key\n');
     fs.mkdirSync(path.join(workspaceFolder().fsPath, 'agent'), { recursive: true });
@@ -35,7 +37,8 @@ describe('the agents\' tools', function () {
     fs.symlinkSync(fakeKey, path.join(workspaceFolder().fsPath, 'agent', 'looks-like.png'));
   });
 
-  after(() => {
+  after(async () => {
+    await vscode.workspace.getConfiguration('chat').update('extensionTools.enabled', undefined, vscode.ConfigurationTarget.Global);
     fs.rmSync(outside, { recursive: true, force: true });
     fs.rmSync(path.join(workspaceFolder().fsPath, 'agent'), { recursive: true, force: true });
   });
@@ -46,7 +49,7 @@ describe('the agents\' tools', function () {
 
   it('are listed for agents, with #wanVideo\'s tool among them', () => {
     const names = vscode.lm.tools.map((tool) => tool.name);
-    assert.ok(names.includes(GENERATE) && names.includes(GET_TASK), names.join(', '));
+    assert.ok(names.includes(GENERATE) && names.includes(GET_TASK), `vscode.lm.tools: [${names.join(', ')}]`);
     const generate = vscode.lm.tools.find((tool) => tool.name === GENERATE)!;
     assert.match(generate.description, /returns at once with the task ids/);
     assert.match(generate.description, /Tasks view/);
@@ -70,15 +73,15 @@ describe('the agents\' tools', function () {
   });
 
   it('ask the user before a generate call is paid for, listing the prompt, model, parameters, each file and the cost', async () => {
-    await assert.rejects(
-      Promise.resolve(invoke(GENERATE, { prompt: 'The camera pushes in on the product, purple light.', model: 'wan2.7-i2v', params: { duration: 5, seed: 7 }, media: [{ type: 'first_frame', path: 'agent/hero.png' }] })),
-      (error: Error) => {
-        for (const expected of ['Generate a paid video with Wan?', 'An agent asks to generate with wan2.7-i2v.', 'Prompt: "The camera pushes in on the product, purple light."', 'Parameters: 720P · 5 s', 'Seeds: 7', 'File sent: first_frame agent/hero.png', 'Cost: not estimated yet.']) {
-          assert.ok(error.message.includes(expected), `${expected} in ${error.message}`);
-        }
-        return true;
-      },
-    );
+    let refusal: Error | undefined;
+    try {
+      assert.fail(`the call went on without the confirmation: ${await invoke(GENERATE, { prompt: 'The camera pushes in on the product, purple light.', model: 'wan2.7-i2v', params: { duration: 5, seed: 7 }, media: [{ type: 'first_frame', path: 'agent/hero.png' }] })}`);
+    } catch (error) {
+      refusal = error as Error;
+    }
+    for (const expected of ['Generate a paid video with Wan?', 'An agent asks to generate with wan2.7-i2v.', 'Prompt: "The camera pushes in on the product, purple light."', 'Parameters: 720P · 5 s', 'Seeds: 7', 'File sent: first_frame agent/hero.png', 'Cost: not estimated yet.']) {
+      assert.ok(refusal.message.includes(expected), `${expected} in ${refusal.message}`);
+    }
     assert.equal(served.server.requests.length, 0, 'nothing is sent before the user answers');
   });
 
@@ -104,10 +107,10 @@ describe('the agents\' tools', function () {
     const cancel = new vscode.CancellationTokenSource();
     setTimeout(() => cancel.cancel(), 500);
     const started = Date.now();
-    const text = await invoke(GET_TASK, { taskIds: [record.taskId], waitSeconds: 120 }, cancel.token);
+    // VS Code answers a cancelled call with its CancellationError, whatever the tool returns then.
+    await assert.rejects(Promise.resolve(invoke(GET_TASK, { taskIds: [record.taskId], waitSeconds: 120 }, cancel.token)), /Canceled/);
     assert.ok(Date.now() - started < 5000, `answered ${Date.now() - started} ms after the call`);
-    assert.match(text, /The wait was cancelled; the tasks go on/);
-    assert.match(text, /still in progress/);
+    assert.match(await invoke(GET_TASK, { taskIds: [record.taskId] }), /: (queued|running) for /, 'the task goes on');
     served.server.defaultScript = { pendingMs: 200, runningMs: 400 };
   });
 
