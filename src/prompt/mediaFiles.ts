@@ -5,7 +5,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as l10n from '@vscode/l10n';
 import { checkMediaFile, readMediaInfo, type MediaProblem, type MediaRead, type MediaReadProblem } from '../media/index';
-import { mediaLimits } from '../wan/mediaRules';
+import { inputPlusOutputProblem, mediaLimits } from '../wan/mediaRules';
 import { rulesFor, type MediaType } from '../wan/models';
 import type { PromptEntry } from './promptFileTypes';
 import { isWebLink } from './promptMedia';
@@ -21,7 +21,7 @@ export interface MediaFileProblem {
   end: number;
   message: string;
   severity: 'error' | 'warning';
-  code: MediaProblem['code'] | MediaReadProblem['code'] | 'outside' | 'total-duration';
+  code: MediaProblem['code'] | MediaReadProblem['code'] | 'outside' | 'total-duration' | 'input-and-output';
   /** The file it is about, resolved. */
   file: string;
 }
@@ -51,10 +51,16 @@ export async function mediaFileInfo(source: string, context: MediaFileContext): 
 }
 
 /** Every problem of the local files of one prompt's media (and their voices), at each value. */
-export async function checkMediaFiles(entry: Pick<PromptEntry, 'model' | 'media'>, context: MediaFileContext): Promise<MediaFileProblem[]> {
+export async function checkMediaFiles(
+  entry: Pick<PromptEntry, 'model' | 'media'> & { overrides?: PromptEntry['overrides'] },
+  context: MediaFileContext,
+): Promise<MediaFileProblem[]> {
   const rules = rulesFor(entry.model);
   const problems: MediaFileProblem[] = [];
   const totals = new Map<MediaType, number>();
+  const written = entry.overrides?.duration;
+  const duration = typeof written === 'number' ? written : rules.defaults.duration ?? rules.serviceDefaults.duration;
+  let inputSeconds = 0;
   const check = async (type: MediaType | 'reference_voice', source: string, start: number, end: number): Promise<void> => {
     const limits = mediaLimits(rules, type);
     if (!limits || isWebLink(source)) return;
@@ -78,6 +84,13 @@ export async function checkMediaFiles(entry: Pick<PromptEntry, 'model' | 'media'
         const message = l10n.t('The {0} files last {1} s together up to here; {2} takes at most {3} s of them. Trim them, or use fewer.', type, Math.ceil(sum * 10) / 10, rules.id, total);
         problems.push({ start, end, message, severity: 'error', code: 'total-duration', file });
       }
+    }
+    if (type !== 'reference_voice' && rules.media?.inputPlusOutputMax?.types.includes(type) && read.info.kind === 'video') {
+      const before = inputPlusOutputProblem(rules, type, inputSeconds, duration);
+      inputSeconds += read.info.seconds;
+      const message = inputPlusOutputProblem(rules, type, inputSeconds, duration);
+      // Said once, at the clip that passes the limit.
+      if (message && !before) problems.push({ start, end, message, severity: 'error', code: 'input-and-output', file });
     }
   };
   // In order, so that a total is passed at the item that passes it.

@@ -77,7 +77,7 @@ export function parsePromptFile(text: string, options: ParseOptions = {}): Promp
     if (section.header) entry.header = { start: section.header.start, end: section.header.end };
     if (frontMatter) entry.frontMatter = frontMatter;
     checkPromptText(entry, section, problems);
-    checkPromptMedia(entry, { ownModel: own?.fields.model, fileModel: fileScope.fields.model }, problems);
+    checkPromptMedia(entry, { ownModel: own?.fields.model, fileModel: fileScope.fields.model, duration: own?.fields.duration ?? fileScope.fields.duration }, problems);
     entry.mediaReferences = findMediaReferences(text, entry, problems);
     prompts.push(entry);
   });

@@ -2,7 +2,7 @@
 // prompt's media inputs, checked against its model's media rules, and the prompt's references to them (图1, Video 2).
 // Pure and synchronous: the files themselves are checked in mediaFiles.ts.
 import * as l10n from '@vscode/l10n';
-import { checkMediaRules, MEDIA_KINDS } from '../wan/mediaRules';
+import { checkMediaRules, MEDIA_KINDS, outputDurationProblem } from '../wan/mediaRules';
 import { rulesFor, type MediaType } from '../wan/models';
 import type { FrontMatterField, MediaReference, Parts, PromptEntry, PromptFileProblem, PromptMedia } from './promptFileTypes';
 
@@ -93,8 +93,14 @@ export function mergeMedia(file: Partial<Record<MediaType, PromptMedia[]>>, prom
  * sets is flagged at the prompt's own model when it has one (the file's line would stop every prompt); a missing type
  * at the prompt's model, else its ### line, else the file's model, else its text.
  */
-export function checkPromptMedia(entry: PromptEntry, at: { ownModel?: FrontMatterField; fileModel?: FrontMatterField }, problems: PromptFileProblem[]): void {
+export function checkPromptMedia(
+  entry: PromptEntry,
+  at: { ownModel?: FrontMatterField; fileModel?: FrontMatterField; duration?: FrontMatterField },
+  problems: PromptFileProblem[],
+): void {
   const modelAt = (field: FrontMatterField) => ({ start: field.valueStart, end: field.valueEnd });
+  const tooLong = at.duration && outputDurationProblem(rulesFor(entry.model), entry.media, entry.overrides.duration);
+  if (tooLong) problems.push({ message: tooLong, ...modelAt(at.duration!), field: 'duration', severity: 'error' });
   for (const problem of checkMediaRules(rulesFor(entry.model), entry.media)) {
     const item = problem.index !== undefined ? entry.media[problem.index] : undefined;
     let place: { start: number; end: number };

@@ -111,6 +111,28 @@ export function checkMediaRules(rules: ModelRules, media: readonly { type: Media
   return problems;
 }
 
+/** A duration longer than the model makes with these media (r2v: 10 s with a reference video); undefined when it fits. */
+export function outputDurationProblem(rules: ModelRules, media: readonly { type: MediaType }[], duration: unknown): string | undefined {
+  const limit = rules.media?.outputMaxWith;
+  if (!limit || typeof duration !== 'number' || duration <= limit.max) return undefined;
+  const type = media.find((item) => limit.types.includes(item.type))?.type;
+  if (!type) return undefined;
+  return l10n.t('{0} makes videos of at most {1} s with a {2}; this asks for {3} s. Write duration: {1} or less, or leave the {2} out.', rules.id, limit.max, type, duration);
+}
+
+/**
+ * The input clips and the video asked for, over what the model takes together (Wan 3.0: 30 s); undefined when they fit
+ * or when the model chooses the length (-1, 0).
+ */
+export function inputPlusOutputProblem(rules: ModelRules, type: MediaType, inputSeconds: number, duration: number): string | undefined {
+  const limit = rules.media?.inputPlusOutputMax;
+  if (!limit || duration <= 0 || inputSeconds + duration <= limit.max) return undefined;
+  const input = Math.ceil(inputSeconds * 10) / 10;
+  const fits = Math.floor(limit.max - inputSeconds);
+  return l10n.t('{0} s of {1} and a {2} s video: {3} s; {4} takes at most {5} s of input and output together. Write duration: {6} or less, or trim the clips.',
+    input, type, duration, Math.ceil((inputSeconds + duration) * 10) / 10, rules.id, limit.max, fits);
+}
+
 function modelsTaking(type: MediaType): string {
   return orList(MODELS.filter((m) => m.media?.counts.some((c) => c.type === type)).map((m) => m.id));
 }

@@ -56,6 +56,10 @@ export interface MediaRules {
   totalSeconds?: Partial<Record<MediaType, number>>;
   /** The types whose items may carry a `reference_voice` (a wav/mp3 the character speaks with). */
   voice?: readonly MediaType[];
+  /** The longest video it makes while a request carries any of these types (r2v: 10 s with a reference video). */
+  outputMaxWith?: { types: readonly MediaType[]; max: number };
+  /** The most seconds the clips of these types and the video it makes may last together (Wan 3.0: 30 s). */
+  inputPlusOutputMax?: { types: readonly MediaType[]; max: number };
 }
 
 /** The price per second of video, per tier; undefined where no source gives one. */
@@ -152,6 +156,7 @@ const WAN30: Omit<ModelRules, 'id' | 'summary' | 'prices'> = {
     // Each sound's own length is not documented, only the total.
     seconds: { reference_video: { min: 1, max: 15 } },
     totalSeconds: { reference_video: 15, reference_audio: 15 },
+    inputPlusOutputMax: { types: ['reference_video'], max: 30 },
   },
 };
 
@@ -219,7 +224,6 @@ export const MODELS: readonly ModelRules[] = [
     prompt: { max: 5000, required: true },
     takes: TEXT_TO_VIDEO_27,
     ratios: FIVE_RATIOS,
-    // 2–10 s with a reference video (the service says so; not checked here).
     durations: { kind: 'range', min: 2, max: 15 },
     defaults: { resolution: '720P', ratio: '16:9', duration: 5, prompt_extend: true, watermark: false },
     serviceDefaults: { resolution: '1080P', ratio: '16:9', duration: 5 },
@@ -229,6 +233,7 @@ export const MODELS: readonly ModelRules[] = [
       together: { types: ['reference_image', 'reference_video'], min: 1, max: 5 },
       seconds: { reference_voice: { min: 1, max: 10 } },
       voice: ['reference_image', 'reference_video'],
+      outputMaxWith: { types: ['reference_video'], max: 10 },
     },
   },
   {

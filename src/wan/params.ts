@@ -5,7 +5,7 @@ import {
   ANY_MODEL, AUDIO_SETTINGS, DEFAULT_MODEL, describeDurations, findSize, hasFixedDuration, isAllowedDuration, isKnown, MODEL_IDS,
   orList, rulesFor, SHOT_TYPES, sizeFor, type AudioSetting, type MediaType, type ModelRules, type OptionalField, type OutputTier, type Ratio, type ShotType,
 } from './models';
-import { checkMediaRules } from './mediaRules';
+import { checkMediaRules, outputDurationProblem } from './mediaRules';
 
 export { DEFAULT_MODEL, type Ratio };
 /** The five ratios every model with ratios takes (Wan 3.0 adds `adaptive`). */
@@ -304,6 +304,8 @@ export function validateParams(
     if ('problem' in checked) problems.push({ field, message: checked.problem });
     else values[field] = checked.value;
   }
+  const tooLong = outputDurationProblem(rules, media, values.duration ?? rules.defaults.duration);
+  if (tooLong) problems.push({ field: 'duration', message: tooLong });
   if (problems.length > 0) return { problems };
   const defaults = rules.defaults;
   const params: GenerationParams = { model: model ?? DEFAULT_MODEL, prompt: values.prompt as string };

@@ -104,6 +104,8 @@ function vscodeSections(f: VscodeFigures): Section[] {
   const growth = Math.max(...download.runs.map((r) => r.peakGrowth));
   const uploadMbps = median(upload.runs.map((r) => mbps(r.bytes, r.ms)));
   const curlUploadMbps = median(upload.curlMs.map((ms) => mbps(upload.runs[0].bytes, ms)));
+  // Each round beside the curl run right after it, so that a load that comes and goes weighs on both alike.
+  const uploadRatio = median(upload.runs.map((r, i) => upload.curlMs[i] / r.ms));
   const uploadGrowth = Math.max(...upload.runs.map((r) => r.peakGrowth));
   return [
     {
@@ -173,17 +175,23 @@ function vscodeSections(f: VscodeFigures): Section[] {
       ],
     },
     {
-      title: 'Upload (100 MB clip to the test upload host on loopback, the extension\'s WanUploader inside the extension host; curl -F right after each run)',
+      title: 'Upload (100 MB clip to the test upload host on loopback, the extension\'s WanUploader inside the extension host after one upload to warm up; curl -F right after each run)',
       rows: [
         {
-          figure: 'throughput, median of 3',
-          ours: `${uploadMbps.toFixed(0)} MB/s (${(uploadMbps / curlUploadMbps).toFixed(2)} × curl)`,
+          figure: `throughput, median of ${upload.runs.length}`,
+          ours: `${uploadMbps.toFixed(0)} MB/s (${uploadRatio.toFixed(2)} × curl, median of the rounds' ratios)`,
           target: '≥ 0.8 × curl',
           reference: `curl -F, the same form to the same host: ${curlUploadMbps.toFixed(0)} MB/s`,
-          met: uploadMbps / curlUploadMbps >= 0.8,
+          met: uploadRatio >= 0.8,
         },
         {
-          figure: 'extension host peak memory growth (RSS, largest of 3)',
+          figure: 'the first upload of the extension host (warming up)',
+          ours: `${mbps(upload.runs[0].bytes, upload.first.ms).toFixed(0)} MB/s (${(upload.first.curlMs / upload.first.ms).toFixed(2)} × curl)`,
+          target: '—',
+          reference: `curl right after it: ${mbps(upload.runs[0].bytes, upload.first.curlMs).toFixed(0)} MB/s`,
+        },
+        {
+          figure: `extension host peak memory growth (RSS, largest of ${upload.runs.length})`,
           ours: mb(uploadGrowth),
           target: '< 32 MB',
           reference: `left after a garbage collection: ${mb(Math.max(...upload.runs.map((r) => r.retainedAfterGc)))}`,

@@ -65,6 +65,8 @@ export interface MeasureReport {
   };
   /** WanUploader sending a 100 MB clip to the test upload host */
   upload: {
+    /** the first upload of the extension host, and curl's right after it: not in the rounds */
+    first: { ms: number; curlMs: number };
     runs: { bytes: number; ms: number; peakGrowth: number; retainedAfterGc: number }[];
     /** curl -F posting the same form to the same host, right after each run */
     curlMs: number[];

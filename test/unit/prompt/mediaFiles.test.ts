@@ -69,6 +69,17 @@ describe('checks of the local files a prompt names', () => {
     assert.deepEqual(await fileProblems(voices), [['./long.wav', 'duration']]);
   });
 
+  test('Wan 3.0: its reference videos and the video it makes last at most 30 s together', async () => {
+    const fifteen = 'reference_video: [./three.mp4, ./three.mp4, ./three.mp4, ./three.mp4, ./three.mp4]';
+    assert.deepEqual(await fileProblems(`---\nmodel: wan3.0-video\nduration: 15\n${fifteen}\n---\nHim.`), [], '15 + 15 s is allowed');
+    assert.deepEqual(await fileProblems(`---\nmodel: wan3.0-video\nduration: -1\n${fifteen}\n---\nHim.`), [], 'the model chooses a length that fits');
+    const text = `---\nmodel: wan3.0-video\nduration: 20\nreference_video: [./three.mp4, ./three.mp4, ./three.mp4, ./three.mp4, ./three.mp4]\n---\nHim.`;
+    assert.deepEqual(await fileProblems(text), [['./three.mp4', 'input-and-output']]);
+    const [problem] = await checkMediaFiles(parsePromptFile(text).prompts[0], context);
+    assert.match(problem.message, /12 s of reference_video and a 20 s video: 32 s.*at most 30 s.*duration: 18 or less/);
+    assert.equal(text.slice(problem.start).startsWith('./three.mp4, ./three.mp4]'), true, 'at the fourth clip, the one that passes the limit');
+  });
+
   test('the messages say what to do', async () => {
     const file = parsePromptFile('---\nmodel: wan2.7-i2v\nfirst_frame: ./small.png\n---\nA cat.');
     const [problem] = await checkMediaFiles(file.prompts[0], context);

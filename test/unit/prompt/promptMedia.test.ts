@@ -30,6 +30,15 @@ describe('prompt files: media keys', () => {
     assert.deepEqual(file.prompts[0].overrides, { model: 'wan3.0-video' }, 'media are not parameters');
   });
 
+  it('wan2.7-r2v makes at most 10 s with a reference video, 15 s with images only: said at the duration', () => {
+    const text = '---\nmodel: wan2.7-r2v\nduration: 12\nreference_video: ./him.mp4\n---\nHe waves.';
+    const problem = onlyProblem(text);
+    assert.equal(at(text, problem), '12');
+    assert.match(problem.message, /at most 10 s with a reference_video.*duration: 10/);
+    assert.deepEqual(problemsOf(text.replace('reference_video: ./him.mp4', 'reference_image: ./him.png')).problems, []);
+    assert.deepEqual(problemsOf(text.replace('duration: 12', 'duration: 10')).problems, []);
+  });
+
   it('a list item in block form; a voice for a wan2.7-r2v reference', () => {
     const text = '---\nmodel: wan2.7-r2v\nreference_image:\n  - { image: ./girl.png, voice: ./girl.wav }\n  - ./hat.png\n---\nThe girl puts on the hat.';
     const { file, problems } = problemsOf(text);

@@ -242,12 +242,13 @@ describe('the test server knows every model row', () => {
       return seen;
     }
 
+    // Phases long enough that a query lands in each on a loaded machine (60 ms phases were missed in CI).
     test('native by default: PENDING, RUNNING, SUCCEEDED in output.task_status', async () => {
-      assert.deepEqual(await statuses({ pendingMs: 60, runningMs: 60 }), ['PENDING', 'RUNNING', 'SUCCEEDED']);
+      assert.deepEqual(await statuses({ pendingMs: 500, runningMs: 500 }), ['PENDING', 'RUNNING', 'SUCCEEDED']);
     });
 
     test('APIYI\'s words in output.task_status, as written or in another case', async () => {
-      assert.deepEqual(await statuses({ pendingMs: 60, runningMs: 60, words: 'apiyi' }), ['queued', 'processing', 'completed']);
+      assert.deepEqual(await statuses({ pendingMs: 500, runningMs: 500, words: 'apiyi' }), ['queued', 'processing', 'completed']);
       assert.deepEqual(await statuses({ pendingMs: 0, runningMs: 0, words: 'apiyi', wordCase: 'title' }), ['Completed']);
       assert.deepEqual(await statuses({ pendingMs: 0, runningMs: 0, outcome: 'FAILED', words: 'apiyi', wordCase: 'upper' }), ['FAILED']);
       assert.deepEqual(await statuses({ pendingMs: 0, runningMs: 0, outcome: 'FAILED', words: 'apiyi', wordCase: 'title' }), ['Failed']);

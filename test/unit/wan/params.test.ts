@@ -166,3 +166,14 @@ describe('media in the create body', () => {
     assert.deepEqual(toCreateBody(params, media).input.media, media);
   });
 });
+
+describe('durations that depend on the media', () => {
+  test('wan2.7-r2v with a reference video takes at most 10 s, whether the prompt or a setting asks for more', () => {
+    const withVideo = [{ type: 'reference_video' as const, source: './him.mp4' }];
+    const result = validateParams({ model: 'wan2.7-r2v', prompt: 'He waves.', duration: 12 }, withVideo);
+    assert.deepEqual(result.problems.map((p) => p.field), ['duration']);
+    assert.match(result.problems[0].message, /at most 10 s with a reference_video/);
+    assert.deepEqual(validateParams({ model: 'wan2.7-r2v', prompt: 'He waves.', duration: 12 }, [{ type: 'reference_image', source: './him.png' }]).problems, []);
+    assert.deepEqual(validateParams({ model: 'wan2.7-r2v', prompt: 'He waves.' }, withVideo).problems, [], 'its default, 5 s, fits');
+  });
+});
