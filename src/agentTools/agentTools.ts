@@ -1,9 +1,14 @@
-// Gives agents the two Language Model Tools while `wan.agentTools.enabled` is on (package.json's `when` takes them out
-// of `vscode.lm.tools`; disposing the registrations makes a call by name fail too). Their work loads on first call.
+// Gives agents the two Language Model Tools while `wan.agentTools.enabled` is on. Their work loads on first call.
+// package.json's `when` (`config.wan.agentTools.enabled`) takes them out of the chat's tools and `vscode.lm.tools`; it is
+// one key on purpose: VS Code 1.100 cannot send a tool whose `when` has `&&` to extension hosts (normalising it caches
+// each key's negation, a cycle that fails JSON), and every extension's `vscode.lm.tools` then stays empty. The tools stay
+// registered while off: an extension host drops a tool from `vscode.lm.tools` only while it still holds its
+// registration (1.100's ExtHostLanguageModelTools.$onDidChangeTools), and `vscode.lm.invokeTool` by name does not check
+// `when`, so a call while off is answered here. An untrusted workspace is refused in videoTools.ts.
 import * as vscode from 'vscode';
-import { Disposable, toDisposable } from '../common/lifecycle';
+import { Disposable } from '../common/lifecycle';
 import { loadAgentTools } from '../bundles/loader';
-import { agentToolsEnabled, defaultModel, onDidChangeSettings, SETTINGS } from '../vscode/settings';
+import { agentToolsEnabled, defaultModel, toolAutoApproved } from '../vscode/settings';
 import type { GenerateVideoInput } from '../agent/generateRequest';
 import type { CostCheck } from '../agent/toolTexts';
 import type { GenerationParams } from '../wan/params';
@@ -25,41 +30,29 @@ const GENERATE_TOOL = 'wan_generate_video';
 const GET_TASK_TOOL = 'wan_get_video_task';
 
 export class AgentTools extends Disposable {
-  private registrations: vscode.Disposable[] | undefined;
   private tools: VideoTools | undefined;
 
   constructor(private readonly deps: Omit<VideoToolsDeps, 'estimate' | 'layer'>) {
     super();
-    this._register(onDidChangeSettings([SETTINGS.agentToolsEnabled], () => this.update()));
-    this._register(toDisposable(() => this.unregister()));
-    this.update();
-  }
-
-  private update(): void {
-    if (agentToolsEnabled()) this.register();
-    else this.unregister();
-  }
-
-  private register(): void {
-    if (this.registrations) return;
     const tools = () => (this.tools ??= new (loadAgentTools().VideoTools)({
       ...this.deps,
-      layer: { planTasks, sourceFor, promptLabel, workspaceFolderPaths, parseDocument, defaultModel, errorText },
+      layer: { planTasks, sourceFor, promptLabel, workspaceFolderPaths, parseDocument, defaultModel, toolAutoApproved, errorText },
       estimate: estimateForAgent,
     }));
-    this.registrations = [
+    this._register(
       vscode.lm.registerTool<GenerateVideoInput>(GENERATE_TOOL, {
-        prepareInvocation: (options) => tools().prepareGenerate(options.input),
-        invoke: (options, token) => tools().invokeGenerate(options, token),
+        prepareInvocation: (options) => (agentToolsEnabled() ? tools().prepareGenerate(options.input) : undefined),
+        invoke: (options, token) => (agentToolsEnabled() ? tools().invokeGenerate(options, token) : turnedOff()),
       }),
+    );
+    this._register(
       vscode.lm.registerTool<GetVideoTaskInput>(GET_TASK_TOOL, {
-        invoke: (options, token) => tools().invokeGetTask(options.input, token),
+        invoke: (options, token) => (agentToolsEnabled() ? tools().invokeGetTask(options.input, token) : turnedOff()),
       }),
-    ];
+    );
   }
+}
 
-  private unregister(): void {
-    for (const registration of this.registrations ?? []) registration.dispose();
-    this.registrations = undefined;
-  }
+function turnedOff(): vscode.LanguageModelToolResult {
+  return new vscode.LanguageModelToolResult([new vscode.LanguageModelTextPart(vscode.l10n.t('The user turned the Wan tools off (setting wan.agentTools.enabled): nothing was done. Do not call them again unless the user turns the setting on.'))]);
 }

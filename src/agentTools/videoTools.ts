@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { checkGenerateInput, fileProblems, findPrompt, type GenerateVideoInput } from '../agent/generateRequest';
 import { waitForTasks, waitSecondsOf } from '../agent/taskWait';
 import { confirmationOf, refusedText, submittedText, tasksText, type EstimateCost, type SentFile, type TaskReport } from '../agent/toolTexts';
-import { answeredByPerson, type ShownConfirmation } from '../agent/userSay';
+import { mustAskAgain, type ShownConfirmation } from '../agent/userSay';
 import { filesOutsideWorkspace, promptFileInWorkspace } from '../agent/workspaceFiles';
 import { checkMediaFiles } from '../prompt/mediaFiles';
 import { resolveLocal } from '../tasks/mediaTransport';
@@ -19,7 +19,7 @@ import type { Generator } from '../generate/generator';
 import type { PlannedTask, planTasks, promptLabel, sourceFor, workspaceFolderPaths } from '../generate/planTasks';
 import type { parseDocument } from '../promptLanguage/promptDocuments';
 import type { errorText } from '../vscode/errorMessages';
-import type { defaultModel } from '../vscode/settings';
+import type { defaultModel, toolAutoApproved } from '../vscode/settings';
 
 /** The tool's name in package.json, recorded on the tasks it makes. */
 const GENERATE_TOOL = 'wan_generate_video';
@@ -40,6 +40,7 @@ export interface GenerateLayer {
   workspaceFolderPaths: typeof workspaceFolderPaths;
   parseDocument: typeof parseDocument;
   defaultModel: typeof defaultModel;
+  toolAutoApproved: typeof toolAutoApproved;
   errorText: typeof errorText;
 }
 
@@ -92,7 +93,7 @@ export class VideoTools {
     const plans = prepared.planned.map((task) => task.params);
     const cost = this.deps.estimate(plans);
     if (cost.refusal) return result(refusedText([cost.refusal]));
-    if (!answeredByPerson(options.toolInvocationToken !== undefined, shown, invokedAt) && !(await this.askOurselves(plans, prepared.files, cost))) {
+    if (mustAskAgain(shown, invokedAt, this.deps.layer.toolAutoApproved(GENERATE_TOOL)) && !(await this.askOurselves(plans, prepared.files, cost))) {
       return result(vscode.l10n.t('The user declined: nothing was submitted. Ask the user what to change before trying again.'));
     }
     const stop = new AbortController();
@@ -196,11 +197,11 @@ export class VideoTools {
     }
   }
 
-  /** VS Code did not ask the user (auto-approved): the tool asks, in a modal dialog, before any money is spent. */
+  /** VS Code's confirmation may have been skipped (userSay.ts): the tool asks, in a modal dialog, before any money is spent. */
   private async askOurselves(plans: PlannedTask['params'][], files: SentFile[], cost: ReturnType<EstimateCost>): Promise<boolean> {
     const { title, message } = confirmationOf(plans, files, cost);
     const generate = vscode.l10n.t('Generate');
-    this.deps.log.info('the generate call was approved without the user; asking in a dialog');
+    this.deps.log.info('the generate call may have been approved without the user (chat.tools.autoApprove, or an answer under a second); asking in a dialog');
     return (await vscode.window.showWarningMessage(title, { modal: true, detail: message }, generate)) === generate;
   }
 }

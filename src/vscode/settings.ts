@@ -8,6 +8,7 @@ import { loadPromptParser } from '../bundles/loader';
 import type { ParamField } from '../wan/params';
 import type { TaskSource } from '../tasks/taskRecord';
 import { SettingsError, showError } from './errorMessages';
+import { autoApproves } from '../agent/userSay';
 
 export interface Endpoint {
   id: EndpointId;
@@ -155,6 +156,11 @@ export function codeLensEnabled(): boolean {
 
 export function agentToolsEnabled(): boolean {
   return read<boolean>(SETTINGS.agentToolsEnabled, true);
+}
+
+/** VS Code's own `chat.tools.autoApprove` approves the tool, so chat runs it without showing its confirmation. */
+export function toolAutoApproved(toolName: string): boolean {
+  return autoApproves(vscode.workspace.getConfiguration('chat').get('tools.autoApprove'), toolName);
 }
 
 export function openPreviewOnSuccess(): boolean {

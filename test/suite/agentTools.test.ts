@@ -1,6 +1,5 @@
-// The two Language Model Tools called as another extension calls them (vscode.lm.invokeTool, no chat token). A test run
-// refuses modal dialogs and the refusal carries the dialog's text, so a generate call that reaches the confirmation
-// shows here what the user would be asked, and that nothing was sent before they answered.
+// The two Language Model Tools called as another extension calls them (vscode.lm.invokeTool, no chat token), in a
+// window that runs extension tests: VS Code accepts the tools' confirmations there unseen, and refuses modal dialogs.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -28,8 +27,6 @@ describe('the agents\' tools', function () {
   const fakeKey = path.join(outside, '.ssh', 'id_rsa');
 
   before(async () => {
-    // code-server 4.100.3 lists extensions' tools in vscode.lm.tools only with this on (its default here is off).
-    await vscode.workspace.getConfiguration('chat').update('extensionTools.enabled', true, vscode.ConfigurationTarget.Global);
     fs.mkdirSync(path.dirname(fakeKey), { recursive: true });
     fs.writeFileSync(fakeKey, '-----BEGIN OPENSSH PRIVATE KEY-----\nnot a real key\n');
     fs.mkdirSync(path.join(workspaceFolder().fsPath, 'agent'), { recursive: true });
@@ -38,7 +35,6 @@ describe('the agents\' tools', function () {
   });
 
   after(async () => {
-    await vscode.workspace.getConfiguration('chat').update('extensionTools.enabled', undefined, vscode.ConfigurationTarget.Global);
     fs.rmSync(outside, { recursive: true, force: true });
     fs.rmSync(path.join(workspaceFolder().fsPath, 'agent'), { recursive: true, force: true });
   });
@@ -72,16 +68,14 @@ describe('the agents\' tools', function () {
     assert.equal(served.server.requests.length, 0);
   });
 
-  it('ask the user before a generate call is paid for, listing the prompt, model, parameters, each file and the cost', async () => {
-    let refusal: Error | undefined;
-    try {
-      assert.fail(`the call went on without the confirmation: ${await invoke(GENERATE, { prompt: 'The camera pushes in on the product, purple light.', model: 'wan2.7-i2v', params: { duration: 5, seed: 7 }, media: [{ type: 'first_frame', path: 'agent/hero.png' }] })}`);
-    } catch (error) {
-      refusal = error as Error;
-    }
-    for (const expected of ['Generate a paid video with Wan?', 'An agent asks to generate with wan2.7-i2v.', 'Prompt: "The camera pushes in on the product, purple light."', 'Parameters: 720P · 5 s', 'Seeds: 7', 'File sent: first_frame agent/hero.png', 'Cost: not estimated yet.']) {
-      assert.ok(refusal.message.includes(expected), `${expected} in ${refusal.message}`);
-    }
+  // This window runs extension tests, so VS Code's DialogService answers its confirmation "yes" at once without showing
+  // it; what the user reads there is checked in the end-to-end flow 9 (a normal window). Here: an answer faster than a
+  // person makes the tool ask in its own modal dialog, which a test window refuses, with the dialog's title.
+  it('ask in their own dialog when VS Code\'s confirmation was answered faster than a person can, and send nothing', async () => {
+    await assert.rejects(
+      Promise.resolve(invoke(GENERATE, { prompt: 'The camera pushes in on the product, purple light.', model: 'wan2.7-i2v', params: { duration: 5, seed: 7 }, media: [{ type: 'first_frame', path: 'agent/hero.png' }] })),
+      /refused to show dialog in tests\. Contents: Generate a paid video with Wan\?$/,
+    );
     assert.equal(served.server.requests.length, 0, 'nothing is sent before the user answers');
   });
 
@@ -114,12 +108,14 @@ describe('the agents\' tools', function () {
     served.server.defaultScript = { pendingMs: 200, runningMs: 400 };
   });
 
-  it('are removed while wan.agentTools.enabled is off', async () => {
+  it('leave vscode.lm.tools while wan.agentTools.enabled is off, and a call by name does nothing', async () => {
     const config = vscode.workspace.getConfiguration('wan');
     await config.update('agentTools.enabled', false, vscode.ConfigurationTarget.Global);
     try {
       await waitFor('the tools to leave vscode.lm.tools', () => !vscode.lm.tools.some((tool) => tool.name === GENERATE || tool.name === GET_TASK));
-      await assert.rejects(Promise.resolve(invoke(GET_TASK, { taskIds: ['latest'] })));
+      assert.match(await invoke(GET_TASK, { taskIds: ['latest'] }), /^The user turned the Wan tools off \(setting wan\.agentTools\.enabled\): nothing was done\./);
+      assert.match(await invoke(GENERATE, { prompt: 'A kite over a beach.' }), /^The user turned the Wan tools off/);
+      assert.equal(served.server.requests.length, 0);
     } finally {
       await config.update('agentTools.enabled', undefined, vscode.ConfigurationTarget.Global);
     }

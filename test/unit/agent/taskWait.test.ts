@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { MAX_WAIT_SECONDS, waitForTasks, waitSecondsOf } from '../../../src/agent/taskWait';
-import { answeredByPerson, FASTEST_ANSWER_MS } from '../../../src/agent/userSay';
 import { TaskStore } from '../../../src/tasks/taskStore';
 import { makeRecord, MemoryStorage } from '../tasks/helpers';
 
@@ -37,14 +36,5 @@ describe('waitForTasks', () => {
     assert.equal(waitSecondsOf('30'), 0);
     assert.equal(waitSecondsOf(30), 30);
     assert.equal(waitSecondsOf(600), MAX_WAIT_SECONDS);
-  });
-});
-
-describe('answeredByPerson', () => {
-  test('outside chat VS Code always shows its dialog; in chat an answer faster than a person is an auto-approval', () => {
-    assert.equal(answeredByPerson(false, { at: 1000 }, 1001), true);
-    assert.equal(answeredByPerson(true, { at: 1000 }, 1000 + FASTEST_ANSWER_MS - 1), false);
-    assert.equal(answeredByPerson(true, { at: 1000 }, 1000 + FASTEST_ANSWER_MS + 500), true);
-    assert.equal(answeredByPerson(false, undefined, 1000), false, 'no confirmation was shown for this input');
   });
 });
