@@ -1,7 +1,8 @@
 // Bundles the extension: what activation loads (extension.js, and core.js and layer.js), and what loads on first use
-// (net.js and promptParser.js, which need no vscode; generate.js and takes.js, VS Code-layer features). Every module lands in exactly
-// one file: the ones two bundles need go into a shared bundle that the others require at run time, so Node's require
-// cache gives one instance of each (one WanError class, one @vscode/l10n). The shared bundles, by who needs them:
+// (net.js and promptParser.js, which need no vscode; generate.js, takes.js and agentTools.js, VS Code-layer features).
+// Every module lands in exactly one file: the ones two bundles need go into a shared bundle that the others require at
+// run time, so Node's require cache gives one instance of each (one WanError class, one @vscode/l10n). The shared
+// bundles, by who needs them:
 //   core.js        activation and a lazy bundle, no vscode      lazyShared.js  only lazy bundles, no vscode
 //   layer.js       activation and a lazy bundle, uses vscode    lazyLayer.js   only lazy bundles, uses vscode
 // so that net.js, promptParser.js and what they load (core.js, lazyShared.js) run in plain Node too.
@@ -15,7 +16,13 @@ const outdirFlag = process.argv.indexOf('--outdir');
 const outdir = outdirFlag >= 0 ? process.argv[outdirFlag + 1] : 'dist';
 
 /** What `src/bundles/loader.ts` loads on first use. */
-const lazyBundles = { net: 'src/bundles/net.ts', promptParser: 'src/bundles/promptParser.ts', generate: 'src/bundles/generate.ts', takes: 'src/bundles/takes.ts' };
+const lazyBundles = {
+  net: 'src/bundles/net.ts',
+  promptParser: 'src/bundles/promptParser.ts',
+  generate: 'src/bundles/generate.ts',
+  takes: 'src/bundles/takes.ts',
+  agentTools: 'src/bundles/agentTools.ts',
+};
 const entryPoints = { extension: 'src/extension.ts', ...lazyBundles };
 
 /** The loader requires these at run time: keep each a separate file in dist/ instead of inlining it. */

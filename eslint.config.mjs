@@ -5,7 +5,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /** The modules that run without VS Code: plain Node, testable without an extension host. */
-const pureFolders = ['wan', 'tasks', 'prompt', 'common', 'media', 'sound'];
+const pureFolders = ['wan', 'tasks', 'prompt', 'common', 'media', 'sound', 'agent'];
 
 export default tseslint.config(
   // native/soundtrack/out/ is emscripten's output (native/soundtrack/build.sh), committed as built.

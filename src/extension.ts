@@ -1,5 +1,6 @@
 // Wires the extension together; each feature lives in its own module and owns its disposables.
 import * as vscode from 'vscode';
+import { AgentTools } from './agentTools/agentTools';
 import { ApiKeys } from './vscode/apiKeys';
 import { Generator } from './generate/generator';
 import { closeNet, configureTranslations } from './bundles/loader';
@@ -60,6 +61,7 @@ export function activate(context: vscode.ExtensionContext): WanVideoApi {
   const takes = own(new TakeCommands(store, tree, context.extensionUri, soundtracks, tagged(log, 'takes')));
   own(new PromptDiagnostics());
   own(new PromptLanguage(store));
+  own(new AgentTools({ store, generator, log }));
 
   void tracking.resume();
   void generator.reportUnanswered();

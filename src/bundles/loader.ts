@@ -1,5 +1,5 @@
 // Heavy code loads on first use, never at activation: the network code (undici, ~540 KB), the prompt-file parser
-// (yaml, ~115 KB), and what activation does not need (submitting, Compare Takes). esbuild keeps each as its own file
+// (yaml, ~115 KB), and what activation does not need (submitting, Compare Takes, the agents' tools). esbuild keeps each as its own file
 // in dist/ (see esbuild.mjs); the modules they share with activation come from dist/core.js and dist/layer.js.
 /* eslint-disable @typescript-eslint/no-require-imports -- this module's job is to require() the lazy bundles on first use */
 import * as l10n from '@vscode/l10n';
@@ -9,6 +9,7 @@ let net: typeof import('./net') | undefined;
 let promptParser: typeof import('./promptParser') | undefined;
 let takes: typeof import('./takes') | undefined;
 let generate: typeof import('./generate') | undefined;
+let agentTools: typeof import('./agentTools') | undefined;
 
 /** The vscode-free modules translate their messages with @vscode/l10n: give it VS Code's translations for this extension (none in English, which is the source text). */
 export function configureTranslations(): void {
@@ -38,4 +39,9 @@ export function loadGenerate(): typeof import('./generate') {
 export function loadTakes(): typeof import('./takes') {
   takes ??= require('./takes') as typeof import('./takes');
   return takes;
+}
+
+export function loadAgentTools(): typeof import('./agentTools') {
+  agentTools ??= require('./agentTools') as typeof import('./agentTools');
+  return agentTools;
 }

@@ -4,6 +4,7 @@ import { Disposable } from '../common/lifecycle';
 import { loadGenerate, loadPromptParser } from '../bundles/loader';
 import { parseDocument } from '../promptLanguage/promptDocuments';
 import { recordFromArg } from '../taskView/taskTree';
+import type { BatchOutcome } from '../tasks/createQueue';
 import type { PendingCreates } from '../tasks/pendingCreates';
 import type { TaskPoller } from '../tasks/taskPoller';
 import type { TaskRecord } from '../tasks/taskRecord';
@@ -14,7 +15,7 @@ import { PromptError, showError } from '../vscode/errorMessages';
 import type { WanAccess } from '../vscode/wanAccess';
 import { confirmIfUntrusted, pickPromptFile, refuseIfProblems } from './dialogs';
 import type { MediaCommands } from './mediaCommands';
-import { promptLabel, sourceFor } from './planTasks';
+import { promptLabel, sourceFor, type PlannedTask } from './planTasks';
 import type { Submitter } from './submitter';
 
 export interface GeneratorDeps {
@@ -111,6 +112,16 @@ export class Generator extends Disposable {
     if (!refuseIfProblems(document, file.problems.filter((p) => p.severity === 'error'))) return undefined;
     if (!(await confirmIfUntrusted(target, loadPromptParser().videoCount(file)))) return undefined;
     return this.submitter.submitEntries(document, file, file.prompts);
+  }
+
+  /** What an agent's videos will cost, and whether the budget or wan.confirmCostAbove refuses them (src/agentTools). */
+  agentSpend(planned: PlannedTask[]): Promise<{ line: string; refusal?: string }> {
+    return this.submitter.agentSpend(planned);
+  }
+
+  /** An agent's videos, after the user confirmed them in the tool's confirmation (src/agentTools). */
+  submitForAgent(planned: PlannedTask[], signal: AbortSignal): Promise<BatchOutcome<PlannedTask, TaskRecord>> {
+    return this.submitter.submitForAgent(planned, signal);
   }
 
   /** At activation: a create whose window closed before it was answered may have made and billed a task; say so. */

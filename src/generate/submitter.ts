@@ -18,8 +18,8 @@ import { RepeatGuard, submissionKey } from '../tasks/repeatGuard';
 import type { TaskRecord, TaskSource } from '../tasks/taskRecord';
 import { errorText, PromptError, showError } from '../vscode/errorMessages';
 import { readDefaults, readEndpoint, readPriceOverrides, readSpendSettings, type Endpoint } from '../vscode/settings';
-import type { PriceOverrides, SpendSettings, TaskEstimate } from '../tasks/costs';
-import { spentToday } from '../tasks/spending';
+import type { SpendDecision, SpendSettings, SubmissionEstimate, TaskEstimate } from '../tasks/costs';
+import { formatMoney, spentToday } from '../tasks/spending';
 import type { WanClient } from '../wan/client';
 import { WanError } from '../wan/errors';
 import type { GenerationParams, MediaInput, ParamField, SentMedia } from '../wan/params';
@@ -40,6 +40,14 @@ interface SentInputs {
 
 /** The button a submission came from: another button is a deliberate request, the same one twice a double-click. */
 type SubmitAction = 'generate' | 'regenerate' | 'variation';
+
+/** A submission's cost as the cap and the budget see it. */
+interface Spend {
+  estimate: SubmissionEstimate;
+  decision: SpendDecision;
+  limits: SpendSettings;
+  tasks: TaskEstimate[];
+}
 
 export class Submitter extends Disposable {
   /** Every create goes through it, single or batch: at most 5 per second, as the service allows per account. */
@@ -132,6 +140,30 @@ export class Submitter extends Disposable {
       return record ? [record] : undefined;
     }
     return this.submitPlanned(planned, fileName, uri);
+  }
+
+  /**
+   * An agent's videos, once the user said yes in the tool's confirmation: no dialog, no key asked for; what stops them
+   * is thrown or returned, for the tool to put in words. Each task is kept the moment its create answers.
+   */
+  async submitForAgent(planned: PlannedTask[], signal: AbortSignal): Promise<BatchOutcome<PlannedTask, TaskRecord>> {
+    const endpoint = readEndpoint();
+    const key = await this.deps.keys.get(endpoint);
+    if (!key) throw new PromptError(vscode.l10n.t('No API key is set for {0}: ask the user to run "Wan: Set API Key", then call again.', new URL(endpoint.baseUrl).host));
+    const client = this.deps.access.client(endpoint, key);
+    if (planned.length > 1) {
+      const batch = randomBatchId();
+      for (const task of planned) task.source.batch = batch;
+    }
+    this.log.info(`an agent submits ${planned.length} task(s) (${planned[0].source.agentTool})`);
+    return submitBatch({
+      items: planned,
+      signal,
+      create: async (task, taskSignal) => {
+        const media = await this.sendMedia(endpoint, key, task.params, task.source, taskSignal);
+        return this.createAndKeep(client, endpoint, task, media, (created) => `task ${created.taskId} created for an agent, seed ${task.params.seed}`, taskSignal);
+      },
+    });
   }
 
   private submitPlanned(planned: PlannedTask[], fileName: string, uri: vscode.Uri): Promise<TaskRecord[] | undefined> {
@@ -342,21 +374,14 @@ export class Submitter extends Disposable {
    * or the budget refused (and said why). One question for all of `planned`.
    */
   private async approveSpend(planned: readonly PlannedTask[], promptUri: vscode.Uri | undefined): Promise<TaskEstimate[] | undefined> {
-    const { checkSpend, estimateSubmission, estimateTask } = loadPromptParser();
-    let endpoint: Endpoint;
-    let overrides: PriceOverrides;
-    let limits: SpendSettings;
+    let spend: Spend;
     try {
-      endpoint = readEndpoint();
-      overrides = readPriceOverrides();
-      limits = readSpendSettings();
+      spend = await this.spendOf(planned);
     } catch (error) {
       showError(error, { action: vscode.l10n.t('The video was not submitted'), promptUri });
       return undefined;
     }
-    const inputs = await Promise.all(planned.map(async ({ params, source }) => ({ ...params, inputSeconds: await inputVideoSeconds(params, source) })));
-    const estimate = estimateSubmission(inputs, endpoint, overrides);
-    const decision = checkSpend(estimate, limits, spentToday(this.deps.store.all(), estimate.currency, Date.now()));
+    const { decision } = spend;
     if (decision.kind === 'refuse') {
       this.log.info(`refused by the daily budget: ${decision.message}`);
       // A modal: the user asked for videos and gets none, so the reason must not slip by as a toast.
@@ -374,7 +399,45 @@ export class Submitter extends Disposable {
         return undefined;
       }
     }
-    return inputs.map((input) => estimateTask(input, endpoint, overrides));
+    return spend.tasks;
+  }
+
+  /**
+   * An agent's call, which the user answers only in the tool's own confirmation: the cost line that shows, and a
+   * refusal when the daily budget refuses or the estimate is over wan.confirmCostAbove. Gives each task its estimate.
+   */
+  async agentSpend(planned: PlannedTask[]): Promise<{ line: string; refusal?: string }> {
+    let spend: Spend;
+    try {
+      spend = await this.spendOf(planned);
+    } catch (error) {
+      return { line: '', refusal: errorText(error) };
+    }
+    const { estimate, decision, limits } = spend;
+    planned.forEach((task, index) => (task.estimate = spend.tasks[index]));
+    const label = loadPromptParser().estimateLabel(estimate);
+    const line = vscode.l10n.t('Estimated cost: {0}', label);
+    if (decision.kind === 'refuse') return { line, refusal: decision.message };
+    const cap = limits.confirmAbove[estimate.currency];
+    if (cap !== undefined && estimate.total.high > cap + 1e-9) {
+      return {
+        line,
+        refusal: vscode.l10n.t('{0} is over the user\'s limit for one submission (wan.confirmCostAbove, {1}): an agent cannot submit it. Ask for fewer, shorter or lower-resolution videos, or ask the user to submit it from the editor (where they are asked) or to raise the setting.', label, formatMoney(cap, estimate.currency)),
+      };
+    }
+    return { line };
+  }
+
+  /** A submission's estimate, what the cap and the budget decide, and each task's estimate; throws on a setting that cannot be read. */
+  private async spendOf(planned: readonly PlannedTask[]): Promise<Spend> {
+    const { checkSpend, estimateSubmission, estimateTask } = loadPromptParser();
+    const endpoint = readEndpoint();
+    const overrides = readPriceOverrides();
+    const limits = readSpendSettings();
+    const inputs = await Promise.all(planned.map(async ({ params, source }) => ({ ...params, inputSeconds: await inputVideoSeconds(params, source) })));
+    const estimate = estimateSubmission(inputs, endpoint, overrides);
+    const decision = checkSpend(estimate, limits, spentToday(this.deps.store.all(), estimate.currency, Date.now()));
+    return { estimate, decision, limits, tasks: inputs.map((input) => estimateTask(input, endpoint, overrides)) };
   }
 
   /**

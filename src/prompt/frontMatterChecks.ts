@@ -203,7 +203,8 @@ export function seedsOf(file: Scope, prompt: Scope | undefined): (number | undef
   return Array.from({ length: count }, (_, i) => (seed === undefined ? undefined : seed + i));
 }
 
-function lineOf(text: string, offset: number): number {
+/** The 1-based line of `offset`. */
+export function lineOf(text: string, offset: number): number {
   let line = 1;
   for (let i = 0; i < offset; i++) if (text.charCodeAt(i) === 10) line++;
   return line;

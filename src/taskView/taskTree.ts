@@ -129,8 +129,10 @@ export class TaskTreeProvider extends Disposable implements vscode.TreeDataProvi
     item.id = taskId;
     const { resolution, ratio, duration } = record.params;
     // A field the task did not send (Wan 3.0 leaves ratio to the service) is left out.
-    item.description = [statusLabel(record), formatElapsed(elapsedOf(record, Date.now())), resolution, ratio, duration === undefined ? undefined : vscode.l10n.t('{0}s', duration)]
-      .filter((part) => part !== undefined).join(' · ');
+    item.description = [
+      statusLabel(record), formatElapsed(elapsedOf(record, Date.now())), resolution, ratio, duration === undefined ? undefined : vscode.l10n.t('{0}s', duration),
+      record.source.agentTool ? vscode.l10n.t('by an agent') : undefined,
+    ].filter((part) => part !== undefined).join(' · ');
     const [icon, color] = record.choice === 'kept' ? KEPT_ICON : record.choice === 'discarded' ? DISCARDED_ICON : ICONS[record.status];
     item.iconPath = new vscode.ThemeIcon(
       record.status === 'SUCCEEDED' && record.download.state === 'downloading' ? 'sync~spin' : icon,
@@ -184,6 +186,7 @@ function tooltipOf(record: TaskRecord): vscode.MarkdownString {
   const p = record.params;
   const rows: [string, string | number | boolean | undefined][] = [
     [vscode.l10n.t('Status'), statusLabel(record)],
+    [vscode.l10n.t('Made by'), record.source.agentTool ? vscode.l10n.t('an agent, through the {0} tool, after you confirmed it', record.source.agentTool) : undefined],
     [vscode.l10n.t('Model'), p.model],
     [vscode.l10n.t('Parameters'), [
       p.resolution, p.ratio, p.duration === undefined ? undefined : vscode.l10n.t('{0}s', p.duration),

@@ -28,6 +28,8 @@ export interface TaskSource {
   promptTitle?: string;
   /** Tasks submitted together (a prompt's variants, a whole file): the Tasks view groups them under their file. */
   batch?: string;
+  /** Made by an agent through this Language Model Tool (its name), after the user confirmed it; absent for the user's own. */
+  agentTool?: string;
 }
 
 export interface TaskRecord {

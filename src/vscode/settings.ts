@@ -9,6 +9,7 @@ import type { ParamField } from '../wan/params';
 import type { PriceOverrides, SpendSettings } from '../tasks/costs';
 import type { TaskSource } from '../tasks/taskRecord';
 import { SettingsError, showError } from './errorMessages';
+import { autoApproves } from '../agent/userSay';
 
 export interface Endpoint {
   id: EndpointId;
@@ -49,6 +50,8 @@ export const SETTINGS = {
   prices: 'wan.prices',
   confirmCostAbove: 'wan.confirmCostAbove',
   budgetDaily: 'wan.budget.daily',
+  /** Whether agents (Copilot's agent mode, other extensions) get the two Language Model Tools. */
+  agentToolsEnabled: 'wan.agentTools.enabled',
 } as const;
 
 export type SettingName = (typeof SETTINGS)[keyof typeof SETTINGS];
@@ -157,6 +160,15 @@ export function videoEditModel(): string {
 
 export function codeLensEnabled(): boolean {
   return read<boolean>(SETTINGS.codeLensEnabled, true);
+}
+
+export function agentToolsEnabled(): boolean {
+  return read<boolean>(SETTINGS.agentToolsEnabled, true);
+}
+
+/** VS Code's own `chat.tools.autoApprove` approves the tool, so chat runs it without showing its confirmation. */
+export function toolAutoApproved(toolName: string): boolean {
+  return autoApproves(vscode.workspace.getConfiguration('chat').get('tools.autoApprove'), toolName);
 }
 
 export function openPreviewOnSuccess(): boolean {

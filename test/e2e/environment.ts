@@ -36,6 +36,28 @@ export const WORKSPACE_FILES: Readonly<Record<string, string | Buffer>> = {
   'street-edit.wanprompt': ['---', 'model: wan2.7-videoedit', 'video: ./street.mp4', '---', 'Turn the street into a snowy winter evening.', ''].join('\n'),
 };
 
+/** What the caller extension (agentCaller.ts) asks Wan's generate tool for, as an agent would. */
+export const AGENT_INPUT = {
+  prompt: 'The girl looks up from her book and waves at the camera, soft morning light.',
+  model: 'wan2.7-i2v',
+  params: { duration: 5, seed: 4242 },
+  media: [{ type: 'first_frame', path: 'girl.png' }],
+} as const;
+
+/** The caller extension's manifest; its command is what a person runs from the palette. */
+const AGENT_CALLER_MANIFEST = {
+  name: 'agent-caller',
+  displayName: 'Agent Caller (test fixture)',
+  description: 'Calls Wan Video\'s generate tool as another extension would.',
+  publisher: 'wan-e2e',
+  version: '0.0.1',
+  license: 'MIT',
+  engines: { vscode: '^1.100.0' },
+  main: './extension.js',
+  activationEvents: ['onCommand:agentCaller.askForVideo'],
+  contributes: { commands: [{ command: 'agentCaller.askForVideo', title: 'Ask Wan for a Video', category: 'Agent Caller' }] },
+};
+
 export interface Environment {
   wan: WanTestServer;
   codeServer: RunningCodeServer;
@@ -44,6 +66,8 @@ export interface Environment {
   workspace: string;
   /** The address that opens the workspace in the workbench. */
   url: string;
+  /** The caller extension's results so far, oldest first (see agentCaller.ts). */
+  agentCalls(): string[];
   stop(): Promise<void>;
 }
 
@@ -92,12 +116,14 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
     wan = await WanTestServer.start({ apiKey: API_KEY, video: options.video });
     const extensionsDir = path.join(runDir, 'extensions');
     await installVsix(VSIX, extensionsDir);
+    await installVsix(await packageAgentCaller(path.join(runDir, 'agent-caller')), extensionsDir);
+    const agentCallsFile = path.join(runDir, 'agent-calls.jsonl');
     codeServer = await startCodeServer({
       workspaceFolder: workspace,
       extensionsDir,
       runDir: path.join(runDir, 'cs'),
       // No extension gallery: the workbench would query open-vsx.org and log the failure on an offline machine.
-      env: { EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: '' }) },
+      env: { EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: '' }), WAN_E2E_CALLER_INPUT: JSON.stringify(AGENT_INPUT), WAN_E2E_CALLER_OUT: agentCallsFile },
       userSettings: {
         'wan.endpoint': 'custom',
         'wan.baseUrl': wan.baseUrl,
@@ -117,9 +143,24 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
     browser.on('disconnected', () => browserLog.end());
 
     const url = `${codeServer.url}/?${new URLSearchParams({ folder: workspace })}`;
-    return { wan, codeServer, browser, page, workspace, url, stop };
+    const agentCalls = () => (fs.existsSync(agentCallsFile) ? fs.readFileSync(agentCallsFile, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as string) : []);
+    return { wan, codeServer, browser, page, workspace, url, agentCalls, stop };
   } catch (error) {
     await stop().catch(() => undefined);
     throw error;
   }
+}
+
+/** The caller extension as a .vsix: its manifest and its compiled agentCaller.ts, packaged by vsce. */
+async function packageAgentCaller(folder: string): Promise<string> {
+  fs.mkdirSync(folder, { recursive: true });
+  fs.writeFileSync(path.join(folder, 'package.json'), JSON.stringify(AGENT_CALLER_MANIFEST, null, 2));
+  fs.copyFileSync(path.join(__dirname, 'agentCaller.js'), path.join(folder, 'extension.js'));
+  fs.writeFileSync(path.join(folder, 'README.md'), '# Agent Caller\n\nA test fixture of the end-to-end suite.\n');
+  fs.writeFileSync(path.join(folder, 'LICENSE'), 'MIT\n');
+  const packagePath = `${folder}.vsix`;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- vsce ships no types for its API
+  const vsce = require('@vscode/vsce') as { createVSIX(options: object): Promise<unknown> };
+  await vsce.createVSIX({ cwd: folder, packagePath, dependencies: false, allowMissingRepository: true });
+  return packagePath;
 }

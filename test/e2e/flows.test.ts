@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Locator } from 'playwright-core';
-import { API_KEY, SCREENSHOT_DIR, startEnvironment, type Environment } from './environment';
+import { AGENT_INPUT, API_KEY, SCREENSHOT_DIR, startEnvironment, type Environment } from './environment';
 import { finish, scriptNewTasks, startRunning, taskFor, UNTIL_MOVED_MS } from './service';
 import { stepsOf } from './steps';
 import { TASK_CHANGE_TIMEOUT_MS, waitUntil, Workbench, type VideoElement } from './workbench';
@@ -554,4 +554,69 @@ test('10. with wan.preview.soundtrack "convert", as desktop VS Code plays by def
   } finally {
     fs.rmSync(path.dirname(settings), { recursive: true, force: true });
   }
+});
+
+test('11. another extension calls the generate tool: VS Code\'s own dialog lists what would be paid for; Cancel sends nothing, Yes makes one task, marked as an agent\'s', { timeout: FLOW_TIMEOUT_MS }, async () => {
+  const step = stepsOf(workbench, '11-agent');
+  await step('start from a quiet window', () => workbench.tidy());
+  const dialog = env.page.locator('.monaco-dialog-box');
+  const askForVideo = async () => {
+    await workbench.runCommand('Agent Caller: Ask Wan for a Video');
+    await dialog.waitFor();
+  };
+  scriptNewTasks(env.wan, { pendingMs: 500, runningMs: 500 });
+  const requestsBefore = env.wan.requests.length;
+  await step('run "Agent Caller: Ask Wan for a Video" from the command palette: VS Code asks, listing the prompt, model, parameters, the image and the cost', async () => {
+    await askForVideo();
+    assert.equal(await dialog.locator('.dialog-message-text').textContent(), 'Generate a paid video with Wan?');
+    const detail = (await dialog.locator('.dialog-message-detail').textContent()) ?? '';
+    for (const expected of ['An agent asks to generate with wan2.7-i2v.', `Prompt: "${AGENT_INPUT.prompt}"`, 'Parameters: 720P · 5 s', 'Seeds: 4242', 'File sent: first_frame girl.png', 'Estimated cost: ≈ ¥3.00']) {
+      assert.ok(detail.includes(expected), `"${expected}" in the dialog's text: ${detail}`);
+    }
+  });
+  await workbench.screenshot('11-confirmation');
+  await step('click Cancel: the caller learns the user declined, and the service received nothing', async () => {
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await waitUntil('the caller to receive its answer', () => Promise.resolve(env.agentCalls().length === 1));
+    assert.equal(env.agentCalls()[0], 'The call failed: Canceled');
+    assert.deepEqual(env.wan.requests.slice(requestsBefore).map((request) => request.route), []);
+  });
+  await step('run it again, read the dialog as a person does, and click Yes', async () => {
+    await askForVideo();
+    // The tool asks again in its own dialog when the answer comes faster than a person reads (src/agent/userSay.ts).
+    await env.page.waitForTimeout(1500);
+    await dialog.getByRole('button', { name: 'Yes' }).click();
+    await waitUntil('the caller to receive its answer', () => Promise.resolve(env.agentCalls().length === 2));
+  });
+  const task = taskFor(env.wan, AGENT_INPUT.prompt);
+  await step('one create with the image itself, the model, the prompt, the duration and the seed; the answer names its task id', () => {
+    const creates = env.wan.requestsTo('create').filter((request) => env.wan.requests.indexOf(request) >= requestsBefore);
+    assert.equal(creates.length, 1);
+    const body = creates[0].json as { model: string; input: { prompt: string; media: unknown[] }; parameters: Record<string, unknown> };
+    assert.equal(body.model, 'wan2.7-i2v');
+    assert.equal(body.input.prompt, AGENT_INPUT.prompt);
+    assert.deepEqual(body.input.media, [{ type: 'first_frame', url: `data:image/png;base64,${fs.readFileSync(path.join(env.workspace, 'girl.png')).toString('base64')}` }]);
+    assert.equal(body.parameters.duration, 5);
+    assert.equal(body.parameters.seed, 4242);
+    assert.ok(task);
+    const answer = env.agentCalls()[1];
+    assert.match(answer, /^Submitted 1 video task to Wan\./);
+    assert.ok(answer.includes(`- task ${task.id}: wan2.7-i2v`), answer);
+    return Promise.resolve();
+  });
+  const row = workbench.taskRow(AGENT_INPUT.prompt.slice(0, 40));
+  await step('the Tasks view shows the task succeeded, made by an agent, and its video lands in wan-videos/', async () => {
+    await workbench.openWanView();
+    await workbench.waitForTaskStatus(row, 'succeeded', 'pass-filled');
+    await row.locator('.label-description', { hasText: / · by an agent$/ }).waitFor();
+    const folder = path.join(env.workspace, 'wan-videos');
+    await waitUntil('the video in wan-videos/', () => Promise.resolve(fs.existsSync(folder) && fs.readdirSync(folder).some((file) => file.startsWith('the-girl-looks-up') && file.endsWith('.mp4'))));
+    await workbench.activeTab.filter({ hasText: /^the-girl-looks-up.*\.mp4/ }).waitFor({ timeout: TASK_CHANGE_TIMEOUT_MS });
+    await waitForVideoReady();
+  });
+  await step('point at the task: its hover says an agent made it, after the user confirmed', async () => {
+    await row.hover();
+    await env.page.locator('.monaco-hover', { hasText: 'Made by: an agent, through the wan_generate_video tool, after you confirmed it' }).waitFor();
+  });
+  await workbench.screenshot('11-agent-task');
 });

@@ -86,4 +86,13 @@ describe('in an untrusted workspace', () => {
     assert.equal(body.parameters.duration, 5);
     assert.equal(body.parameters.watermark, false);
   });
+
+  it('answers an agent\'s generate call with the reason, reading and sending nothing of the workspace', async () => {
+    await writeWorkspaceFile('hero.png', 'not read');
+    server.requests.length = 0;
+    const result = await vscode.lm.invokeTool('wan_generate_video', { input: { prompt: 'A kite over a beach.', media: [{ type: 'first_frame', path: 'hero.png' }] }, toolInvocationToken: undefined });
+    const text = result.content.map((part) => (part instanceof vscode.LanguageModelTextPart ? part.value : '')).join('');
+    assert.match(text, /^Nothing was submitted\. .*\n- This workspace is not trusted: the Wan tools read and send nothing from it\./);
+    assert.equal(server.requests.length, 0);
+  });
 });

@@ -37,7 +37,7 @@ describe('bundles', () => {
   after(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
   test('every file, under src/ or from a package, lands in exactly one bundle', () => {
-    assert.deepEqual([...bundles.keys()].sort(), ['core.js', 'extension.js', 'generate.js', 'layer.js', 'lazyShared.js', 'net.js', 'promptParser.js', 'takes.js']);
+    assert.deepEqual([...bundles.keys()].sort(), ['agentTools.js', 'core.js', 'extension.js', 'generate.js', 'layer.js', 'lazyShared.js', 'net.js', 'promptParser.js', 'takes.js']);
     const bundlesOf = new Map<string, string[]>();
     for (const [bundle, { files }] of bundles) {
       for (const file of files) bundlesOf.set(file, [...(bundlesOf.get(file) ?? []), bundle]);
