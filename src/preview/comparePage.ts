@@ -57,9 +57,13 @@ export async function attachComparePanel(panel: vscode.WebviewPanel, taskIds: st
     }
   };
   setOptions();
+  let latest = 0;
   const post = async (known?: Map<string, PlayChoice>) => {
+    const turn = ++latest;
     setOptions();
     const plays = known ?? await whatEachPlays(records(), deps.soundtracks);
+    // An older post still reading files must not overwrite a newer one (a landed take would turn back into a placeholder).
+    if (turn !== latest) return;
     await panel.webview.postMessage({ type: 'takes', taskIds, takes: takeViews(panel.webview, records(), plays), labels: pageLabels() });
     // A take whose sound is still being converted plays its original until the copy is ready, then the copy.
     for (const [taskId, choice] of plays) {

@@ -46,7 +46,10 @@ export class TaskCommands extends Disposable {
     register('wan.removeTask', withRecord((record) => removeTasks(deps, [record])));
     register('wan.clearFinished', () => clearFinished(deps));
     register('wan.refreshTasks', () => tracking.poller.refreshAll());
-    register('wan.showSpending', () => showSpending(store));
+    const spending = new SpendingPage();
+    this._register(vscode.workspace.registerTextDocumentContentProvider(SpendingPage.uri.scheme, spending));
+    this._register(spending);
+    register('wan.showSpending', () => spending.show(loadPromptParser().spendingReport(store.all(), Date.now())));
     // A key given as argument (from a script or keybinding) is stored without asking.
     register('wan.setApiKey', async (key?: unknown) => {
       try {
@@ -155,14 +158,30 @@ async function pickDownloaded(store: TaskStore): Promise<TaskRecord | undefined>
   return picked?.record;
 }
 
-/** A Markdown page of what was spent per day and model, opened in the preview; returns its text (for tests). */
-async function showSpending(store: TaskStore): Promise<string> {
-  const text = loadPromptParser().spendingReport(store.all(), Date.now());
-  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });
-  try {
-    await vscode.commands.executeCommand('markdown.showPreview', document.uri);
-  } catch {
-    await vscode.window.showTextDocument(document);
+/** Show Spending's page: a read-only Markdown document (nothing to save when it closes), shown in the preview. */
+class SpendingPage implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  static readonly uri = vscode.Uri.from({ scheme: 'wan-spending', path: '/Wan Video spending.md' });
+  private text = '';
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  provideTextDocumentContent(): string {
+    return this.text;
   }
-  return text;
+
+  /** Shows `text` (Markdown) and returns it (for tests). */
+  async show(text: string): Promise<string> {
+    this.text = text;
+    this.changed.fire(SpendingPage.uri);
+    try {
+      await vscode.commands.executeCommand('markdown.showPreview', SpendingPage.uri);
+    } catch {
+      await vscode.window.showTextDocument(SpendingPage.uri);
+    }
+    return text;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
 }

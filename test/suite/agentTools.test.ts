@@ -102,7 +102,7 @@ describe('the agents\' tools', function () {
     const record = await vscode.commands.executeCommand<TaskRecord>('wan.generateFromSelection');
     assert.ok(record);
     const text = await invoke(GET_TASK, { taskIds: [record.taskId], waitSeconds: 60 });
-    assert.match(text, new RegExp(`^Task ${record.taskId} \\(wan2\\.7-t2v, "A red kite over a windy beach\\."\\): done\\. The video is saved at .*\\.mp4 \\(\\d+(\\.\\d+)? s, \\d+×\\d+, seed \\d+, Cost: ¥\\d+\\.\\d{2} \\(5 s × ¥0\\.60/s`), text);
+    assert.match(text, new RegExp(`^Task ${record.taskId} \\(wan2\\.7-t2v, "A red kite over a windy beach\\."\\): done\\. The video is saved at .*\\.mp4 \\(\\d+(\\.\\d+)? s, \\d+×\\d+, seed \\d+, Cost: ¥\\d+\\.\\d{2} \\(\\d+ s × ¥0\\.6/s`), text);
     const saved = served.api.tasks().find((task) => task.taskId === record.taskId)!;
     assert.equal(saved.download.state, 'done');
     assert.ok(fs.existsSync((saved.download as { path: string }).path));
