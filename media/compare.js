@@ -287,6 +287,9 @@
     const list = videos();
     vscode.postMessage({
       type: 'report',
+      page: pageIndex + 1,
+      pages: Math.max(1, Math.ceil(takes.length / PAGE_SIZE)),
+      shown: pageTakes().map((take) => take.taskId),
       videos: list.length,
       loaded: list.filter((video) => video.readyState >= 2).length,
       playing,

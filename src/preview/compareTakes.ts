@@ -33,6 +33,10 @@ export interface ComparePageState {
 
 /** What the page last said about its video elements: how many there are on the page, and how many can play. */
 export interface CompareReport {
+  /** The page shown (from 1), of how many, and the takes on it. */
+  page: number;
+  pages: number;
+  shown: string[];
   videos: number;
   loaded: number;
   playing: boolean;

@@ -530,6 +530,18 @@ test('9. a batch of three takes: Compare Takes, play them together, keep one wit
     await grid.locator('.tile.discarded').nth(1).waitFor();
   });
   await workbench.screenshot('9-compare-discarded');
+  await step('run "Developer: Reload Window": the grid comes back with the same takes, as they were, on the same page', async () => {
+    const reloaded = env.page.waitForEvent('load', { timeout: 60_000 });
+    await workbench.runCommand('Developer: Reload Window');
+    await reloaded;
+    await workbench.waitUntilReady();
+    await workbench.activeTab.filter({ hasText: 'Compare 3 Takes' }).waitFor({ timeout: 60_000 });
+    await waitUntil('the kept take\'s video to load', async () => (await grid.locator('video').evaluateAll((videos: VideoElement[]) => videos.filter((v) => v.readyState >= 2).length)) === 1, 60_000);
+    assert.deepEqual(await grid.locator('.tile .seed').allTextContents(), ['seed 40', '★ seed 41', 'seed 42']);
+    assert.equal(await grid.locator('.tile.discarded').count(), 2);
+    assert.equal(await grid.locator('.toolbar .pager').isVisible(), false, 'one page, as before');
+  });
+  await workbench.screenshot('9-compare-after-reload');
 });
 
 test('10. with wan.preview.soundtrack "convert", as desktop VS Code plays by default: the preview plays a copy whose sound is FLAC, and Chromium decodes it', { timeout: FLOW_TIMEOUT_MS }, async () => {
