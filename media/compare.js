@@ -1,17 +1,12 @@
 // Runs inside the Compare Takes webview: draws the takes in a grid that fits the panel (9 a page), plays them as one
-// (a leader video, the others kept on its time by small playbackRate nudges, or a jump when far off), and sends
-// the tile's commands (keep, discard the others, regenerate, variation) to the extension.
+// (a leader video, the others kept on its time by small playbackRate nudges, or a jump when far off: the rule is in
+// compareSync.js), and sends the tile's commands (keep, discard the others, regenerate, variation) to the extension.
 (function () {
   const vscode = acquireVsCodeApi();
   const PAGE_SIZE = 9;
   const SYNC_EVERY_MS = 100;
-  /** Further off than this, a follower jumps to the leader's time; nearer, it is nudged by its playback rate. */
-  const JUMP_S = 0.3;
-  /** Within this (well under a frame), a follower runs at normal speed. */
-  const CLOSE_S = 0.004;
-  /** How strongly a nudge corrects: the rate moves by GAIN × the offset, within ±MAX_NUDGE. */
-  const GAIN = 2;
-  const MAX_NUDGE = 0.15;
+  /** The sync rule (media/compareSync.js, loaded before this script). */
+  const { followerCorrection } = globalThis.compareSync;
 
   const saved = vscode.getState() || {};
   let taskIds = saved.taskIds || [];
@@ -266,15 +261,9 @@
           continue;
         }
         if (video.paused) video.play().catch(() => undefined);
-        const offset = video.currentTime - now;
-        if (Math.abs(offset) > JUMP_S) {
-          video.currentTime = now;
-          video.playbackRate = 1;
-        } else if (Math.abs(offset) > CLOSE_S) {
-          video.playbackRate = 1 - Math.max(-MAX_NUDGE, Math.min(MAX_NUDGE, offset * GAIN));
-        } else if (video.playbackRate !== 1) {
-          video.playbackRate = 1;
-        }
+        const { jump, rate } = followerCorrection(video.currentTime - now);
+        if (jump) video.currentTime = now;
+        if (video.playbackRate !== rate) video.playbackRate = rate;
       }
     }
     updateScrub();
@@ -298,6 +287,9 @@
     const list = videos();
     vscode.postMessage({
       type: 'report',
+      page: pageIndex + 1,
+      pages: Math.max(1, Math.ceil(takes.length / PAGE_SIZE)),
+      shown: pageTakes().map((take) => take.taskId),
       videos: list.length,
       loaded: list.filter((video) => video.readyState >= 2).length,
       playing,

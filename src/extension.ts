@@ -52,13 +52,13 @@ export function activate(context: vscode.ExtensionContext): WanVideoApi {
   const access = new WanAccess(keys, log);
   const soundtracks = own(new Soundtracks(context.globalStorageUri, context.globalState, store, tagged(log, 'sound')));
   const previews = own(new VideoPreviews(context.extensionUri, store, soundtracks, tagged(log, 'preview')));
-  const tracking = own(new TaskTracking(store, access, previews, soundtracks, log, context.globalStorageUri));
+  const tree = own(new TaskTreeProvider(store));
+  const takes = own(new TakeCommands(store, tree, context.extensionUri, soundtracks, tagged(log, 'takes')));
+  const tracking = own(new TaskTracking(store, access, previews, takes, soundtracks, log, context.globalStorageUri));
   pendingCreates = new PendingCreates(context.globalState);
   const uploads = new UploadCache(context.globalState);
   const generator = own(new Generator({ store, pending: pendingCreates, poller: tracking, keys, access, log, uploadCache: uploads }));
   own(new TaskCommands({ store, tracking, previews, access, keys, log }));
-  const tree = own(new TaskTreeProvider(store));
-  const takes = own(new TakeCommands(store, tree, context.extensionUri, soundtracks, tagged(log, 'takes')));
   own(new PromptDiagnostics());
   own(new PromptLanguage(store));
   own(new AgentTools({ store, generator, log }));

@@ -172,6 +172,7 @@ export function renderComparePage(webview: Pick<vscode.Webview, 'cspSource' | 'a
 <title>${escapeHtml(titleOf(count))}</title>
 </head>
 <body>
+<script nonce="${nonce}" src="${webview.asWebviewUri(vscode.Uri.joinPath(media, 'compareSync.js'))}"></script>
 <script nonce="${nonce}" src="${webview.asWebviewUri(vscode.Uri.joinPath(media, 'compare.js'))}"></script>
 </body>
 </html>`;

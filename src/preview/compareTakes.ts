@@ -33,6 +33,10 @@ export interface ComparePageState {
 
 /** What the page last said about its video elements: how many there are on the page, and how many can play. */
 export interface CompareReport {
+  /** The page shown (from 1), of how many, and the takes on it. */
+  page: number;
+  pages: number;
+  shown: string[];
   videos: number;
   loaded: number;
   playing: boolean;
@@ -41,13 +45,13 @@ export interface CompareReport {
 
 export class CompareTakes extends Disposable {
   /** Open grids by their takes (sorted ids): comparing the same takes again brings that grid forward. */
-  private readonly panels = new Map<string, vscode.WebviewPanel>();
+  private readonly panels = new Map<string, { panel: vscode.WebviewPanel; taskIds: readonly string[] }>();
   private lastReport: CompareReport | undefined;
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly store: TaskStore, private readonly soundtracks: Soundtracks) {
     super();
     this._register(toDisposable(() => {
-      for (const panel of this.panels.values()) panel.dispose();
+      for (const { panel } of this.panels.values()) panel.dispose();
     }));
   }
 
@@ -65,11 +69,16 @@ export class CompareTakes extends Disposable {
   async show(taskIds: readonly string[]): Promise<void> {
     const existing = this.panels.get(keyOf(taskIds));
     if (existing) {
-      existing.reveal();
+      existing.panel.reveal();
       return;
     }
     const panel = vscode.window.createWebviewPanel(COMPARE_VIEW_TYPE, vscode.l10n.t('Compare {0} Takes', taskIds.length), vscode.ViewColumn.Active, {});
     await this.attach(panel, [...taskIds]);
+  }
+
+  /** Whether an open grid shows this take (it fills the take in as it lands). */
+  shows(taskId: string): boolean {
+    return [...this.panels.values()].some((grid) => grid.taskIds.includes(taskId));
   }
 
   /** The open grid's last report on its videos (for tests). */
@@ -79,7 +88,7 @@ export class CompareTakes extends Disposable {
 
   private async attach(panel: vscode.WebviewPanel, taskIds: string[]): Promise<void> {
     const key = keyOf(taskIds);
-    this.panels.set(key, panel);
+    this.panels.set(key, { panel, taskIds });
     await attachComparePanel(panel, taskIds, {
       extensionUri: this.extensionUri,
       store: this.store,

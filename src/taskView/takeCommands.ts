@@ -41,6 +41,11 @@ export class TakeCommands extends Disposable {
     this._register(toDisposable(() => this.loaded?.compare.dispose()));
   }
 
+  /** Whether an open Compare Takes grid shows this task (nothing is loaded when no grid was ever opened). */
+  isCompared(taskId: string): boolean {
+    return this.loaded?.compare.shows(taskId) ?? false;
+  }
+
   /** The open grid's last report on its videos (for tests). */
   compareReport(): CompareReport | undefined {
     return this.loaded?.compare.report();

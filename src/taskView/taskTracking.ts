@@ -13,6 +13,7 @@ import type { TaskStore } from '../tasks/taskStore';
 import type { VideoKeeper } from '../tasks/videoKeeper';
 import type { Soundtracks } from '../preview/soundtracks';
 import type { VideoPreviews } from '../preview/videoPreview';
+import type { TakeCommands } from './takeCommands';
 import type { WanAccess } from '../vscode/wanAccess';
 import { classifyServiceCode, WanError } from '../wan/errors';
 import { failureReason } from '../wan/task';
@@ -35,6 +36,7 @@ export class TaskTracking extends Disposable {
     private readonly store: TaskStore,
     private readonly access: WanAccess,
     private readonly previews: VideoPreviews,
+    private readonly grids: Pick<TakeCommands, 'isCompared'>,
     private readonly soundtracks: Soundtracks,
     private readonly log: Log,
     private readonly globalStorage: vscode.Uri,
@@ -163,12 +165,17 @@ export class TaskTracking extends Disposable {
       await this.reportBatchIfSettled(record.source.batch);
       return;
     }
-    if (openPreviewOnSuccess()) await this.previews.show(record);
+    if (this.opensPreview(record)) await this.previews.show(record);
     const preview = vscode.l10n.t('Preview');
     const reveal = vscode.l10n.t('Reveal');
     const choice = await vscode.window.showInformationMessage(vscode.l10n.t('Video ready: {0}', record.source.label), preview, reveal);
     if (choice === preview) await this.previews.show(record);
     else if (choice === reveal) await vscode.commands.executeCommand('wan.revealVideo', record.taskId);
+  }
+
+  /** wan.openPreviewOnSuccess, except over an open Compare Takes grid that shows the take: the grid fills it in instead. */
+  private opensPreview(record: TaskRecord): boolean {
+    return openPreviewOnSuccess() && !this.grids.isCompared(record.taskId);
   }
 
   /** One notification for a whole batch, once every task of it has ended and every video is saved or has failed. */
@@ -180,7 +187,7 @@ export class TaskTracking extends Disposable {
     const saved = tasks.filter((r) => r.download.state === 'done');
     const latest = saved.sort((a, b) => (b.finishedAt ?? 0) - (a.finishedAt ?? 0))[0];
     const name = tasks[0].source.label;
-    if (latest && openPreviewOnSuccess()) await this.previews.show(latest);
+    if (latest && this.opensPreview(latest)) await this.previews.show(latest);
     const show = vscode.l10n.t('Show Tasks');
     const text = saved.length === tasks.length
       ? vscode.l10n.t('All {0} videos of "{1}" are ready.', tasks.length, name)

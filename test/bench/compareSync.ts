@@ -66,6 +66,7 @@ function gridPage(dir: string, clips: string[]): string {
   const file = path.join(dir, `grid-${clips.length}.html`);
   fs.writeFileSync(file, `<!DOCTYPE html><html><head><link rel="stylesheet" href="${pathToFileURL(path.join(media, 'compare.css')).href}"></head><body>
 <script>window.acquireVsCodeApi = () => ({ postMessage() {}, getState() { return undefined; }, setState() {} });</script>
+<script src="${pathToFileURL(path.join(media, 'compareSync.js')).href}"></script>
 <script src="${pathToFileURL(path.join(media, 'compare.js')).href}"></script>
 <script>window.postMessage(${JSON.stringify(message)}, '*');</script>
 </body></html>`);

@@ -478,9 +478,11 @@ test('9. a batch of three takes: Compare Takes, play them together, keep one wit
   });
   await workbench.screenshot('9-compare-placeholder');
   finish(tasks[2]);
-  await step('the third take lands (the batch\'s preview opens, as wan.openPreviewOnSuccess says); back in the grid its placeholder is a video', async () => {
-    await workbench.activeTab.filter({ hasText: /^lantern-.*seed42\.mp4/ }).waitFor({ timeout: TASK_CHANGE_TIMEOUT_MS });
-    await workbench.editorTab('Compare 3 Takes').click();
+  await step('the third take lands: the batch says so, its placeholder becomes a video, and no preview opens over the grid that shows it', async () => {
+    // The notification follows the preview wan.openPreviewOnSuccess would open.
+    await workbench.notification(/^All 3 videos of ".*" are ready\.$/).waitFor({ timeout: TASK_CHANGE_TIMEOUT_MS });
+    assert.equal(await workbench.editorTab(/^lantern-.*seed42\.mp4/).count(), 0, 'no preview of the take the grid shows');
+    await workbench.activeTab.filter({ hasText: 'Compare 3 Takes' }).waitFor();
     await waitUntil('three videos that can play', async () => (await grid.locator('video').evaluateAll((videos: VideoElement[]) => videos.filter((v) => v.readyState >= 2).length)) === 3, TASK_CHANGE_TIMEOUT_MS);
     assert.equal(await grid.locator('.placeholder').count(), 0);
   });
@@ -528,6 +530,18 @@ test('9. a batch of three takes: Compare Takes, play them together, keep one wit
     await grid.locator('.tile.discarded').nth(1).waitFor();
   });
   await workbench.screenshot('9-compare-discarded');
+  await step('run "Developer: Reload Window": the grid comes back with the same takes, as they were, on the same page', async () => {
+    const reloaded = env.page.waitForEvent('load', { timeout: 60_000 });
+    await workbench.runCommand('Developer: Reload Window');
+    await reloaded;
+    await workbench.waitUntilReady();
+    await workbench.activeTab.filter({ hasText: 'Compare 3 Takes' }).waitFor({ timeout: 60_000 });
+    await waitUntil('the kept take\'s video to load', async () => (await grid.locator('video').evaluateAll((videos: VideoElement[]) => videos.filter((v) => v.readyState >= 2).length)) === 1, 60_000);
+    assert.deepEqual(await grid.locator('.tile .seed').allTextContents(), ['seed 40', '★ seed 41', 'seed 42']);
+    assert.equal(await grid.locator('.tile.discarded').count(), 2);
+    assert.equal(await grid.locator('.toolbar .pager').isVisible(), false, 'one page, as before');
+  });
+  await workbench.screenshot('9-compare-after-reload');
 });
 
 test('10. with wan.preview.soundtrack "convert", as desktop VS Code plays by default: the preview plays a copy whose sound is FLAC, and Chromium decodes it', { timeout: FLOW_TIMEOUT_MS }, async () => {

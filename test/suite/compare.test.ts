@@ -82,6 +82,19 @@ describe('Compare Takes: a batch side by side, keep one, discard the others', fu
     }
   });
 
+  it('eleven takes: the first page shows 9 videos that load, and the pager counts two pages', async () => {
+    const { document } = await openWorkspaceFile('lanterns.wanprompt', THREE_TAKES.replace('variants: 3', 'variants: 11').replace('seed: 40', 'seed: 100'));
+    const eleven = await vscode.commands.executeCommand<TaskRecord[]>('wan.generateAll', document.uri);
+    assert.equal(eleven.length, 11);
+    assert.ok(await vscode.commands.executeCommand<boolean>('wan.compareTakes', `batch:${eleven[0].source.batch}`));
+    const report = await waitFor('nine loaded videos on page 1 of 2', () => {
+      const r = served.api.compareReport();
+      return r && r.loaded === 9 && eleven.every((t) => current(t.taskId).download.state === 'done') ? r : undefined;
+    }, 90_000);
+    assert.deepEqual([report.videos, report.page, report.pages], [9, 1, 2]);
+    assert.deepEqual(report.shown.map((id) => current(id).params.seed), [100, 101, 102, 103, 104, 105, 106, 107, 108], 'the first nine, by seed');
+  });
+
   // The refusal carries the dialog's message, not its detail: the list of takes in it is checked in test/e2e (flow 9).
   it('Discard the Others asks first, and without a yes changes nothing', async () => {
     const [first, kept, third] = takes.map((t) => current(t.taskId));
