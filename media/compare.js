@@ -128,6 +128,8 @@
         if (playing) video.play().catch(() => undefined);
         report();
       });
+      // The seek to the leader's time (above) drops a video back below "can play" until it lands: say so again then.
+      video.addEventListener('canplay', report);
       video.addEventListener('ended', () => {
         if (video === leader()) onLeaderEnded();
       });
