@@ -115,7 +115,8 @@ export async function runSoundHostBench(log: (line: string) => void): Promise<So
     execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30:duration=5', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=5',
       '-ac', '2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-b:v', '6M', '-c:a', 'aac', '-b:a', '128k', '-shortest', clip]);
     server = await WanTestServer.start({ video: fs.readFileSync(clip) });
-    server.defaultScript = { pendingMs: 200, runningMs: 400 };
+    // Long enough for the probe to close the prompt's editor before the preview opens.
+    server.defaultScript = { pendingMs: 1000, runningMs: 1000 };
     const workspace = path.join(work, 'ws');
     fs.mkdirSync(workspace);
     const results = path.join(work, 'results');

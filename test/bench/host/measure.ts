@@ -377,16 +377,23 @@ async function measurePreview(probe: vscode.ExtensionContext): Promise<object> {
       // What the page said on the way, for a round that takes long: ms after the save, its event, source and sound bytes.
       const reports: string[] = [];
       let last: unknown;
+      let previewOpenAt = 0;
       await waitFor('the video saved and its preview playing with sound', () => {
         const download = api.tasks().find((t) => t.taskId === record.taskId)?.download;
         if (download?.state === 'done') savedAt = download.at;
         const state = api.videoState(record.taskId);
+        if (!previewOpenAt && api.isPreviewOpen(record.taskId)) {
+          previewOpenAt = Date.now();
+          reports.push(`${previewOpenAt - savedAt} ms the preview is open`);
+        }
         if (state && state !== last) reports.push(`${Date.now() - savedAt} ms ${state.event} ${path.basename(state.source ?? '').slice(0, 12)} ${state.audioBytes ?? '-'}`);
         last = state;
         const playsCopy = choice === 'original' || (state?.source ?? '').includes('/soundtracks/');
         if (savedAt && state && playsCopy && (state.audioBytes ?? 0) > 0) decodedAt = Date.now();
         return decodedAt > 0;
-      }, 60_000);
+      }, 60_000).catch((error: Error) => {
+        throw new Error(`${error.message} The page said: ${reports.join('; ') || 'nothing'}.`);
+      });
       savedToSound[choice].push(decodedAt - savedAt);
       pageReports.push(`${choice}: ${reports.join('; ')}`);
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
