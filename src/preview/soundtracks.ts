@@ -11,7 +11,7 @@ import type { SoundtrackCopies } from '../sound/soundtrackCopies';
 import type { TaskRecord } from '../tasks/taskRecord';
 import type { TaskStore } from '../tasks/taskStore';
 import { hasAacAudio } from '../wan/mp4';
-import { previewSoundtrack } from '../vscode/settings';
+import { previewSoundtrack, videoFolders } from '../vscode/settings';
 
 /** Global state: which copy each task plays (see CopyIndex). */
 const COPIES_KEY = 'wan.soundtrackCopies';
@@ -40,7 +40,7 @@ export class Soundtracks extends Disposable {
   /** Downloads whose sound could not be converted (task id -> the download's time): not tried again until saved anew. */
   private readonly failed = new Map<string, number>();
 
-  constructor(globalStorage: vscode.Uri, private readonly state: vscode.Memento, private readonly store: TaskStore, private readonly log: Log) {
+  constructor(private readonly globalStorage: vscode.Uri, private readonly state: vscode.Memento, private readonly store: TaskStore, private readonly log: Log) {
     super();
     this.folder = path.join(globalStorage.fsPath, 'soundtracks');
     this._register(store.onDidChange(() => {
@@ -110,7 +110,12 @@ export class Soundtracks extends Disposable {
     const dist = __dirname; // where esbuild puts the worker, the wasm and its glue
     this.copiesInstance ??= new net.SoundtrackCopies({
       folder: this.folder,
-      converter: new net.SoundtrackConverter({ workerFile: path.join(dist, 'soundtrackWorker.js'), glueFile: path.join(dist, 'soundtrack.js') }),
+      converter: new net.SoundtrackConverter({
+        workerFile: path.join(dist, 'soundtrackWorker.js'),
+        glueFile: path.join(dist, 'soundtrack.js'),
+        // The tasks' output folders and the copies' own, never elsewhere, whatever path a stored record holds.
+        allowedFolders: () => [...videoFolders(this.store.all().map((record) => record.source), this.globalStorage), this.folder],
+      }),
       index: { read: () => this.state.get(COPIES_KEY, {}), write: async (next) => this.state.update(COPIES_KEY, next) },
       taskExists: (taskId) => this.store.get(taskId) !== undefined,
       log: this.log,

@@ -2,7 +2,9 @@
 // the video packets are copied as they are. The work runs in a worker thread (soundtrackWorker.ts), started on first
 // use and stopped when idle, so the extension host's main thread stays free.
 import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { isInside } from '../common/files';
 import { Disposable, toDisposable } from '../common/lifecycle';
 import { CONVERTED, NO_SOUNDTRACK, NOT_AAC, type ConvertReply, type ConvertRequest } from './soundtrackProtocol';
 
@@ -17,6 +19,11 @@ export interface SoundtrackConverterOptions {
   workerFile: string;
   /** emscripten's glue, with the .wasm beside it (dist/soundtrack.js in the extension). */
   glueFile: string;
+  /**
+   * The only folders a conversion may read from and write to (the videos' output folders and the copies' folder),
+   * read at each conversion: a path outside them, after `..` and symbolic links are resolved, is refused.
+   */
+  allowedFolders(): readonly string[];
   /** How long an idle worker stays, keeping the compiled wasm for the next video. */
   idleMs?: number;
 }
@@ -51,11 +58,21 @@ export class SoundtrackConverter extends Disposable {
    */
   async convert(input: string, output: string, signal?: AbortSignal): Promise<ConversionResult> {
     signal?.throwIfAborted();
-    const partial = `${output}.part`;
+    const allowed = (await Promise.all(this.options.allowedFolders().map((folder) => fs.realpath(folder).catch(() => undefined))))
+      .filter((folder) => folder !== undefined);
+    const inside = (file: string) => allowed.some((folder) => isInside(file, folder));
+    const outsideReason = (what: string) => `${what} is outside the folders the converter may read and write (${this.options.allowedFolders().join(', ')})`;
+    const realInput = await fs.realpath(input).catch(() => inRealFolder(input));
+    if (!inside(realInput)) return { kind: 'cannot-convert', reason: outsideReason(`the video ${input}`) };
+    const realOutput = await inRealFolder(output);
+    if (!inside(realOutput)) return { kind: 'cannot-convert', reason: outsideReason(`the copy ${output}`) };
+    const partial = `${realOutput}.part`;
+    // The wasm opens the partial file by name and would write through a symbolic link left there.
+    await fs.rm(partial, { force: true });
     try {
-      const reply = await this.run({ id: this.nextId++, input, output: partial }, signal);
+      const reply = await this.run({ id: this.nextId++, input: realInput, output: partial }, signal);
       if (reply.code === CONVERTED) {
-        await fs.rename(partial, output);
+        await fs.rename(partial, realOutput);
         return { kind: 'converted', path: output, bytes: (await fs.stat(output)).size };
       }
       if (reply.code === NO_SOUNDTRACK) return { kind: 'no-soundtrack' };
@@ -135,4 +152,10 @@ export class SoundtrackConverter extends Disposable {
     this.running = undefined;
     void worker?.terminate();
   }
+}
+
+/** `file` in its folder's real path (`..` and links to folders resolved; the file itself may not be there yet). */
+async function inRealFolder(file: string): Promise<string> {
+  const folder = path.dirname(path.resolve(file));
+  return path.join(await fs.realpath(folder).catch(() => folder), path.basename(file));
 }

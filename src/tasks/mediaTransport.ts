@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as l10n from '@vscode/l10n';
+import { isInside } from '../common/files';
 import { readMediaInfo } from '../media/mediaInfo';
 import { WanError } from '../wan/errors';
 import type { MediaType } from '../wan/models';
@@ -161,11 +162,6 @@ export async function resolveLocal(source: string, baseFolder: string | undefine
     throw new MediaSendError(l10n.t('{0} is outside the workspace folders: nothing is sent from there. Copy the file into the workspace.', source));
   }
   return found;
-}
-
-function isInside(file: string, folder: string): boolean {
-  const relative = path.relative(folder, file);
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
 }
 
 /** SHA-256 and size, read as a stream: a 100 MB clip is never in memory whole. */

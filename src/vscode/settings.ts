@@ -217,6 +217,12 @@ export function outputFolderFor(source: TaskSource, globalStorage: vscode.Uri): 
   return folder ? path.join(folder, 'wan-videos') : path.join(globalStorage.fsPath, 'videos');
 }
 
+/** The folders the videos of tasks from these sources are saved to (wan.outputFolder) and kept in (wan.keptFolder). */
+export function videoFolders(sources: readonly TaskSource[], globalStorage: vscode.Uri): string[] {
+  const folders = sources.flatMap((source) => [outputFolderFor(source, globalStorage), keptFolderFor(source)?.folder]);
+  return [...new Set(folders.filter((folder) => folder !== undefined))];
+}
+
 /** Where Keep puts the kept take and whether it moves it there (else copies it); undefined when wan.keptFolder is empty. */
 export function keptFolderFor(source: TaskSource): { folder: string; move: boolean } | undefined {
   const configured = read<string>(SETTINGS.keptFolder, '').trim();

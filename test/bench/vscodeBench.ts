@@ -3,7 +3,7 @@
 // extension in test/bench/host, alone in an idle extension host), the extension host's memory with 500 tasks in
 // storage against a host without the extension, and, inside that host, the Tasks view with 1000 tasks, diagnostics
 // on a 5000-line prompt file, a 200 MB download next to curl and Node's http, and a 100 MB upload next to curl -F.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -16,6 +16,7 @@ import { WanTestServer } from '../server/wanServer';
 import { ensureCodeServer, installVsix, launchChromium, startCodeServer, type RunningCodeServer } from '../vscode/codeServer';
 import { storedTaskHistory } from './records';
 import { repoRoot } from './repo';
+import type { ConversionRounds } from './soundtrack';
 
 const WAN_ID = 'wan-video-dev.wan-video';
 const STORED_TASKS = 500;
@@ -85,6 +86,64 @@ export interface VscodeFigures {
   activationAlone: ActivationReport;
   measured: MeasureReport;
   screenshots: string[];
+}
+
+export interface SoundHostFigures {
+  /** the converter of the installed extension in the extension host */
+  conversion: ConversionRounds;
+  /** from the video saved to its preview having decoded sound, ms: the converted copy, and the original (reference) */
+  savedToSound: { convert: number[]; original: number[]; pageReports: string[] };
+  previewClipBytes: number;
+}
+
+/**
+ * The soundtrack inside a real extension host (code-server, the packaged extension, the probe): the conversion of the
+ * 15 s 1080P fixture next to ffmpeg, and the time from a 5 s 720P clip saved to its preview playing with sound.
+ */
+export async function runSoundHostBench(log: (line: string) => void): Promise<SoundHostFigures> {
+  await ensureCodeServer({ log });
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'wan-bench-'));
+  let browser: Browser | undefined;
+  let server: WanTestServer | undefined;
+  let codeServer: RunningCodeServer | undefined;
+  try {
+    log('packaging the extension (production build) and the probe…');
+    const extensionsDir = path.join(work, 'ext');
+    for (const vsix of [await packageProbe(work), packageWan(work)]) await installVsix(vsix, extensionsDir);
+    const clip = path.join(work, 'clip-720p-5s.mp4');
+    // A 5 s 720P clip as Wan makes it: H.264 at about Wan's rate, AAC-LC 48 kHz stereo.
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30:duration=5', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=5',
+      '-ac', '2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-b:v', '6M', '-c:a', 'aac', '-b:a', '128k', '-shortest', clip]);
+    server = await WanTestServer.start({ video: fs.readFileSync(clip) });
+    // Long enough for the probe to close the prompt's editor before the preview opens.
+    server.defaultScript = { pendingMs: 1000, runningMs: 1000 };
+    const workspace = path.join(work, 'ws');
+    fs.mkdirSync(workspace);
+    const results = path.join(work, 'results');
+    fs.mkdirSync(results);
+    codeServer = await startCodeServer({
+      workspaceFolder: workspace,
+      runDir: path.join(work, 'cs'),
+      extensionsDir,
+      env: { WAN_BENCH_DIR: results, WAN_BENCH_REPO: repoRoot(), WAN_BENCH_PREVIEW_API: server.baseUrl, EXTENSIONS_GALLERY: JSON.stringify({ serviceUrl: '' }) },
+    });
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+    const page = await openWindow(context, `${codeServer.url}/?folder=${encodeURIComponent(workspace)}`);
+    await runProbe<HostReport>(page, results, 'report', 'Wan Bench: Report Extension Host', 120_000);
+    log('  the converter inside the extension host…');
+    const conversion = await runProbe<ConversionRounds>(page, results, 'sound', 'Wan Bench: Measure the Soundtrack Converter', 5 * 60_000);
+    log('  video saved to preview playing with sound…');
+    const savedToSound = await runProbe<SoundHostFigures['savedToSound']>(page, results, 'preview', 'Wan Bench: Measure Video Saved to Preview Sound', 5 * 60_000);
+    await context.close();
+    return { conversion, savedToSound, previewClipBytes: fs.statSync(clip).size };
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await codeServer?.stop();
+    await server?.close();
+    await closeDispatcher();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
 }
 
 /** Random bytes in the boxes of an MP4 (ftyp, an empty moov, mdat): the downloader keeps only a whole MP4. */

@@ -11,11 +11,13 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import * as vscode from 'vscode';
 import type { WanVideoApi } from '../../../src/extension';
+import type { TaskRecord } from '../../../src/tasks/taskRecord';
 import { PromptDiagnostics } from '../../../src/promptLanguage/diagnostics';
 import { TaskTreeProvider } from '../../../src/taskView/taskTree';
 import { TaskStore } from '../../../src/tasks/taskStore';
 import { MemoryStorage } from '../../unit/tasks/helpers';
 import { storedTaskHistory, taskHistory } from '../records';
+import { BENCH_CLIP, conversionRounds, type ConversionRounds } from '../soundtrack';
 
 const WAN_ID = 'wan-video-dev.wan-video';
 /** After activation, what the extension starts (store, poller, views) has this long to settle before memory is read. */
@@ -29,12 +31,15 @@ const DOWNLOADS = 3;
 const UPLOAD_BYTES = 100 * 1024 * 1024;
 const UPLOADS = 5;
 const UPLOAD_MODEL = 'wan2.7-i2v';
+const PREVIEW_ROUNDS = 5;
 
-export async function run(measurement: 'report' | 'activation' | 'measure', context: vscode.ExtensionContext): Promise<void> {
+export async function run(measurement: 'report' | 'activation' | 'measure' | 'sound' | 'preview', context: vscode.ExtensionContext): Promise<void> {
   let result: unknown;
   try {
     if (measurement === 'report') result = await report();
     else if (measurement === 'activation') result = await measureActivation(context);
+    else if (measurement === 'sound') result = await measureSoundtrack();
+    else if (measurement === 'preview') result = await measurePreview(context);
     else result = { tree: await measureTree(), diagnostics: await measureDiagnostics(), download: await measureDownload(), upload: await measureUpload() };
   } catch (error) {
     result = { error: error instanceof Error ? error.stack ?? error.message : String(error) };
@@ -310,6 +315,96 @@ async function measureUpload(): Promise<object> {
   } finally {
     fs.rmSync(file, { force: true });
   }
+}
+
+/**
+ * The extension's SoundtrackConverter (its dist/net.js, worker and wasm, as installed) converting the 15 s 1080P
+ * fixture in this extension host, beside the system ffmpeg; the host's peak memory growth, the worker's included.
+ */
+async function measureSoundtrack(): Promise<ConversionRounds> {
+  const repo = process.env.WAN_BENCH_REPO;
+  const wan = vscode.extensions.getExtension(WAN_ID);
+  if (!repo || !wan) throw new Error('No WAN_BENCH_REPO, or no Wan Video extension in this window.');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the installed extension's own dist/net.js, at run time
+  const net = require(path.join(wan.extensionPath, 'dist', 'net.js')) as typeof import('../../../src/bundles/net');
+  const clip = path.join(repo, BENCH_CLIP);
+  const folder = fs.mkdtempSync(path.join(benchDir(), 'sound-'));
+  const dist = path.join(wan.extensionPath, 'dist');
+  const converter = new net.SoundtrackConverter({
+    workerFile: path.join(dist, 'soundtrackWorker.js'),
+    glueFile: path.join(dist, 'soundtrack.js'),
+    allowedFolders: () => [path.dirname(clip), folder],
+  });
+  try {
+    collectGarbage();
+    return await conversionRounds((input, output) => converter.convert(input, output), clip, folder);
+  } finally {
+    converter.dispose();
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A task whose video (the bench's 5 s 720P clip with AAC sound, from the test server) is saved by the extension's
+ * keeper and opened in its preview, as a user gets it: the time from the save (the record's download time) to the
+ * preview's page having decoded the sound of the file it plays (Chromium's decoded audio bytes above 0). With
+ * wan.preview.soundtrack "convert" the page plays the converted copy (desktop VS Code's way); with "original" the
+ * file itself (code-server's Chromium decodes AAC): the reference, in the same host.
+ */
+async function measurePreview(probe: vscode.ExtensionContext): Promise<object> {
+  const baseUrl = process.env.WAN_BENCH_PREVIEW_API;
+  const wan = vscode.extensions.getExtension<WanVideoApi>(WAN_ID);
+  if (!baseUrl || !wan) throw new Error('No WAN_BENCH_PREVIEW_API, or no Wan Video extension in this window.');
+  const api = wan.isActive ? wan.exports : await wan.activate();
+  const config = () => vscode.workspace.getConfiguration('wan');
+  const settings: [string, unknown][] = [['baseUrl', baseUrl], ['endpoint', 'custom'], ['outputFolder', path.join(benchDir(), 'videos')], ['openPreviewOnSuccess', true]];
+  for (const [key, value] of settings) await config().update(key, value, vscode.ConfigurationTarget.Global);
+  await vscode.commands.executeCommand('wan.setApiKey', 'sk-bench');
+  const savedToSound: Record<'convert' | 'original', number[]> = { convert: [], original: [] };
+  const pageReports: string[] = [];
+  for (let i = 0; i < PREVIEW_ROUNDS; i++) {
+    for (const choice of ['convert', 'original'] as const) {
+      await config().update('preview.soundtrack', choice, vscode.ConfigurationTarget.Global);
+      const sentence = `A drummer on a rooftop at dawn, take ${i} (${choice}).`;
+      const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: sentence }));
+      editor.selection = new vscode.Selection(0, 0, 0, sentence.length);
+      const record = await vscode.commands.executeCommand<TaskRecord | undefined>('wan.generateFromSelection');
+      if (!record) throw new Error('The task was not submitted.');
+      await vscode.window.showTextDocument(editor.document);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      let savedAt = 0;
+      let decodedAt = 0;
+      // What the page said on the way, for a round that takes long: ms after the save, its event, source and sound bytes.
+      const reports: string[] = [];
+      let last: unknown;
+      let previewOpenAt = 0;
+      await waitFor('the video saved and its preview playing with sound', () => {
+        const download = api.tasks().find((t) => t.taskId === record.taskId)?.download;
+        if (download?.state === 'done') savedAt = download.at;
+        const state = api.videoState(record.taskId);
+        if (!previewOpenAt && api.isPreviewOpen(record.taskId)) {
+          previewOpenAt = Date.now();
+          reports.push(`${previewOpenAt - savedAt} ms the preview is open`);
+        }
+        if (state && state !== last) reports.push(`${Date.now() - savedAt} ms ${state.event} ${path.basename(state.source ?? '').slice(0, 12)} ${state.audioBytes ?? '-'}`);
+        last = state;
+        const playsCopy = choice === 'original' || (state?.source ?? '').includes('/soundtracks/');
+        if (savedAt && state && playsCopy && (state.audioBytes ?? 0) > 0) decodedAt = Date.now();
+        return decodedAt > 0;
+      }, 60_000).catch((error: Error) => {
+        throw new Error(`${error.message} The page said: ${reports.join('; ') || 'nothing'}.`);
+      });
+      savedToSound[choice].push(decodedAt - savedAt);
+      pageReports.push(`${choice}: ${reports.join('; ')}`);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.commands.executeCommand('wan.removeTask', record.taskId);
+      // Every round's video has the same bytes: its copy must be gone before the next one, so that each is made anew.
+      const copies = path.join(probe.globalStorageUri.fsPath, '..', WAN_ID, 'soundtracks');
+      await waitFor('the copy to go with its task', () => !fs.existsSync(copies) || fs.readdirSync(copies).length === 0, 10_000);
+    }
+  }
+  for (const [key] of [...settings, ['preview.soundtrack']]) await config().update(key, undefined, vscode.ConfigurationTarget.Global);
+  return { ...savedToSound, pageReports };
 }
 
 /** curl -F with the fields of a fresh policy (--form-string: the values as they are), then the file. */

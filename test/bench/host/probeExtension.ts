@@ -3,13 +3,15 @@
 // Wan Video (measure.ts loads only when one runs).
 import * as vscode from 'vscode';
 
-type Measurement = 'report' | 'activation' | 'measure';
+type Measurement = 'report' | 'activation' | 'measure' | 'sound' | 'preview';
 
 export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     vscode.commands.registerCommand('wanBench.report', () => run('report', context)),
     vscode.commands.registerCommand('wanBench.activation', () => run('activation', context)),
     vscode.commands.registerCommand('wanBench.measure', () => run('measure', context)),
+    vscode.commands.registerCommand('wanBench.sound', () => run('sound', context)),
+    vscode.commands.registerCommand('wanBench.preview', () => run('preview', context)),
   );
 }
 

@@ -27,7 +27,7 @@ describe('SoundtrackConverter', () => {
 
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wan-soundtrack-'));
-    converter = new SoundtrackConverter({ workerFile: WORKER, glueFile: GLUE });
+    converter = new SoundtrackConverter({ workerFile: WORKER, glueFile: GLUE, allowedFolders: () => [dir, fixture('')] });
   });
 
   after(() => {
@@ -101,5 +101,72 @@ describe('SoundtrackConverter', () => {
   test('a missing input is a reason, not a crash', async () => {
     const result = await converter.convert(path.join(dir, 'gone.mp4'), path.join(dir, 'gone-copy.mp4'));
     assert.deepEqual(result, { kind: 'cannot-convert', reason: 'its sound could not be converted (reading the video: No such file or directory)' });
+  });
+});
+
+describe('SoundtrackConverter: the folders it may read and write', () => {
+  let dir: string;
+  let videos: string;
+  let copies: string;
+  let outside: string;
+  let converter: SoundtrackConverter;
+  const outsideFiles = () => fs.readdirSync(outside).sort();
+
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wan-soundtrack-folders-'));
+    [videos, copies, outside] = ['wan-videos', 'copies', 'outside'].map((name) => path.join(dir, name));
+    for (const folder of [videos, copies, outside]) fs.mkdirSync(folder);
+    fs.copyFileSync(fixture('two-seconds.mp4'), path.join(videos, 'fox.mp4'));
+    fs.copyFileSync(fixture('two-seconds.mp4'), path.join(outside, 'secret.mp4'));
+    converter = new SoundtrackConverter({ workerFile: WORKER, glueFile: GLUE, allowedFolders: () => [videos, copies] });
+  });
+
+  after(() => {
+    converter.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('a video in the output folder is converted into the copies\' folder', async () => {
+    const result = await converter.convert(path.join(videos, 'fox.mp4'), path.join(copies, 'fox.mp4'));
+    assert.equal(result.kind, 'converted');
+  });
+
+  test('a video outside the allowed folders is refused, with the folders in the reason', async () => {
+    const input = path.join(outside, 'secret.mp4');
+    assert.deepEqual(await converter.convert(input, path.join(copies, 'secret.mp4')), {
+      kind: 'cannot-convert',
+      reason: `the video ${input} is outside the folders the converter may read and write (${videos}, ${copies})`,
+    });
+    assert.deepEqual(fs.readdirSync(copies).filter((name) => name.startsWith('secret')), [], 'nothing written');
+  });
+
+  test('a video reached through ".." or a symbolic link in the output folder is refused', async () => {
+    fs.symlinkSync(path.join(outside, 'secret.mp4'), path.join(videos, 'link.mp4'));
+    for (const input of [path.join(videos, '..', 'outside', 'secret.mp4'), path.join(videos, 'link.mp4')]) {
+      const result = await converter.convert(input, path.join(copies, 'secret.mp4'));
+      assert.equal(result.kind, 'cannot-convert', input);
+      assert.match(result.kind === 'cannot-convert' ? result.reason : '', /is outside the folders the converter may read and write/);
+    }
+    assert.deepEqual(fs.readdirSync(copies).filter((name) => name.startsWith('secret')), [], 'nothing written');
+  });
+
+  test('a copy asked for outside the allowed folders, through ".." or a symbolic link, is refused and nothing is written there', async () => {
+    fs.symlinkSync(outside, path.join(copies, 'escape'));
+    for (const output of [path.join(outside, 'copy.mp4'), path.join(copies, '..', 'outside', 'copy.mp4'), path.join(copies, 'escape', 'copy.mp4')]) {
+      const result = await converter.convert(path.join(videos, 'fox.mp4'), output);
+      assert.equal(result.kind, 'cannot-convert', output);
+      assert.match(result.kind === 'cannot-convert' ? result.reason : '', /^the copy .* is outside the folders the converter may read and write/);
+    }
+    assert.deepEqual(outsideFiles(), ['secret.mp4'], 'nothing written outside');
+  });
+
+  test('a partial copy left as a symbolic link to a file outside is replaced, not written through', async () => {
+    const target = path.join(outside, 'secret.mp4');
+    const before = fs.readFileSync(target);
+    fs.symlinkSync(target, path.join(copies, 'planted.mp4.part'));
+    const result = await converter.convert(path.join(videos, 'fox.mp4'), path.join(copies, 'planted.mp4'));
+    assert.equal(result.kind, 'converted');
+    assert.ok(fs.readFileSync(target).equals(before), 'the file outside is unchanged');
+    assert.deepEqual(outsideFiles(), ['secret.mp4']);
   });
 });

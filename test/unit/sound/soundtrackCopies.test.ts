@@ -24,6 +24,7 @@ describe('SoundtrackCopies', () => {
     const converter = new SoundtrackConverter({
       workerFile: path.join(repoRoot, 'out', 'src', 'sound', 'soundtrackWorker.js'),
       glueFile: path.join(repoRoot, 'native', 'soundtrack', 'out', 'soundtrack.js'),
+      allowedFolders: () => [dir, fixture('')],
     });
     const convert = converter.convert.bind(converter);
     converter.convert = (...args) => {
