@@ -28,6 +28,8 @@ export interface WanVideoApi {
   treeItem(taskId: string): vscode.TreeItem;
   /** The elements the Tasks view shows under `element` (the top level when absent): task ids and `batch:` groups. */
   treeChildren(element?: string): string[];
+  /** The line above the tasks: what was spent today, this week and this month. */
+  tasksViewMessage(): string | undefined;
   videoState(taskId: string): VideoState | undefined;
   isPreviewOpen(taskId: string): boolean;
   /** What the open Compare Takes grid last said about its videos. */
@@ -70,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): WanVideoApi {
     tasks: () => store.all(),
     treeItem: (taskId) => tree.resolveTreeItem(tree.getTreeItem(taskId), taskId),
     treeChildren: (element) => tree.getChildren(element),
+    tasksViewMessage: () => tree.message,
     videoState: (taskId) => previews.videoState(taskId),
     isPreviewOpen: (taskId) => previews.isOpen(taskId),
     compareReport: () => takes.compareReport(),

@@ -76,10 +76,19 @@ export class TaskTreeProvider extends Disposable implements vscode.TreeDataProvi
     this.updateSpending();
   }
 
-  /** The view's description: what was spent today, this week and this month on this machine (Show Spending has the detail). */
+  /** The line above the tasks (Show Spending has the detail). */
+  get message(): string | undefined {
+    return this.view.message;
+  }
+
+  /**
+   * What was spent today, this week and this month on this machine, as the view's message: VS Code hides a view's
+   * description while the view is alone in its sidebar, as the Tasks view is (microsoft/vscode#166000).
+   */
   private updateSpending(): void {
     const summary = spendingSummary(spendingTotals(this.store.all(), Date.now()));
-    if (this.view.description !== summary) this.view.description = summary;
+    const message = summary && vscode.l10n.t('Spent {0}', summary);
+    if (this.view.message !== message) this.view.message = message;
   }
 
   /** The elements selected in the view (Compare Takes from the palette compares them). */

@@ -9,7 +9,7 @@ import type { Locator } from 'playwright-core';
 import { AGENT_INPUT, API_KEY, SCREENSHOT_DIR, startEnvironment, type Environment } from './environment';
 import { finish, scriptNewTasks, startRunning, taskFor, UNTIL_MOVED_MS } from './service';
 import { stepsOf } from './steps';
-import { TASK_CHANGE_TIMEOUT_MS, waitUntil, Workbench, type VideoElement } from './workbench';
+import { GENERATE_LENS, TASK_CHANGE_TIMEOUT_MS, waitUntil, Workbench, type VideoElement } from './workbench';
 
 const FLOW_TIMEOUT_MS = 4 * 60_000;
 
@@ -170,7 +170,7 @@ test('3. a prompt file: an invalid value is underlined and listed in Problems, a
   await step('the lens above the prompt says to fix the problem; clicking it opens the Problems panel, which lists it', async () => {
     await workbench.codeLens(/^\s*Fix 1 problem\(s\) to generate\s*$/).click();
     await workbench.problemRows().filter({ hasText: 'duration must be a whole number of seconds from 2 to 15; got 20.' }).waitFor();
-    assert.equal(await workbench.codeLens(/^\s*Generate\s*$/).count(), 0, 'no Generate lens while the file has a problem');
+    assert.equal(await workbench.codeLens(GENERATE_LENS).count(), 0, 'no Generate lens while the file has a problem');
   });
   const createsBefore = env.wan.requestsTo('create').length;
   await step('press ▶ "Generate Video from Prompt File" in the editor title anyway: refused, with the line and the reason', async () => {
@@ -191,11 +191,11 @@ test('3. a prompt file: an invalid value is underlined and listed in Problems, a
     await env.page.keyboard.press('Control+S');
     await workbench.squiggles.first().waitFor({ state: 'detached' });
     await workbench.problemsPanel.getByText('No problems have been detected in the workspace.').waitFor();
-    await workbench.codeLens(/^\s*Generate\s*$/).waitFor();
+    await workbench.codeLens(GENERATE_LENS).waitFor();
   });
   scriptNewTasks(env.wan, { pendingMs: 0, runningMs: 0 });
   await step('click the Generate lens: the file is submitted with its own parameters', async () => {
-    await workbench.codeLens(/^\s*Generate\s*$/).click();
+    await workbench.codeLens(GENERATE_LENS).click();
     await workbench.taskRow(LIGHTHOUSE.slice(0, 30)).waitFor();
     assert.equal(env.wan.requestsTo('create').length, createsBefore + 1);
     const { prompt, parameters } = lastCreate();
@@ -400,7 +400,7 @@ test('8. a prompt file that edits a workspace clip: Generate uploads it with pro
   await step('start from a quiet window', () => workbench.tidy());
   await step('open street-edit.wanprompt: no problem, the lens offers Generate', async () => {
     await workbench.openFile('street-edit.wanprompt');
-    await workbench.codeLens(/^\s*Generate\s*$/).waitFor();
+    await workbench.codeLens(GENERATE_LENS).waitFor();
     assert.equal(await workbench.squiggles.count(), 0);
   });
   await workbench.screenshot('8-prompt-file');
@@ -412,7 +412,7 @@ test('8. a prompt file that edits a workspace clip: Generate uploads it with pro
   uploadHost.behaviour = { pauseAfterBytes: 1, pauseMs: 5000 };
   try {
     await step('click the Generate lens: a notification shows the clip being sent', async () => {
-      await workbench.codeLens(/^\s*Generate\s*$/).click();
+      await workbench.codeLens(GENERATE_LENS).click();
       await workbench.notification(/Sending the images, clips and sounds of/).waitFor();
     });
     await workbench.screenshot('8-uploading');
@@ -459,7 +459,7 @@ test('9. a batch of three takes: Compare Takes, play them together, keep one wit
   scriptNewTasks(env.wan, { pendingMs: 0, runningMs: UNTIL_MOVED_MS });
   await step('open lantern.wanprompt and click "Generate 3 videos"', async () => {
     await workbench.openFile('lantern.wanprompt');
-    await workbench.codeLens(/^\s*Generate 3 videos\s*$/).click();
+    await workbench.codeLens(/^\s*Generate 3 videos · .*≈ ¥\d+\.\d\d\s*$/).click();
   });
   const batchRow = workbench.wanView.locator('.monaco-list-row').filter({ hasText: 'lantern.wanprompt' });
   await step('the batch appears in the Tasks view, its three takes running', () => batchRow.locator('.label-description', { hasText: /^0 of 3 ready · 3 in progress/ }).waitFor());

@@ -17,6 +17,9 @@ export interface VideoElement {
   webkitAudioDecodedByteCount: number;
 }
 
+/** One prompt's Generate lens, with the estimate it carries: `Generate · 5 s 720P · ≈ ¥3.00`, or a range (`≈ ¥2.40–12.00`). */
+export const GENERATE_LENS = /^\s*Generate · .*≈ ¥\d+\.\d\d(–\d+\.\d\d)?\s*$/;
+
 export class Workbench {
   constructor(readonly page: Page) {
     page.setDefaultTimeout(20_000);

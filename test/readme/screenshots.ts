@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { API_KEY, REPO_ROOT, startEnvironment, type Environment } from '../e2e/environment';
 import { finish, scriptNewTasks, startRunning, taskFor, UNTIL_MOVED_MS } from '../e2e/service';
-import { waitUntil, Workbench } from '../e2e/workbench';
+import { GENERATE_LENS, waitUntil, Workbench } from '../e2e/workbench';
 
 const README_IMAGES = path.join(REPO_ROOT, 'media', 'readme');
 const RUN_OUTPUT = path.join(REPO_ROOT, 'test-output', 'readme');
@@ -110,7 +110,7 @@ async function takePictures(env: Environment): Promise<void> {
   const film = new Film(page);
   await workbench.openFile('river.wanprompt');
   await workbench.runCommand('Notifications: Clear All Notifications');
-  const lens = workbench.codeLens(/^\s*Generate\s*$/).first();
+  const lens = workbench.codeLens(GENERATE_LENS).first();
   const lensBox = await lens.boundingBox();
   assert.ok(lensBox, 'the Generate lens is on screen');
   await page.mouse.move(lensBox.x + lensBox.width / 2, lensBox.y + lensBox.height / 2);
