@@ -9,7 +9,7 @@ import { hasVideo, isActive, type TaskRecord } from '../tasks/taskRecord';
 import type { TaskStore } from '../tasks/taskStore';
 import type { CompareReport, TakeView } from './compareTakes';
 import type { PlayChoice, Soundtracks } from './soundtracks';
-import { contentSecurityPolicy, escapeHtml, videoAddress, webviewOptions } from './webviewMedia';
+import { pageHead, videoAddress, webviewOptions } from './webviewMedia';
 
 type PageMessage =
   | ({ type: 'report' } & CompareReport)
@@ -162,15 +162,7 @@ function pageLabels(): Record<string, string> {
 
 export function renderComparePage(webview: Pick<vscode.Webview, 'cspSource' | 'asWebviewUri'>, media: vscode.Uri, count: number): string {
   const nonce = randomBytes(16).toString('base64');
-  return `<!DOCTYPE html>
-<html lang="${escapeHtml(vscode.env.language)}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(webview, nonce)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${webview.asWebviewUri(vscode.Uri.joinPath(media, 'compare.css'))}">
-<title>${escapeHtml(titleOf(count))}</title>
-</head>
+  return `${pageHead(webview, media, nonce, 'compare.css', titleOf(count))}
 <body>
 <script nonce="${nonce}" src="${webview.asWebviewUri(vscode.Uri.joinPath(media, 'compareSync.js'))}"></script>
 <script nonce="${nonce}" src="${webview.asWebviewUri(vscode.Uri.joinPath(media, 'compare.js'))}"></script>

@@ -14,7 +14,7 @@ import { usageLabel } from '../tasks/taskLabels';
 import type { TaskRecord } from '../tasks/taskRecord';
 import type { TaskStore } from '../tasks/taskStore';
 import type { PlayedFile, Soundtracks } from './soundtracks';
-import { contentSecurityPolicy, escapeHtml, videoAddress, webviewOptions } from './webviewMedia';
+import { escapeHtml, pageHead, videoAddress, webviewOptions } from './webviewMedia';
 
 export const PREVIEW_VIEW_TYPE = 'wan.videoPreview';
 
@@ -229,15 +229,7 @@ export function renderPage(
   const inputsHtml = inputs.length === 0 ? '' : `<section class="inputs" aria-label="${escapeHtml(vscode.l10n.t('Inputs'))}">${images ? `<div class="images">${images}</div>` : ''}${named ? `<ul>${named}</ul>` : ''}</section>`;
   const button = (command: string, label: string, primary = false) =>
     `<button data-command="${command}"${primary ? ' class="primary"' : ''}>${escapeHtml(label)}</button>`;
-  return `<!DOCTYPE html>
-<html lang="${escapeHtml(vscode.env.language)}">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(webview, nonce)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${webview.asWebviewUri(vscode.Uri.joinPath(media, 'preview.css'))}">
-<title>${escapeHtml(titleOf(record))}</title>
-</head>
+  return `${pageHead(webview, media, nonce, 'preview.css', titleOf(record))}
 <body data-task-id="${escapeHtml(record.taskId)}">
 <main>
 <video id="video" controls preload="auto" src="${escapeHtml(source.src)}"></video>

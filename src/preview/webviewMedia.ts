@@ -18,10 +18,23 @@ export function webviewOptions(media: vscode.Uri, folders: readonly string[]): v
 }
 
 /** Nothing inline but the page's own script (by its nonce); media and styles only from the webview's own files. */
-export function contentSecurityPolicy(webview: Pick<vscode.Webview, 'cspSource'>, nonce: string): string {
+function contentSecurityPolicy(webview: Pick<vscode.Webview, 'cspSource'>, nonce: string): string {
   return `default-src 'none'; media-src ${webview.cspSource}; img-src ${webview.cspSource} data:; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';`;
 }
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}
+
+/** A video page's document up to its <body>: the language, the CSP by the script's nonce, its stylesheet and title. */
+export function pageHead(webview: Pick<vscode.Webview, 'cspSource' | 'asWebviewUri'>, media: vscode.Uri, nonce: string, stylesheet: string, title: string): string {
+  return `<!DOCTYPE html>
+<html lang="${escapeHtml(vscode.env.language)}">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(webview, nonce)}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${webview.asWebviewUri(vscode.Uri.joinPath(media, stylesheet))}">
+<title>${escapeHtml(title)}</title>
+</head>`;
 }

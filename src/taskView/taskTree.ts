@@ -82,12 +82,12 @@ export class TaskTreeProvider extends Disposable implements vscode.TreeDataProvi
   }
 
   /**
-   * What was spent today, this week and this month on this machine, as the view's message: VS Code hides a view's
+   * What was spent today, this week and this month on this machine (running tasks at their estimate), as the view's message: VS Code hides a view's
    * description while the view is alone in its sidebar, as the Tasks view is (microsoft/vscode#166000).
    */
   private updateSpending(): void {
     const summary = spendingSummary(spendingTotals(this.store.all(), Date.now()));
-    const message = summary && vscode.l10n.t('Spent {0}', summary);
+    const message = summary && vscode.l10n.t('Spending {0}', summary);
     if (this.view.message !== message) this.view.message = message;
   }
 

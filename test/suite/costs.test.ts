@@ -82,7 +82,7 @@ describe('What it costs', function () {
     const sidecar = JSON.parse(fs.readFileSync((done.download as { path: string }).path.replace(/\.mp4$/, '.json'), 'utf8'));
     assert.equal(sidecar.cost.amount, 1.2);
     assert.equal(sidecar.cost.price.currency, 'CNY');
-    assert.match(served.api.tasksViewMessage() ?? '', /^Spent ¥\d+\.\d\d today · ¥\d+\.\d\d this week · ¥\d+\.\d\d this month$/);
+    assert.match(served.api.tasksViewMessage() ?? '', /^Spending ¥\d+\.\d\d today · ¥\d+\.\d\d this week · ¥\d+\.\d\d this month$/);
     const page = await vscode.commands.executeCommand<string>('wan.showSpending');
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await takeScreenshot('cost-show-spending');
