@@ -159,7 +159,7 @@ const soundtrackWorker = {
   sourcesContent: false,
 };
 mkdirSync(outdir, { recursive: true });
-for (const file of ['soundtrack.js', 'soundtrack.wasm', 'COPYING.LGPLv2.1']) copyFileSync(path.join('native', 'soundtrack', 'out', file), path.join(outdir, file));
+for (const file of ['soundtrack.js', 'soundtrack.wasm', 'COPYING.LGPLv2.1']) copyFileSync(path.join('native', 'soundtrack', 'wasm', file), path.join(outdir, file));
 
 if (watch) {
   const context = await esbuild.context(options);

@@ -8,8 +8,8 @@ import tseslint from 'typescript-eslint';
 const pureFolders = ['wan', 'tasks', 'prompt', 'common', 'media', 'sound', 'agent'];
 
 export default tseslint.config(
-  // native/soundtrack/out/ is emscripten's output (native/soundtrack/build.sh), committed as built.
-  { ignores: ['out/', 'dist/', '.vscode-test/', 'test-output/', 'native/soundtrack/out/'] },
+  // native/soundtrack/wasm/ is emscripten's output (native/soundtrack/build.sh), committed as built.
+  { ignores: ['out/', 'dist/', '.vscode-test/', 'test-output/', 'native/soundtrack/wasm/'] },
   js.configs.recommended,
   tseslint.configs.recommended,
   {

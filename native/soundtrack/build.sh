@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Builds soundtrack.wasm and its JS glue (out/) from Debian's ffmpeg source package with Debian's emscripten.
+# Builds soundtrack.wasm and its JS glue (wasm/) from Debian's ffmpeg source package with Debian's emscripten.
 # Needs: `apt-get install emscripten dpkg-dev` and a deb-src line for Debian 12 (bookworm, bookworm-security), so that
 # `apt-get source` finds the package (.ci/rebuild-soundtrack sets both up). Nothing else is downloaded.
-# Usage: native/soundtrack/build.sh [output folder]   (default: native/soundtrack/out, the committed files)
+# Usage: native/soundtrack/build.sh [output folder]   (default: native/soundtrack/wasm, the committed files)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-out="$(realpath -m "${1:-$here/out}")"
+out="$(realpath -m "${1:-$here/wasm}")"
 
 # The exact source: Debian's package, its version and the SHA-256 of each of its files (from its .dsc).
 PACKAGE=ffmpeg

@@ -1,6 +1,7 @@
 // Heavy code loads on first use, never at activation: the network code (undici, ~540 KB), the prompt-file parser
-// (yaml, ~115 KB), and what activation does not need (submitting, Compare Takes, the agents' tools). esbuild keeps each as its own file
-// in dist/ (see esbuild.mjs); the modules they share with activation come from dist/core.js and dist/layer.js.
+// (yaml, ~115 KB), and what activation does not need (submitting, Compare Takes, the agents' tools). esbuild keeps each
+// as its own file in dist/ (see esbuild.mjs), which is why every require below names its bundle literally; the modules
+// they share with activation come from dist/core.js and dist/layer.js.
 /* eslint-disable @typescript-eslint/no-require-imports -- this module's job is to require() the lazy bundles on first use */
 import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';

@@ -4,6 +4,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as l10n from '@vscode/l10n';
+import { isInside } from '../common/files';
 import { checkMediaFile, readMediaInfo, type MediaProblem, type MediaRead, type MediaReadProblem } from '../media/index';
 import { inputPlusOutputProblem, mediaLimits } from '../wan/mediaRules';
 import { rulesFor, type MediaType } from '../wan/models';
@@ -37,10 +38,7 @@ export async function resolveMediaPath(source: string, context: MediaFileContext
 /** Inside a workspace folder once links are followed: a link to a file elsewhere is elsewhere. */
 export async function isInsideWorkspace(file: string, folders: readonly string[]): Promise<boolean> {
   const real = await fs.realpath(file).catch(() => file);
-  for (const folder of folders) {
-    const relative = path.relative(await fs.realpath(folder).catch(() => folder), real);
-    if (relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)) return true;
-  }
+  for (const folder of folders) if (isInside(real, await fs.realpath(folder).catch(() => folder))) return true;
   return false;
 }
 

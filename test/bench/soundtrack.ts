@@ -38,7 +38,7 @@ export const BENCH_CLIP = path.join('test', 'fixtures', 'sound', '1080p-15s.mp4'
 export async function runSoundtrackBench(): Promise<SoundtrackFigures> {
   const root = repoRoot();
   const clip = path.join(root, BENCH_CLIP);
-  const glue = path.join(root, 'native', 'soundtrack', 'out', 'soundtrack.js');
+  const glue = path.join(root, 'native', 'soundtrack', 'wasm', 'soundtrack.js');
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'wan-bench-sound-'));
   const converter = new SoundtrackConverter({ workerFile: path.join(root, 'out', 'src', 'sound', 'soundtrackWorker.js'), glueFile: glue, allowedFolders: () => [path.dirname(clip), folder] });
   try {

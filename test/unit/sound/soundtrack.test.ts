@@ -13,7 +13,7 @@ import { mediaLength, playedLength, readMovie, startSeconds, type Movie, type Tr
 const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
 const fixture = (name: string) => path.join(repoRoot, 'test', 'fixtures', 'sound', name);
 const WORKER = path.join(repoRoot, 'out', 'src', 'sound', 'soundtrackWorker.js');
-const GLUE = path.join(repoRoot, 'native', 'soundtrack', 'out', 'soundtrack.js');
+const GLUE = path.join(repoRoot, 'native', 'soundtrack', 'wasm', 'soundtrack.js');
 
 function track(movie: Movie, handler: string): Track {
   const found = movie.tracks.find((t) => t.handler === handler);

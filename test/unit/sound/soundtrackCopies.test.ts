@@ -23,7 +23,7 @@ describe('SoundtrackCopies', () => {
   function open(maxBytes?: number): SoundtrackCopies {
     const converter = new SoundtrackConverter({
       workerFile: path.join(repoRoot, 'out', 'src', 'sound', 'soundtrackWorker.js'),
-      glueFile: path.join(repoRoot, 'native', 'soundtrack', 'out', 'soundtrack.js'),
+      glueFile: path.join(repoRoot, 'native', 'soundtrack', 'wasm', 'soundtrack.js'),
       allowedFolders: () => [dir, fixture('')],
     });
     const convert = converter.convert.bind(converter);
